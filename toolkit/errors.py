@@ -1,0 +1,86 @@
+"""Located problems: every message a user sees names a file, a line and a column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a source file, 1-based like editors show it."""
+
+    file: Path
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{display_path(self.file)}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, and what to do about it."""
+
+    location: Location | None
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        text = f"{where}{self.severity}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+    @property
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (str(loc.file), loc.line, loc.column) if loc else ("", 0, 0)
+
+
+@dataclass
+class Problems:
+    """Collects every problem of a run so they can be reported together."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, location: Location | None, message: str, hint: str = "") -> None:
+        self.items.append(Problem(location, message, hint))
+
+    def extend(self, problems: Problems | list[Problem]) -> None:
+        self.items.extend(problems.items if isinstance(problems, Problems) else problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.items), key=lambda p: (p.sort_key, p.message))
+
+
+class InputError(Exception):
+    """Raised when input is invalid; carries every problem found, never a traceback."""
+
+    def __init__(self, problems: Problems | list[Problem]):
+        items = problems.items if isinstance(problems, Problems) else list(problems)
+        self.problems = Problems(items)
+        super().__init__(f"{len(items)} problem(s)")
+
+
+class BuildError(Exception):
+    """Raised when rendering or writing fails for a reason the user can act on."""
+
+    def __init__(self, message: str, hint: str = "", location: Location | None = None):
+        self.problem = Problem(location, message, hint)
+        super().__init__(message)
+
+
+def display_path(path: Path) -> str:
+    """Show a path relative to the working directory when it is below it."""
+    absolute = Path(path).absolute()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)

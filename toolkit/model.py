@@ -1,0 +1,273 @@
+"""Stage 2, model: the typed shape of a study and its scenarios.
+
+Pydantic checks each file's shape (required fields, types, unknown fields); the
+cross-file rules (one baseline, picks that exist...) live in `toolkit.validate`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
+DEFAULT_LANGUAGE = "*"
+
+
+class Text:
+    """Text in one or more languages. A plain YAML string is in the study's language."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, str]):
+        self.values = values
+
+    def get(self, language: str, study_language: str = "fr") -> str:
+        """The text in `language`, else in the study's language, else any."""
+        for key in (language, DEFAULT_LANGUAGE, study_language):
+            if key in self.values:
+                return self.values[key]
+        return next(iter(self.values.values()), "")
+
+    def has(self, language: str) -> bool:
+        return language in self.values or DEFAULT_LANGUAGE in self.values
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        return iter(self.values.items())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and other.values == self.values
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.values.items())))
+
+    def __repr__(self) -> str:
+        return f"Text({self.values!r})"
+
+
+def _parse_text(value: Any) -> Text:
+    if isinstance(value, Text):
+        return value
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("text is empty: write something, or remove the field if optional")
+        return Text({DEFAULT_LANGUAGE: value})
+    if isinstance(value, dict) and value:
+        bad = [key for key in value if not re.match(LANGUAGE_PATTERN, str(key))]
+        if bad:
+            raise ValueError(f"'{bad[0]}' is not a language code (expected e.g. fr, en, de)")
+        if not all(isinstance(text, str) and text.strip() for text in value.values()):
+            raise ValueError("every language needs a non-empty text")
+        return Text(dict(value))
+    raise ValueError("expected text, or a mapping of language codes to text like {fr: ..., en: ...}")
+
+
+LocalText = Annotated[
+    Text,
+    PlainValidator(_parse_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "propertyNames": {"pattern": LANGUAGE_PATTERN},
+                    "minProperties": 1,
+                },
+            ],
+        }
+    ),
+]
+
+
+def suggest_slug(value: str) -> str:
+    """A slug close to `value`: lowercase ascii, hyphens."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "id"
+
+
+def _check_slug(value: str) -> str:
+    if not re.match(SLUG_PATTERN, value):
+        raise ValueError(
+            f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens "
+            f"(for example '{suggest_slug(value)}')"
+        )
+    return value
+
+
+Slug = Annotated[
+    str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})
+]
+
+
+class Strict(BaseModel):
+    """Base for every file part: unknown fields are errors (typos must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+
+class Source(Strict):
+    id: Slug
+    author: str
+    title: LocalText
+    year: int = Field(ge=1800, le=2200)
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    short: str | None = None
+    note: LocalText | None = None
+
+    @property
+    def citation(self) -> str:
+        """Short form used in the text: (Author, year)."""
+        return f"{self.short or self.author}, {self.year}"
+
+
+class Person(Strict):
+    name: str
+    organisation: str | None = None
+    role: LocalText | None = None
+
+
+class Hypothesis(Strict):
+    id: Slug
+    label: LocalText
+    description: LocalText | None = None
+    trend: bool = False
+
+
+class Driver(Strict):
+    id: Slug
+    name: LocalText
+    description: LocalText
+    hypotheses: list[Hypothesis] = Field(min_length=2)
+
+    @property
+    def trend(self) -> Hypothesis | None:
+        return next((h for h in self.hypotheses if h.trend), None)
+
+    def hypothesis(self, hypothesis_id: str) -> Hypothesis | None:
+        return next((h for h in self.hypotheses if h.id == hypothesis_id), None)
+
+
+class Profession(Strict):
+    id: Slug
+    name: LocalText
+    description: LocalText
+
+
+class Persona(Strict):
+    id: Slug
+    name: LocalText
+    situation: LocalText
+
+
+class StudyFile(Strict):
+    """The `study.yaml` file of a study folder."""
+
+    title: LocalText
+    subtitle: LocalText | None = None
+    horizon: int = Field(ge=2000, le=2200)
+    language: str = Field(default="fr", pattern=LANGUAGE_PATTERN)
+    languages: list[Annotated[str, Field(pattern=LANGUAGE_PATTERN)]] | None = None
+    scoping_question: LocalText
+    summary: LocalText
+    disclaimer: LocalText | None = None
+    authors: list[Person] = Field(min_length=1)
+    partners: list[Person] = []
+    sources: list[Source] = []
+    drivers: list[Driver] = Field(min_length=1)
+    professions: list[Profession] = []
+    personas: list[Persona] = []
+
+
+class WeakSignal(Strict):
+    text: LocalText
+    source: Slug
+
+
+class ScenarioFile(Strict):
+    """One `scenarios/<id>.yaml` file; its id is the file name."""
+
+    id: Slug | None = None
+    title: LocalText
+    baseline: bool = False
+    order: int = 100
+    tagline: LocalText | None = None
+    summary: LocalText
+    picks: dict[str, str]
+    narrative: LocalText
+    professions: dict[str, LocalText] = {}
+    personas: dict[str, LocalText] = {}
+    weak_signals: list[WeakSignal] = []
+    questions: list[LocalText] = Field(min_length=1)
+
+
+@dataclass
+class Scenario:
+    """A validated scenario with the id and file it came from."""
+
+    id: str
+    path: Path
+    data: ScenarioFile
+
+    def __getattr__(self, name: str) -> Any:
+        # Templates read scenario.title etc. directly.
+        return getattr(self.data, name)
+
+
+@dataclass
+class Difference:
+    """One driver where a scenario departs from the baseline."""
+
+    driver: Driver
+    baseline: Hypothesis
+    scenario: Hypothesis
+
+    @property
+    def changed(self) -> bool:
+        return self.baseline.id != self.scenario.id
+
+
+@dataclass
+class Study:
+    """A whole study: the study file, its scenarios and where they live."""
+
+    id: str
+    folder: Path
+    meta: StudyFile
+    scenarios: list[Scenario] = field(default_factory=list)
+
+    @property
+    def languages(self) -> list[str]:
+        return self.meta.languages or [self.meta.language]
+
+    @property
+    def baseline(self) -> Scenario:
+        return next(s for s in self.scenarios if s.data.baseline)
+
+    @property
+    def alternatives(self) -> list[Scenario]:
+        return [s for s in self.scenarios if not s.data.baseline]
+
+    def driver(self, driver_id: str) -> Driver:
+        return next(d for d in self.meta.drivers if d.id == driver_id)
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.meta.sources if s.id == source_id), None)
+
+    def pick(self, scenario: Scenario, driver: Driver) -> Hypothesis:
+        return driver.hypothesis(scenario.data.picks[driver.id])
+
+    def comparison(self, scenario: Scenario) -> list[Difference]:
+        """Every driver: the baseline's hypothesis beside the scenario's."""
+        return [Difference(d, self.pick(self.baseline, d), self.pick(scenario, d)) for d in self.meta.drivers]
+
+    def changes(self, scenario: Scenario) -> list[Difference]:
+        return [diff for diff in self.comparison(scenario) if diff.changed]
