@@ -16,6 +16,7 @@ import yaml
 from toolkit.errors import Location, Problems
 
 PathKey = tuple[str | int, ...]
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass
@@ -118,6 +119,9 @@ class _Builder:
 
     def build(self, node: yaml.Node, key: PathKey) -> Any:
         self.loaded.value_marks[key] = _position(node)
+        if node.tag not in _PLAIN_TAGS and not isinstance(node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"could not determine a constructor for the tag '{node.tag}'", node.start_mark)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key)
         if isinstance(node, yaml.SequenceNode):

@@ -1,0 +1,152 @@
+"""Stages 3 to 6 on the small fixture: real PDFs, checked from their content."""
+
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import box_mm, normalise, pdf_pages, pdf_text
+
+from toolkit.build import build_kit
+from toolkit.errors import BuildError
+from toolkit.validate import load_study
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory) -> Path:
+    from conftest import MINI
+
+    out = tmp_path_factory.mktemp("out")
+    report = build_kit(load_study(MINI), "fr", out)
+    assert report.warnings == []
+    return out / "mini" / "fr"
+
+
+def test_the_kit_holds_three_pdfs_their_html_and_an_index(kit: Path):
+    names = sorted(path.name for path in kit.iterdir())
+    assert names == [
+        "cartes-scenarios.html", "cartes-scenarios.pdf", "guide-animation.html", "guide-animation.pdf",
+        "index.html", "livret-participant.html", "livret-participant.pdf"]
+    index = (kit / "index.html").read_text()
+    for name in ("guide-animation.pdf", "livret-participant.pdf", "cartes-scenarios.pdf"):
+        assert f'href="{name}"' in index
+
+
+def test_booklet_has_every_scenario_and_page_numbers(kit: Path):
+    pages = pdf_pages(kit / "livret-participant.pdf")
+    text = normalise("\n".join(pages))
+    for title in ("Si rien ne change", "Le social en plateformes", "Les communs territoriaux"):
+        assert title in text
+    assert "Sommaire" in text
+    for number, page in enumerate(pages[1:], start=2):  # the cover has no folio
+        assert f"page {number} / {len(pages)}" in normalise(page)
+    assert "page 1 /" not in normalise(pages[0])
+
+
+def test_table_of_contents_gives_real_page_numbers(kit: Path):
+    pages = [normalise(page) for page in pdf_pages(kit / "livret-participant.pdf")]
+    toc = pages[1]
+    chapter = next(i for i, page in enumerate(pages, start=1)
+                   if page.startswith("SCÉNARIO 1 Le social en plateformes"))
+    assert toc.split("Le social en plateformes")[1].strip(" .").split()[0] == str(chapter)
+
+
+def test_citations_and_assumptions_are_rendered(kit: Path):
+    text = normalise(pdf_text(kit / "livret-participant.pdf"))
+    assert "des postes (IFT, 2024)" in text
+    assert "40 % hypothèse de scénario" in text
+    assert "Institut fictif des tests, Rapport de test, 2024." in text
+
+
+def test_guide_has_the_baseline_comparison(kit: Path):
+    reader = pypdf.PdfReader(kit / "guide-animation.pdf")
+    pages = [normalise(page.extract_text()) for page in reader.pages]
+    [comparison] = [i for i, page in enumerate(pages) if page.startswith("Comparaison avec la référence")
+                    or "Comparaison avec la référence Chaque scénario" in page]
+    page = pages[comparison]
+    assert "≠ Plateformes algorithmiques" in page
+    assert "≠ Société adaptée au grand âge" in page
+    assert "≠ Numérique de proximité" in page
+    assert "Variables modifiées 0 / 2 1 / 2 2 / 2" in page
+    # the comparison is a landscape page, the others portrait A4
+    width, height = box_mm(reader.pages[comparison].mediabox)[2:]
+    assert (width, height) == (297.0, 210.0)
+    assert box_mm(reader.pages[0].mediabox)[2:] == [210.0, 297.0]
+
+
+def test_pdf_metadata_and_tags(kit: Path):
+    reader = pypdf.PdfReader(kit / "livret-participant.pdf")
+    assert reader.metadata.title == "Livret participant · Petite étude de test"
+    assert reader.metadata.author == "Équipe de test"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert "/StructTreeRoot" in root  # tagged PDF for screen readers
+    assert root["/MarkInfo"]["/Marked"]
+
+
+def test_card_sheet_is_a4_with_bleed_and_crop_marks(kit: Path):
+    reader = pypdf.PdfReader(kit / "cartes-scenarios.pdf")
+    assert len(reader.pages) == 1  # three cards fit on one sheet
+    page = reader.pages[0]
+    assert box_mm(page.trimbox) == [0.0, 0.0, 210.0, 297.0]
+    assert box_mm(page.bleedbox) == [-3.0, -3.0, 213.0, 300.0]
+    text = normalise(page.extract_text())
+    assert "Le social en plateformes" in text
+    assert "Qui décide ?" in text  # the card asks the first debate question
+
+
+def test_cards_stay_inside_their_trim(kit: Path):
+    """No card's content may run past its 130 mm trim (it would be cut off)."""
+    from weasyprint import HTML
+
+    document = HTML(filename=str(kit / "cartes-scenarios.html")).render()
+    cards = []
+
+    def walk(box):
+        classes = (box.element.get("class") or "").split() if box.element is not None else []
+        if "card-body" in classes and box.element_tag == "div":
+            cards.append(box)
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    assert len(cards) == 3
+    for card in cards:
+        content_bottom = max(_bottom(child) for child in card.children)
+        assert content_bottom <= card.position_y + card.height + 0.01
+
+
+def _bottom(box) -> float:
+    return box.position_y + box.margin_height()
+
+
+def test_a_failed_build_keeps_the_previous_kit(mini: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build_kit(load_study(mini), "fr", out)
+    before = {p.name: p.read_bytes() for p in (out / "mini" / "fr").iterdir()}
+    (mini / "templates").mkdir()
+    (mini / "templates" / "cards.html.j2").write_text("{{ no_such_variable }}")
+    with pytest.raises(Exception):  # noqa: B017 - the template error itself
+        build_kit(load_study(mini), "fr", out)
+    after = {p.name: p.read_bytes() for p in (out / "mini" / "fr").iterdir()}
+    assert after == before
+    assert [p.name for p in (out / "mini").iterdir()] == ["fr"]  # no staging left behind
+
+
+def test_a_study_template_overrides_the_project_one(mini: Path, tmp_path: Path):
+    (mini / "templates").mkdir()
+    (mini / "templates" / "index.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block title %}x{% endblock %}'
+        "{% block body %}<p>Index maison : {{ study.meta.title|t }}</p>{% endblock %}")
+    build_kit(load_study(mini), "fr", tmp_path)
+    assert "Index maison" in (tmp_path / "mini" / "fr" / "index.html").read_text()
+
+
+def test_refused_url_in_a_template_fails_the_build(mini: Path, tmp_path: Path):
+    (mini / "templates").mkdir()
+    (mini / "templates" / "cards.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block body %}<img src="file:///etc/passwd" alt="x">{% endblock %}')
+    with pytest.raises(BuildError) as caught:
+        build_kit(load_study(mini), "fr", tmp_path)
+    assert "refused to load file:///etc/passwd" in str(caught.value)
+    assert "cartes-scenarios.pdf" in str(caught.value)

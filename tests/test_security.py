@@ -1,0 +1,82 @@
+"""Scenario text is untrusted: it cannot read files, reach the network or run template code."""
+
+from pathlib import Path
+
+import pytest
+from conftest import normalise, pdf_text
+from test_validate import edit, problems_of
+
+from toolkit.build import build_kit
+from toolkit.pdf import RefusedURL, make_fetcher
+from toolkit.validate import load_study
+
+NARRATIVE = "  Les plateformes gèrent **tout**.\n"
+
+
+def with_narrative(mini: Path, extra: str) -> None:
+    edit(mini / "scenarios/plateformes.yaml", NARRATIVE, NARRATIVE + "  " + extra + "\n")
+
+
+@pytest.mark.parametrize(("markdown", "reason"), [
+    ("![mot de passe](file:///etc/passwd)", "only relative paths to the study's assets are allowed"),
+    ("![photo](http://example.org/photo.png)", "only relative paths to the study's assets are allowed"),
+    ("![photo](/etc/passwd)", "only relative paths to the study's assets are allowed"),
+    ("![photo](assets/../../../../etc/passwd)", "the file is outside the study's assets/ folder"),
+    ("![photo](data:image/png;base64,AAAA)", "only relative paths to the study's assets are allowed"),
+    ("[lien](file:///etc/passwd)", "links may only be http(s), mailto or #anchors"),
+])
+def test_unsafe_urls_are_rejected_with_their_location(mini: Path, markdown: str, reason: str):
+    with_narrative(mini, markdown)
+    url = markdown.split("](")[1].rstrip(")")
+    column = 3 + markdown.index(url)
+    assert problems_of(mini) == [f"scenarios/plateformes.yaml:10:{column}: refused URL '{url}': {reason}"]
+
+
+def test_a_symlink_in_assets_cannot_reach_outside(mini: Path):
+    (mini / "assets").mkdir()
+    (mini / "assets" / "photo.png").symlink_to("/etc/passwd")
+    with_narrative(mini, "![photo](assets/photo.png)")
+    assert problems_of(mini) == [
+        "scenarios/plateformes.yaml:10:12: refused URL 'assets/photo.png': "
+        "the file is outside the study's assets/ folder"]
+
+
+def test_template_code_and_html_in_text_stay_inert(mini: Path, tmp_path: Path):
+    with_narrative(mini, "{{ 7*7 }} {% include 'base.html.j2' %} <script>alert('x')</script> <b>gras</b>")
+    build_kit(load_study(mini), "fr", tmp_path)
+    kit = tmp_path / "mini" / "fr"
+    text = normalise(pdf_text(kit / "livret-participant.pdf"))
+    assert "{{ 7*7 }} {% include 'base.html.j2' %} <script>alert('x')</script> <b>gras</b>" in text
+    assert "49" not in text
+    html = (kit / "livret-participant.html").read_text()
+    assert "&lt;script&gt;alert('x')&lt;/script&gt; &lt;b&gt;gras&lt;/b&gt;" in html
+    assert "<script>" not in html
+
+
+def test_a_study_image_is_allowed(mini: Path, tmp_path: Path):
+    from PIL import Image
+
+    (mini / "assets").mkdir()
+    Image.new("RGB", (40, 20), "#1f5f8b").save(mini / "assets" / "carte.png")
+    with_narrative(mini, "![Carte du territoire](assets/carte.png)")
+    build_kit(load_study(mini), "fr", tmp_path)
+    kit = tmp_path / "mini" / "fr"
+    assert (kit / "assets" / "carte.png").is_file()  # the HTML edition shows it too
+    assert b"/Subtype /Image" in (kit / "livret-participant.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd", "http://example.org/x.png", "https://example.org/x.css",
+    "data:text/plain,secret", "ftp://example.org/x"])
+def test_the_fetcher_serves_nothing_outside_its_roots(tmp_path: Path, url: str):
+    fetcher = make_fetcher([tmp_path])
+    with pytest.raises(RefusedURL):
+        fetcher.fetch(url)
+
+
+def test_the_fetcher_serves_files_under_its_roots(tmp_path: Path):
+    (tmp_path / "a.css").write_text("p { color: red }")
+    response = make_fetcher([tmp_path]).fetch((tmp_path / "a.css").as_uri())
+    assert response.read() == b"p { color: red }"
+    with pytest.raises(RefusedURL):
+        make_fetcher([tmp_path]).fetch((tmp_path / ".." / "etc" / "passwd").as_uri())
