@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STUDY  ?= metiers-du-social-2040
 OUT    ?= output
 
-.PHONY: kit test lint check system-deps install install-test clean help
+.PHONY: kit test lint check messages system-deps install install-test clean help
 
 help:
 	@echo "make kit    create $(VENV), install, build the $(STUDY) kit into $(OUT)/"
@@ -21,6 +21,13 @@ test: install-test
 
 check: install
 	$(BIN)/prospective check
+
+# Refresh the translation catalogues after changing template strings.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header \
+	  -o templates/locale/messages.pot .
+	$(BIN)/pybabel update -i templates/locale/messages.pot -d templates/locale \
+	  --ignore-obsolete --no-fuzzy-matching -w 100
 
 lint: install-test
 	$(BIN)/ruff check toolkit tests bench

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 DEFAULT_LANGUAGE = "*"
+MAX_KEY_PICKS = 4  # what fits on a scenario card
 
 
 class Text:
@@ -202,6 +203,7 @@ class ScenarioFile(Strict):
     tagline: LocalText | None = None
     summary: LocalText
     picks: dict[str, str]
+    key_picks: list[str] = Field(default=[], max_length=MAX_KEY_PICKS)
     narrative: LocalText
     professions: dict[str, LocalText] = {}
     personas: dict[str, LocalText] = {}
@@ -271,3 +273,9 @@ class Study:
 
     def changes(self, scenario: Scenario) -> list[Difference]:
         return [diff for diff in self.comparison(scenario) if diff.changed]
+
+    def key_changes(self, scenario: Scenario) -> list[Difference]:
+        """The changes a card shows: the scenario's `key_picks`, else its first changes."""
+        changes = self.changes(scenario)
+        chosen = [d for d in changes if d.driver.id in scenario.data.key_picks]
+        return chosen or changes[:MAX_KEY_PICKS]

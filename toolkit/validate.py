@@ -268,6 +268,17 @@ def _check_references(study: Study, scenario: Scenario, loaded: LoadedFile, prob
             f"no pick for driver(s): {', '.join(missing)}",
             "every scenario picks exactly one hypothesis for every driver",
         )
+    baseline_picks = next((s.data.picks for s in study.scenarios if s.data.baseline), {})
+    changed = [driver_id for driver_id, pick in picks.items() if baseline_picks.get(driver_id) != pick]
+    for index, driver_id in enumerate(scenario.data.key_picks):
+        if driver_id not in drivers:
+            problems.add(loaded.locate(("key_picks", index)),
+                         f"unknown driver '{driver_id}'{did_you_mean(driver_id, drivers)}",
+                         f"drivers of this study: {', '.join(drivers)}")
+        elif driver_id not in changed:
+            problems.add(loaded.locate(("key_picks", index)),
+                         f"key pick '{driver_id}' is not a driver this scenario changes",
+                         "key_picks lists drivers where the scenario departs from the baseline")
     for field_name, known in (("professions", meta.professions), ("personas", meta.personas)):
         ids = [item.id for item in known]
         for key in getattr(scenario.data, field_name):
