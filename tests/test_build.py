@@ -53,7 +53,7 @@ def test_table_of_contents_gives_real_page_numbers(kit: Path):
 def test_citations_and_assumptions_are_rendered(kit: Path):
     text = normalise(pdf_text(kit / "livret-participant.pdf"))
     assert "des postes (IFT, 2024)" in text
-    assert "40 % hypothèse de scénario" in text
+    assert "40 % hypothèse" in text
     assert "Institut fictif des tests, Rapport de test, 2024." in text
 
 
