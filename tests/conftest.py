@@ -55,3 +55,38 @@ def normalise(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
+
+
+def squash(text: str) -> str:
+    """Text without spaces or hyphens, to compare across line breaks and hyphenation."""
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "-\u00ad\u2010")
+
+
+def card_overflows(cards_html: Path) -> list[str]:
+    """Cards whose content runs past the card's trim, found from WeasyPrint's own layout."""
+    from weasyprint import HTML
+
+    document = HTML(filename=str(cards_html)).render()
+    problems = []
+    for page in document.pages:
+        for card in _boxes_with_class(page._page_box, "card"):
+            bottom = card.position_y + card.margin_height()
+            for box in _descendants(card):
+                box_bottom = box.position_y + box.margin_height()
+                if box_bottom > bottom + 0.5:
+                    problems.append(f"{card.element.get('class')}: content ends {box_bottom - bottom:.1f}px too low")
+                    break
+    return problems
+
+
+def _descendants(box):
+    for child in getattr(box, "children", []):
+        yield child
+        yield from _descendants(child)
+
+
+def _boxes_with_class(box, name: str):
+    for child in _descendants(box):
+        element = child.element
+        if element is not None and child.element_tag == "article" and name in (element.get("class") or "").split():
+            yield child

@@ -1,0 +1,104 @@
+"""End to end: the shipped study builds into a kit whose PDFs say what the study says."""
+
+import math
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import SHIPPED, box_mm, card_overflows, normalise, pdf_pages, run, squash
+
+from toolkit.build import build_kit
+from toolkit.validate import load_study
+
+
+@pytest.fixture(scope="module")
+def study():
+    return load_study(SHIPPED)
+
+
+@pytest.fixture(scope="module")
+def kit(study, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("kit")
+    report = build_kit(study, "fr", out)
+    assert report.warnings == []
+    return out / study.id / "fr"
+
+
+def fr(text) -> str:
+    return text.get("fr")
+
+
+def test_the_shipped_study_is_valid_and_complete(study):
+    assert run("check", str(SHIPPED)).exit_code == 0
+    meta = study.meta
+    assert meta.horizon == 2040
+    assert len(meta.drivers) >= 8 and len(meta.professions) >= 6 and len(meta.personas) >= 4
+    assert all(3 <= len(d.hypotheses) <= 4 for d in meta.drivers)
+    assert [s.id for s in study.scenarios if s.data.baseline] == ["si-rien-ne-change"]
+    assert len(study.alternatives) >= 4
+    for scenario in study.scenarios:
+        assert len(fr(scenario.data.narrative).split()) >= 400, scenario.id
+        assert set(scenario.data.professions) == {p.id for p in meta.professions}, scenario.id
+        assert set(scenario.data.personas) == {p.id for p in meta.personas}, scenario.id
+        assert len(scenario.data.weak_signals) >= 2 and len(scenario.data.questions) >= 3, scenario.id
+
+
+def test_the_booklet_has_every_chapter_and_numbered_pages(study, kit: Path):
+    pages = pdf_pages(kit / "livret-participant.pdf")
+    text = normalise("\n".join(pages))
+    for scenario in study.scenarios:
+        assert normalise(fr(scenario.data.title)) in text
+        for question in scenario.data.questions:
+            assert squash(fr(question)) in squash(text)
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"page {number} / {len(pages)}" in normalise(page)
+    for raw in ("[@", "[hypothèse]", "{{", "{%"):
+        assert raw not in text, raw  # every marker was rendered
+    for source in study.meta.sources:
+        assert squash(source.author) in squash(text)
+
+
+def test_the_guide_compares_every_scenario_with_the_baseline(study, kit: Path):
+    reader = pypdf.PdfReader(kit / "guide-animation.pdf")
+    pages = [normalise(page.extract_text()) for page in reader.pages]
+    [index] = [i for i, page in enumerate(pages) if page.startswith("Comparaison avec la référence Chaque")]
+    page = pages[index]
+    assert box_mm(reader.pages[index].mediabox)[2:] == [297.0, 210.0]
+    for scenario in study.scenarios:
+        assert squash(fr(scenario.data.title)) in squash(page)
+        for row in study.comparison(scenario):
+            assert squash(fr(row.scenario.label)) in squash(page)
+    changed = [len(study.changes(s)) for s in study.scenarios]
+    table = page.split("Variable clé", 1)[1]  # after the legend, which shows one ≠ too
+    assert table.count("≠") == sum(changed)
+    drivers = len(study.meta.drivers)
+    assert "Variables modifiées " + " ".join(f"{n} / {drivers}" for n in changed) in page
+
+
+def test_the_guide_has_one_summary_page_per_scenario(study, kit: Path):
+    pages = [normalise(p) for p in pdf_pages(kit / "guide-animation.pdf")]
+    for scenario in study.scenarios:
+        title = normalise(fr(scenario.data.title))
+        summary_pages = [p for p in pages if f"{title} {normalise(fr(scenario.data.tagline))}" in p]
+        assert len(summary_pages) == 1, scenario.id
+        assert squash(fr(scenario.data.questions[-1])) in squash(summary_pages[0])  # fits on its page
+
+
+def test_the_cards(study, kit: Path):
+    reader = pypdf.PdfReader(kit / "cartes-scenarios.pdf")
+    assert len(reader.pages) == math.ceil(len(study.scenarios) / 4)
+    for page in reader.pages:
+        assert box_mm(page.trimbox) == [0.0, 0.0, 210.0, 297.0]
+        assert box_mm(page.bleedbox) == [-3.0, -3.0, 213.0, 300.0]
+    text = squash("".join(page.extract_text() for page in reader.pages))
+    for scenario in study.scenarios:
+        assert squash(fr(scenario.data.title)) in text
+        assert squash(fr(scenario.data.questions[0])) in text
+    assert card_overflows(kit / "cartes-scenarios.html") == []
+
+
+def test_the_index_links_the_whole_kit(kit: Path):
+    index = (kit / "index.html").read_text()
+    for name in ("guide-animation", "livret-participant", "cartes-scenarios"):
+        assert f'href="{name}.pdf"' in index and f'href="{name}.html"' in index
+        assert (kit / f"{name}.html").read_text().startswith("<!DOCTYPE html>")
