@@ -80,3 +80,22 @@ def test_the_fetcher_serves_files_under_its_roots(tmp_path: Path):
     assert response.read() == b"p { color: red }"
     with pytest.raises(RefusedURL):
         make_fetcher([tmp_path]).fetch((tmp_path / ".." / "etc" / "passwd").as_uri())
+
+
+def test_the_renderer_refuses_what_validation_would_have_caught(mini: Path, tmp_path: Path):
+    """Defence in depth: even unvalidated text cannot make WeasyPrint read a file."""
+    from toolkit.errors import BuildError
+    from toolkit.model import Text
+
+    study = load_study(mini)
+    scenario = study.scenarios[1]
+    origin = scenario.data.narrative.origin
+    scenario.data.narrative = Text({"*": "![secret](file:///etc/passwd) ![x](../../../../etc/passwd)"})
+    scenario.data.narrative.origin = origin
+    with pytest.raises(BuildError) as caught:
+        build_kit(study, "fr", tmp_path)
+    problem = caught.value.problem
+    assert "refused to load file:///" in problem.message and "etc/passwd" in problem.message
+    assert problem.message.endswith("asked for by field 'narrative'")
+    assert str(problem.location).endswith("scenarios/plateformes.yaml:9:3")
+    assert not (tmp_path / "mini").exists() or not list((tmp_path / "mini").rglob("*.pdf"))

@@ -102,3 +102,22 @@ def test_the_index_links_the_whole_kit(kit: Path):
     for name in ("guide-animation", "livret-participant", "cartes-scenarios"):
         assert f'href="{name}.pdf"' in index and f'href="{name}.html"' in index
         assert (kit / f"{name}.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_a_broken_copy_keeps_the_previous_kit(kit: Path, tmp_path: Path):
+    import shutil
+
+    broken = tmp_path / "metiers-du-social-2040"
+    shutil.copytree(SHIPPED, broken)
+    out = tmp_path / "out"
+    shutil.copytree(kit, out / broken.name / "fr")
+    before = {p.name: p.read_bytes() for p in (out / broken.name / "fr").iterdir()}
+    scenario = broken / "scenarios" / "le-tri-des-urgences.yaml"
+    scenario.write_text(scenario.read_text().replace("baseline", "basline").replace("questions:", "questiosn:"))
+    for command in ("check", "build"):
+        result = run(command, str(broken), "--out", str(out)) if command == "build" else run(command, str(broken))
+        assert result.exit_code == 1
+        assert "le-tri-des-urgences.yaml:" in result.stderr
+        assert "unknown field 'questiosn' (did you mean 'questions'?)" in result.stderr
+        assert "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in (out / broken.name / "fr").iterdir()} == before

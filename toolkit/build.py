@@ -66,6 +66,7 @@ def _build_document(
         asset_roots=[staging / ASSET_DIR, *(d / "assets" for d in edition.dirs)],
         variant=planned.artefact.pdf_variant,
         document_name=planned.pdf_name,
+        origin_of=lambda url: edition.origin_of(url, staging),
     )
     report.warnings.extend(f"{planned.pdf_name}: {message}" for message in result.warnings)
     return BuiltDocument(planned, result.pages)

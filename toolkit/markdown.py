@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -33,21 +34,28 @@ class MarkdownRenderer:
 
     cite: Callable[[str], str]
     assumption_label: str
+    images: dict[str, Any] = field(default_factory=dict)  # src -> where it was written (Origin)
 
     def __post_init__(self) -> None:
         self._parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
         self._parser.core.ruler.push("study_markers", self._markers)
+        self._origin: Any = None
 
-    def block(self, text: str) -> str:
+    def block(self, text: str, origin: Any = None) -> str:
+        self._origin = origin
         return self._parser.render(text)
 
-    def inline(self, text: str) -> str:
+    def inline(self, text: str, origin: Any = None) -> str:
+        self._origin = origin
         return self._parser.renderInline(text)
 
     def _markers(self, state: StateCore) -> None:
         for token in state.tokens:
             if token.type == "inline" and token.children:
                 token.children = [piece for child in token.children for piece in self._split(child)]
+                for child in token.children:
+                    if child.type == "image":
+                        self.images[str(child.attrGet("src"))] = self._origin
 
     def _split(self, token: Token) -> list[Token]:
         if token.type != "text" or "[" not in token.content:

@@ -14,19 +14,30 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
+from toolkit.errors import Location
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 DEFAULT_LANGUAGE = "*"
 MAX_KEY_PICKS = 4  # what fits on a scenario card
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a text was written: shown when a build-time problem comes from it."""
+
+    location: Location
+    field: str
+
+
 class Text:
     """Text in one or more languages. A plain YAML string is in the study's language."""
 
-    __slots__ = ("values",)
+    __slots__ = ("origin", "values")
 
     def __init__(self, values: dict[str, str]):
         self.values = values
+        self.origin: Origin | None = None  # where it was written, for build-time errors
 
     def get(self, language: str, study_language: str = "fr") -> str:
         """The text in `language`, else in the study's language, else any."""

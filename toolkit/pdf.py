@@ -12,7 +12,7 @@ import logging
 import mimetypes
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from toolkit.errors import BuildError
+from toolkit.model import Origin
 
 
 class RefusedURL(BaseException):
@@ -104,6 +105,7 @@ def write_pdf(
     asset_roots: list[Path],
     variant: str | None,
     document_name: str,
+    origin_of: Callable[[str], Origin | None] | None = None,
 ) -> PdfResult:
     """Render `html` to `target` atomically; return its page count and warnings."""
     weasyprint = _weasyprint()
@@ -115,9 +117,12 @@ def write_pdf(
             with atomic_file(target) as temporary:
                 document.write_pdf(temporary, pdf_variant=variant)
         except RefusedURL as refused:
+            origin = origin_of(refused.url) if origin_of else None
+            source = f", asked for by {origin.field}" if origin else ""
             raise BuildError(
-                f"{document_name}: refused to load {refused.url} ({refused.reason})",
+                f"{document_name}: refused to load {refused.url} ({refused.reason}){source}",
                 "images must be files in the study's assets/ folder",
+                origin.location if origin else None,
             ) from None
     return PdfResult(target, len(document.pages), list(warnings))
 

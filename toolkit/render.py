@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 from pathlib import Path
+from urllib.parse import urljoin
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
@@ -17,7 +18,7 @@ from markupsafe import Markup
 
 from toolkit.i18n import load_translations
 from toolkit.markdown import MarkdownRenderer
-from toolkit.model import Study, Text
+from toolkit.model import Origin, Study, Text
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NO_BREAK_SPACE = "\u00a0"
@@ -34,6 +35,10 @@ def template_dirs(study: Study) -> list[Path]:
     """Lookup chain: the study's own templates/ first, then the project's."""
     own = study.folder / "templates"
     return [own, BUILTIN_TEMPLATES] if own.is_dir() else [BUILTIN_TEMPLATES]
+
+
+def _origin(value: Text | str | None) -> Origin | None:
+    return value.origin if isinstance(value, Text) else None
 
 
 class Edition:
@@ -70,10 +75,17 @@ class Edition:
         return french_typography(text) if self.language.startswith("fr") else text
 
     def block(self, value: Text | str | None) -> Markup:
-        return Markup(self.markdown.block(self.text(value)))
+        return Markup(self.markdown.block(self.text(value), _origin(value)))
 
     def inline(self, value: Text | str | None) -> Markup:
-        return Markup(self.markdown.inline(self.text(value)))
+        return Markup(self.markdown.inline(self.text(value), _origin(value)))
+
+    def origin_of(self, url: str, base: Path) -> Origin | None:
+        """Where the text that asked for `url` was written, if study text asked for it."""
+        for src, origin in self.markdown.images.items():
+            if urljoin(base.resolve().as_uri() + "/", src) == url:
+                return origin
+        return None
 
     def tone(self, scenario) -> str:
         """CSS class giving a scenario its colour; the baseline (first) is always grey."""

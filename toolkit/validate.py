@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from toolkit.errors import InputError, Location, Problems
 from toolkit.loader import LoadedFile, PathKey, load_yaml
 from toolkit.markdown import checking_parser
-from toolkit.model import SLUG_PATTERN, Scenario, ScenarioFile, Study, StudyFile, suggest_slug
+from toolkit.model import SLUG_PATTERN, Origin, Scenario, ScenarioFile, Study, StudyFile, Text, suggest_slug
 
 STUDY_FILE = "study.yaml"
 SCENARIO_DIR = "scenarios"
@@ -65,6 +65,9 @@ def _load(folder: Path, problems: Problems) -> Study | None:
         _check_references(study, scenario, loaded, problems)
     for loaded in [study_file, *scenario_files]:
         _check_texts(study, loaded, problems)
+    _attach_origins(meta, study_file, ())
+    for scenario, loaded in _pairs(study, scenario_files):
+        _attach_origins(scenario.data, loaded, ())
     return study
 
 
@@ -220,6 +223,21 @@ def _check_baseline(study: Study, files: list[LoadedFile], problems: Problems) -
             f"more than one baseline: '{baselines[0].id}' and '{extra.id}'",
             "keep `baseline: true` in exactly one scenario",
         )
+
+
+def _attach_origins(value: Any, loaded: LoadedFile, key: PathKey) -> None:
+    """Remember where each text was written, so a build-time error can point at it."""
+    if isinstance(value, Text):
+        value.origin = Origin(loaded.locate_in_text(key, 0), _dotted(key))
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _attach_origins(getattr(value, name), loaded, (*key, name))
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            _attach_origins(item, loaded, (*key, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _attach_origins(item, loaded, (*key, index))
 
 
 def _pairs(study: Study, files: list[LoadedFile]) -> Iterable[tuple[Scenario, LoadedFile]]:
