@@ -63,7 +63,7 @@ class Edition:
             lstrip_blocks=True,
         )
         env.install_gettext_translations(self.translations, newstyle=True)
-        env.filters.update(t=self.text, md=self.block, mdi=self.inline, tone=self.tone)
+        env.filters.update(t=self.text, md=self.block, mdi=self.inline, tone=self.tone, colon=self.colon)
         env.globals.update(study=self.study, lang=self.language)
         return env
 
@@ -86,6 +86,10 @@ class Edition:
             if urljoin(base.resolve().as_uri() + "/", src) == url:
                 return origin
         return None
+
+    def colon(self, label: str) -> str:
+        """`label:` as the language writes it (French puts a no-break space before)."""
+        return f"{label}{NO_BREAK_SPACE}:" if self.language.startswith("fr") else f"{label}:"
 
     def tone(self, scenario) -> str:
         """CSS class giving a scenario its colour; the baseline (first) is always grey."""
