@@ -121,3 +121,31 @@ def test_a_broken_copy_keeps_the_previous_kit(kit: Path, tmp_path: Path):
         assert "unknown field 'questiosn' (did you mean 'questions'?)" in result.stderr
         assert "Traceback" not in result.output
     assert {p.name: p.read_bytes() for p in (out / broken.name / "fr").iterdir()} == before
+
+
+def test_every_figure_cites_a_source_or_is_labelled_an_assumption():
+    """Honest content: a number in the text (other than a year) needs [@source] or [hypothèse]."""
+    import re
+
+    import yaml
+
+    def strings(value, key=()):
+        if isinstance(value, str):
+            yield key, value
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                yield from strings(item, (*key, name))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from strings(item, (*key, index))
+
+    unsourced = []
+    for path in [SHIPPED / "study.yaml", *sorted((SHIPPED / "scenarios").glob("*.yaml"))]:
+        for key, text in strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            if key[0] in ("sources", "picks", "key_picks", "partners") or key[-1] == "name":
+                continue
+            for sentence in re.split(r"(?<=[.!?])\s+", text):
+                numbers = [n for n in re.findall(r"\d+(?:[ ,.]\d+)*", sentence) if not re.fullmatch(r"(19|20)\d\d", n)]
+                if numbers and "[@" not in sentence and "[hypothèse]" not in sentence:
+                    unsourced.append(f"{path.name} {key}: {sentence[:80]}")
+    assert unsourced == []
