@@ -8,7 +8,8 @@ from babel.messages.pofile import read_po
 from conftest import ROOT
 
 from toolkit.i18n import catalogue_path, load_translations
-from toolkit.render import BUILTIN_TEMPLATES, french_typography
+from toolkit.paths import BUILTIN_TEMPLATES
+from toolkit.render import french_typography
 
 
 def extracted_messages() -> set[str]:

@@ -1,7 +1,7 @@
 """Stage 6, build: render every planned document of a kit and publish it at once.
 
-The kit is written into a staging folder beside its destination, then swapped in:
-a failed or interrupted build leaves the previous kit exactly as it was.
+A kit is written into a staging folder beside its destination, then swapped in: a
+failed or interrupted build leaves the previous kit exactly as it was.
 """
 
 from __future__ import annotations
@@ -10,20 +10,26 @@ import os
 import shutil
 import tempfile
 import time
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.model import Study
 from toolkit.pdf import atomic_file, write_pdf
-from toolkit.plan import KitPlan, PlannedDocument, plan_kit
+from toolkit.plan import KitPlan, PlannedDocument, WorkshopPlan, plan_kit
 from toolkit.render import Edition
 from toolkit.validate import ASSET_DIR, IMAGE_SUFFIXES
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same kit gives the same zip
 
 
 @dataclass
 class BuiltDocument:
     planned: PlannedDocument
     pages: int
+    folder: str = ""  # relative to the edition folder: "" or the workshop id
 
 
 @dataclass
@@ -33,40 +39,63 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    def in_folder(self, folder: str) -> list[BuiltDocument]:
+        return [d for d in self.documents if d.folder == folder]
 
-def build_kit(study: Study, language: str, out: Path) -> BuildReport:
-    """Build the kit of `study` in `language` into `out/<study>/<language>/`."""
+
+def build_kit(study: Study, language: str, out: Path, workshop: str | None = None) -> BuildReport:
+    """Build `study` in `language` into `out/<study>/<language>/`, workshops in sub-folders.
+
+    With `workshop`, only that workshop's kit is built (and swapped in on its own).
+    """
     started = time.perf_counter()
     edition = Edition(study, language)
-    plan = plan_kit(study, language, out, edition.gettext)
+    chosen = None if workshop is None else [w for w in study.workshops if w.id == workshop]
+    plan = plan_kit(study, language, out, edition.gettext, chosen)
     report = BuildReport(plan)
-    plan.folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=plan.folder.parent, prefix=f".{language}.building-"))
-    try:
-        _copy_assets(study, staging)
-        for planned in plan.documents:
-            report.documents.append(_build_document(edition, plan, planned, staging, report))
-        _write_text(staging / "index.html", edition.render("index.html.j2", plan=plan, report=report))
-        _publish(staging, plan.folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    if workshop is None:
+        with _staged(plan.folder) as staging:
+            _copy_assets(study, staging)
+            for planned in plan.documents:
+                report.documents.append(_build_document(edition, plan, planned, staging, report))
+            for workshop_plan in plan.workshops:
+                _build_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report)
+            _write_text(staging / "index.html", edition.render("index.html.j2", plan=plan, report=report))
+    else:
+        for workshop_plan in plan.workshops:
+            with _staged(workshop_plan.folder) as staging:
+                _build_workshop(edition, plan, workshop_plan, staging, report)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_document(
-    edition: Edition, plan: KitPlan, planned: PlannedDocument, staging: Path, report: BuildReport
-) -> BuiltDocument:
-    html = edition.render(planned.artefact.template, plan=plan, document=planned)
-    _write_text(staging / planned.html_name, html)
+def _build_workshop(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, folder: Path,
+                    report: BuildReport) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _copy_assets(plan.study, folder)
+    name = workshop_plan.workshop.id
+    for planned in workshop_plan.documents:
+        built = _build_document(edition, plan, planned, folder, report, workshop_plan=workshop_plan)
+        built.folder = name
+        report.documents.append(built)
+    index = edition.render("workshop/index.html.j2", plan=plan, workshop_plan=workshop_plan,
+                           workshop=workshop_plan.workshop, report=report, documents=report.in_folder(name))
+    _write_text(folder / "index.html", index)
+    _write_zip(folder, folder / workshop_plan.zip_name, root=name)
+
+
+def _build_document(edition: Edition, plan: KitPlan, planned: PlannedDocument, folder: Path,
+                    report: BuildReport, **context) -> BuiltDocument:
+    html = edition.render(planned.artefact.template, plan=plan, document=planned, **planned.context, **context)
+    _write_text(folder / planned.html_name, html)
     result = write_pdf(
         html,
-        staging / planned.pdf_name,
-        base_url=staging,
-        asset_roots=[staging / ASSET_DIR, *(d / "assets" for d in edition.dirs)],
+        folder / planned.pdf_name,
+        base_url=folder,
+        asset_roots=[folder / ASSET_DIR, *(d / "assets" for d in edition.dirs)],
         variant=planned.artefact.pdf_variant,
         document_name=planned.pdf_name,
-        origin_of=lambda url: edition.origin_of(url, staging),
+        origin_of=lambda url: edition.origin_of(url, folder),
     )
     report.warnings.extend(f"{planned.pdf_name}: {message}" for message in result.warnings)
     return BuiltDocument(planned, result.pages)
@@ -91,6 +120,29 @@ def _copy_assets(study: Study, staging: Path) -> None:
 def _write_text(target: Path, text: str) -> None:
     with atomic_file(target) as temporary:
         temporary.write_text(text, encoding="utf-8")
+
+
+def _write_zip(folder: Path, target: Path, root: str) -> None:
+    """One archive of the workshop kit, to send to a print shop or a co-facilitator."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p != target and not p.name.startswith("."))
+    with atomic_file(target) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(f"{root}/{path.relative_to(folder).as_posix()}", ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+
+
+@contextmanager
+def _staged(destination: Path) -> Iterator[Path]:
+    """A staging folder that replaces `destination` only if the block succeeds."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=destination.parent, prefix=f".{destination.name}.building-"))
+    try:
+        yield staging
+        _publish(staging, destination)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _publish(staging: Path, destination: Path) -> None:

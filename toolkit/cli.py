@@ -73,9 +73,11 @@ def check(study: str | None) -> None:
     """Validate a study and print every problem found (exit 1 if any)."""
     studies = [load_study(folder) for folder in _selected(study)]
     for loaded in studies:
+        _report(loaded.warnings)
         click.echo(
             f"{display_path(loaded.folder)}: ok ({len(loaded.scenarios)} scenarios, "
-            f"{len(loaded.meta.drivers)} drivers)"
+            f"{len(loaded.meta.drivers)} drivers, {len(loaded.workshops)} workshops, "
+            f"{len(loaded.methods)} methods)"
         )
 
 

@@ -47,11 +47,24 @@ class Problems:
     def add(self, location: Location | None, message: str, hint: str = "") -> None:
         self.items.append(Problem(location, message, hint))
 
+    def warn(self, location: Location | None, message: str, hint: str = "") -> None:
+        """Something weak but buildable: reported, and an error only under --strict."""
+        self.items.append(Problem(location, message, hint, severity="warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
     def extend(self, problems: Problems | list[Problem]) -> None:
         self.items.extend(problems.items if isinstance(problems, Problems) else problems)
 
     def __bool__(self) -> bool:
-        return bool(self.items)
+        """True when there is at least one error (warnings alone do not stop a build)."""
+        return bool(self.errors)
 
     def __len__(self) -> int:
         return len(self.items)

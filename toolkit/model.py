@@ -6,11 +6,12 @@ cross-file rules (one baseline, picks that exist...) live in `toolkit.validate`.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
@@ -256,6 +257,9 @@ class Study:
     folder: Path
     meta: StudyFile
     scenarios: list[Scenario] = field(default_factory=list)
+    methods: dict[str, Method] = field(default_factory=dict)
+    workshops: list[Workshop] = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
     @property
     def languages(self) -> list[str]:
@@ -290,3 +294,271 @@ class Study:
         changes = self.changes(scenario)
         chosen = [d for d in changes if d.driver.id in scenario.data.key_picks]
         return chosen or changes[:MAX_KEY_PICKS]
+
+
+# --- the workshop layer: methods, plans, results ------------------------------------
+
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
+
+
+def _parse_clock(value: Any) -> str:
+    if isinstance(value, int):  # YAML 1.1 reads 09:00 unquoted as a number
+        raise ValueError('write the time in quotes, like "09:00"')
+    if not isinstance(value, str) or not re.match(TIME_PATTERN, value):
+        raise ValueError(f"'{value}' is not a time: write it like \"09:00\"")
+    return value
+
+
+Clock = Annotated[str, PlainValidator(_parse_clock), WithJsonSchema({"type": "string", "pattern": TIME_PATTERN})]
+
+
+class Range(Strict):
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+
+    def __contains__(self, value: int) -> bool:
+        return self.min <= value <= self.max
+
+
+class Step(Strict):
+    title: LocalText
+    minutes: Minutes
+    text: LocalText
+
+
+class Material(Strict):
+    item: LocalText
+    per: Literal["group", "participant", "workshop"]
+    quantity: int = Field(default=1, ge=1)
+
+
+class MethodFile(Strict):
+    """`templates/methods/<id>/method.yaml`: a workshop method, in the spirit of a toolkit's tool page."""
+
+    name: LocalText
+    summary: LocalText
+    purpose: LocalText
+    when: LocalText
+    format: Literal["groups", "plenary"]
+    group_size: Range
+    duration: Range
+    steps: list[Step] = Field(min_length=1)
+    materials: list[Material] = []
+    tips: list[LocalText] = []
+    pitfalls: list[LocalText] = []
+    outputs: list[LocalText] = []
+    debrief: list[LocalText] = []
+
+
+@dataclass
+class Method:
+    """A method from the library, with the templates its folder provides."""
+
+    id: str
+    folder: Path
+    data: MethodFile
+    worksheet: str | None = None  # template name of the A4 group worksheet, if any
+    canvas: str | None = None  # template name of the A3 canvas, if any
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.data, name)
+
+
+class Profile(Strict):
+    label: LocalText
+    count: int = Field(ge=0)
+
+
+class Participants(Strict):
+    count: int = Field(ge=1)
+    profiles: list[Profile] = []
+
+
+class Group(Strict):
+    id: Slug
+    name: LocalText
+    scenarios: list[str] = Field(min_length=1)
+    personas: list[str] = []
+    facilitator: str | None = None
+
+
+class Activity(Strict):
+    method: str
+    duration: Minutes
+    title: LocalText | None = None
+    format: Literal["groups", "plenary"] | None = None
+    scenarios: list[str] | Literal["all", "groups"] = []
+    personas: list[str] | Literal["groups"] = []
+    facilitator: str | None = None
+    notes: LocalText | None = None
+
+
+class WorkshopFile(Strict):
+    """`workshops/<id>.yaml`: the plan of one workshop of a study."""
+
+    title: LocalText
+    date: datetime.date
+    start: Clock
+    end: Clock
+    place: LocalText
+    organisers: list[Person] = Field(min_length=1)
+    partners: list[Person] = []
+    scoping_question: LocalText | None = None
+    paper: Literal["A4", "letter"] = "A4"
+    participants: Participants
+    groups: list[Group] = Field(min_length=1)
+    agenda: list[Activity] = Field(min_length=1)
+
+
+def clock_minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def clock_text(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+@dataclass
+class ScheduledActivity:
+    """An agenda item with its computed clock times and what it works on."""
+
+    index: int
+    activity: Activity
+    method: Method
+    start: int  # minutes since midnight
+    end: int
+
+    @property
+    def start_text(self) -> str:
+        return clock_text(self.start)
+
+    @property
+    def end_text(self) -> str:
+        return clock_text(self.end)
+
+    @property
+    def title(self) -> Text:
+        return self.activity.title or self.method.data.name
+
+    @property
+    def format(self) -> str:
+        return self.activity.format or self.method.data.format
+
+
+@dataclass
+class Workshop:
+    """A validated workshop plan, with its schedule worked out."""
+
+    id: str
+    path: Path
+    data: WorkshopFile
+    schedule: list[ScheduledActivity] = field(default_factory=list)
+    results: ResultsFile | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.data, name)
+
+    @property
+    def length(self) -> int:
+        return clock_minutes(self.data.end) - clock_minutes(self.data.start)
+
+    @property
+    def methods(self) -> list[Method]:
+        """Methods of the agenda, each once, in order of first use."""
+        seen: dict[str, Method] = {}
+        for item in self.schedule:
+            seen.setdefault(item.method.id, item.method)
+        return list(seen.values())
+
+    def group_size(self) -> int:
+        """People per group, rounded up."""
+        return -(-self.data.participants.count // len(self.data.groups))
+
+
+# --- results: what the groups wrote on the capture sheets ----------------------------
+
+RATING_VALUES = range(1, 6)
+
+
+def _parse_ratings(value: Any) -> list[int]:
+    """One value per participant (`[3, 4, 2]`) or a tally (`{1: 0, 2: 3, 3: 1}`)."""
+    if isinstance(value, list):
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v in RATING_VALUES for v in value):
+            raise ValueError(f"ratings are whole numbers from 1 to 5, got {value}")
+        return list(value)
+    if isinstance(value, dict):
+        ratings: list[int] = []
+        for key, count in value.items():
+            if str(key) not in {str(v) for v in RATING_VALUES}:
+                raise ValueError(f"'{key}' is not a rating: a tally counts the marks for 1, 2, 3, 4 and 5")
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                raise ValueError(f"the count for {key} must be a whole number >= 0, got {count!r}")
+            ratings.extend([int(key)] * count)
+        return sorted(ratings)
+    raise ValueError("ratings are a list of values from 1 to 5, or a tally like {1: 0, 2: 3, 3: 4, 4: 1, 5: 0}")
+
+
+Ratings = Annotated[
+    list[int],
+    PlainValidator(_parse_ratings),
+    WithJsonSchema({"anyOf": [
+        {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 5}},
+        {"type": "object", "propertyNames": {"enum": ["1", "2", "3", "4", "5"]},
+         "additionalProperties": {"type": "integer", "minimum": 0}},
+    ]}),
+]
+IMPACTS = ("grows", "shrinks", "transforms", "appears")
+VERDICTS = ("works", "mixed", "fails")
+
+
+class RatingSet(Strict):
+    probability: Ratings = []
+    desirability: Ratings = []
+
+
+class Impact(Strict):
+    change: Literal["grows", "shrinks", "transforms", "appears"]
+    comment: LocalText | None = None
+
+
+class Action(Strict):
+    text: LocalText
+    kind: Literal["action", "experiment"] = "action"
+    territory: str | None = None
+    owner: str | None = None
+    scenarios: dict[str, Literal["works", "mixed", "fails"]] = {}
+
+
+class Signal(Strict):
+    text: LocalText
+    where: str | None = None
+
+
+class Quote(Strict):
+    text: LocalText
+    who: str | None = None
+
+
+class BaselineCapture(Strict):
+    lose: list[LocalText] = []
+    keep: list[LocalText] = []
+
+
+class GroupResults(Strict):
+    scenarios: list[str] = []
+    baseline: BaselineCapture | None = None
+    ratings: dict[str, RatingSet] = {}
+    impacts: dict[str, dict[str, Impact]] = {}
+    actions: dict[str, Action] = {}
+    signals: list[Signal] = []
+    quotes: list[Quote] = []
+
+
+class ResultsFile(Strict):
+    """`results/<workshop-id>.yaml`: the capture sheets typed up, group by group."""
+
+    example: bool = False
+    note: LocalText | None = None
+    groups: dict[str, GroupResults]

@@ -1,14 +1,23 @@
-"""Stage 3, plan the kit: which documents a study produces, and where they go.
+"""Stage 3, plan the kit: which documents a study and its workshops produce, and where.
 
-Adding an artefact type is one template plus one entry in `ARTEFACTS`.
+Adding an artefact type is one template plus one entry in `ARTEFACTS`. An artefact is
+made once per study edition, once per workshop, once per group of a workshop, or once
+per card print mode.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from toolkit.model import Study
+from toolkit.layout import DUPLEX_MODES
+from toolkit.model import Study, Workshop
+
+
+def N_(message: str) -> str:
+    """Mark a string for the translation catalogue; it is translated when a kit is planned."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -19,22 +28,33 @@ class Artefact:
     template: str
     filename: str  # an English msgid: the catalogue gives the edition's file name
     title: str  # an English msgid, translated for the edition
-    audience: str  # "facilitators" or "participants"
+    audience: str  # "facilitators", "participants" or "print shop"
+    scope: str = "study"  # "study" (one per edition) or "workshop"
+    per: str | None = None  # None, "group" (one per group) or "mode" (one per card print mode)
     pdf_variant: str | None = "pdf/ua-1"  # tagged PDF for screen readers
-
-
-def N_(message: str) -> str:
-    """Mark a string for the translation catalogue; it is translated when a kit is planned."""
-    return message
 
 
 ARTEFACTS: tuple[Artefact, ...] = (
     Artefact("guide", "guide.html.j2", N_("facilitator-guide"), N_("Facilitator guide"), "facilitators"),
-    Artefact(
-        "booklet", "booklet.html.j2", N_("participant-booklet"), N_("Participant booklet"), "participants"
-    ),
+    Artefact("booklet", "booklet.html.j2", N_("participant-booklet"), N_("Participant booklet"), "participants"),
     Artefact("cards", "cards.html.j2", N_("scenario-cards"), N_("Scenario cards"), "participants"),
+    Artefact("run-of-show", "workshop/guide.html.j2", N_("facilitator-guide"), N_("Facilitator guide"),
+             "facilitators", scope="workshop"),
+    Artefact("group-pack", "workshop/pack.html.j2", N_("group-pack"), N_("Group pack"), "participants",
+             scope="workshop", per="group"),
+    Artefact("posters", "workshop/posters.html.j2", N_("posters"), N_("Posters and canvases"), "participants",
+             scope="workshop"),
+    Artefact("card-decks", "workshop/decks.html.j2", N_("cards"), N_("Card decks"), "print shop",
+             scope="workshop", per="mode"),
+    Artefact("calibration", "workshop/calibration.html.j2", N_("duplex-calibration"),
+             N_("Duplex calibration sheet"), "print shop", scope="workshop"),
+    Artefact("checklist", "workshop/checklist.html.j2", N_("materials-checklist"),
+             N_("Materials and print checklist"), "facilitators", scope="workshop"),
 )
+
+MODE_NAMES = {"long-edge": N_("duplex-long-edge"), "short-edge": N_("duplex-short-edge"), "fold": N_("fold-over")}
+MODE_TITLES = {"long-edge": N_("duplex, flip on long edge"), "short-edge": N_("duplex, flip on short edge"),
+               "fold": N_("single-sided, fold over")}
 
 
 @dataclass(frozen=True)
@@ -42,6 +62,7 @@ class PlannedDocument:
     artefact: Artefact
     title: str
     basename: str
+    context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def pdf_name(self) -> str:
@@ -53,6 +74,19 @@ class PlannedDocument:
 
 
 @dataclass(frozen=True)
+class WorkshopPlan:
+    """The kit of one workshop: a sub-folder of the study's edition."""
+
+    workshop: Workshop
+    folder: Path
+    documents: tuple[PlannedDocument, ...]
+
+    @property
+    def zip_name(self) -> str:
+        return f"{self.workshop.id}.zip"
+
+
+@dataclass(frozen=True)
 class KitPlan:
     """Everything one edition (study x language) of a kit will contain."""
 
@@ -60,9 +94,37 @@ class KitPlan:
     language: str
     folder: Path
     documents: tuple[PlannedDocument, ...]
+    workshops: tuple[WorkshopPlan, ...] = ()
 
 
-def plan_kit(study: Study, language: str, out: Path, gettext) -> KitPlan:
-    """Lay out the kit of `study` in `language` under `out/<study>/<language>/`."""
-    documents = tuple(PlannedDocument(a, gettext(a.title), gettext(a.filename)) for a in ARTEFACTS)
-    return KitPlan(study, language, out / study.id / language, documents)
+def plan_kit(study: Study, language: str, out: Path, gettext, workshops: list[Workshop] | None = None) -> KitPlan:
+    """Lay out the kit of `study` in `language` under `out/<study>/<language>/`.
+
+    `workshops` defaults to every workshop of the study; each goes in its own sub-folder.
+    """
+    folder = out / study.id / language
+    study_documents = tuple(
+        PlannedDocument(a, gettext(a.title), gettext(a.filename)) for a in ARTEFACTS if a.scope == "study")
+    chosen = study.workshops if workshops is None else workshops
+    workshop_plans = tuple(
+        WorkshopPlan(w, folder / w.id, tuple(_workshop_documents(w, gettext))) for w in chosen)
+    return KitPlan(study, language, folder, study_documents, workshop_plans)
+
+
+def _workshop_documents(workshop: Workshop, gettext) -> list[PlannedDocument]:
+    documents = []
+    for artefact in (a for a in ARTEFACTS if a.scope == "workshop"):
+        title, name = gettext(artefact.title), gettext(artefact.filename)
+        if artefact.per == "group":
+            for group in workshop.data.groups:
+                context = {"workshop": workshop, "group": group}
+                documents.append(PlannedDocument(artefact, title, f"{name}-{group.id}", context))
+        elif artefact.per == "mode":
+            for mode in DUPLEX_MODES:
+                context = {"workshop": workshop, "mode": mode}
+                documents.append(PlannedDocument(
+                    artefact, f"{title} ({gettext(MODE_TITLES[mode])})", f"{name}-{gettext(MODE_NAMES[mode])}",
+                    context))
+        else:
+            documents.append(PlannedDocument(artefact, title, name, {"workshop": workshop}))
+    return documents

@@ -7,20 +7,24 @@ renderer, and the sandbox keeps even an overriding template away from internals.
 
 from __future__ import annotations
 
+import datetime
 import re
+from functools import partial
 from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
 
+from babel.dates import format_date
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from toolkit import layout, logistics
 from toolkit.i18n import load_translations
 from toolkit.markdown import MarkdownRenderer
-from toolkit.model import Origin, Study, Text
+from toolkit.model import Origin, Study, Text, clock_minutes, clock_text
+from toolkit.paths import template_dirs
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NO_BREAK_SPACE = "\u00a0"
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([:;!?»])")
 
@@ -31,10 +35,13 @@ def french_typography(text: str) -> str:
     return text.replace("« ", "«" + NO_BREAK_SPACE)
 
 
-def template_dirs(study: Study) -> list[Path]:
-    """Lookup chain: the study's own templates/ first, then the project's."""
-    own = study.folder / "templates"
-    return [own, BUILTIN_TEMPLATES] if own.is_dir() else [BUILTIN_TEMPLATES]
+def _mm(value: float) -> str:
+    """A length for CSS, in millimetres, precise to a micrometre."""
+    return f"{value:.3f}mm"
+
+
+def _clock_minus(clock: str, minutes: int) -> str:
+    return clock_text(clock_minutes(clock) - minutes)
 
 
 def _origin(value: Text | str | None) -> Origin | None:
@@ -47,7 +54,7 @@ class Edition:
     def __init__(self, study: Study, language: str):
         self.study = study
         self.language = language
-        self.dirs = template_dirs(study)
+        self.dirs = template_dirs(study.folder)
         self.translations = load_translations(self.dirs, language)
         self.gettext = self.translations.gettext
         self.markdown = MarkdownRenderer(self._cite, self.gettext("scenario assumption"))
@@ -63,8 +70,22 @@ class Edition:
             lstrip_blocks=True,
         )
         env.install_gettext_translations(self.translations, newstyle=True)
-        env.filters.update(t=self.text, md=self.block, mdi=self.inline, tone=self.tone, colon=self.colon)
+        env.filters.update(t=self.text, md=self.block, mdi=self.inline, tone=self.tone, colon=self.colon,
+                           format_date=self.format_date, clock_minus=_clock_minus, mm=_mm)
         env.globals.update(study=self.study, lang=self.language)
+        env.globals.update(
+            activity_scenarios=partial(logistics.activity_scenarios, self.study),
+            activity_personas=partial(logistics.activity_personas, self.study),
+            group_scenarios=partial(logistics.group_scenarios, self.study),
+            materials=lambda workshop: logistics.materials(self.study, workshop, self.language),
+            copies=logistics.copies,
+            decks=partial(logistics.decks, self.study),
+            card_sheet=layout.card_sheet,
+            card_pages=layout.card_pages,
+            paper_css=layout.CSS_PAGE_SIZES,
+            poster_paper=layout.POSTER_PAPER,
+            bleed=layout.BLEED,
+        )
         return env
 
     def text(self, value: Text | str | None) -> str:
@@ -86,6 +107,9 @@ class Edition:
             if urljoin(base.resolve().as_uri() + "/", src) == url:
                 return origin
         return None
+
+    def format_date(self, value: datetime.date) -> str:
+        return format_date(value, format="full", locale=self.language)
 
     def colon(self, label: str) -> str:
         """`label:` as the language writes it (French puts a no-break space before)."""

@@ -34,6 +34,7 @@ def load_study(folder: Path) -> Study:
     study = _load(folder.resolve(), problems)
     if problems or study is None:
         raise InputError(problems)
+    study.warnings = problems.warnings
     return study
 
 
@@ -47,11 +48,11 @@ def _load(folder: Path, problems: Problems) -> Study | None:
         )
         return None
     study_file = load_yaml(study_path, problems)
-    meta = _parse(StudyFile, study_file, problems) if study_file else None
+    meta = parse_file(StudyFile, study_file, problems) if study_file else None
     scenario_files = _load_scenario_files(folder, problems)
     scenarios = []
     for loaded in scenario_files:
-        data = _parse(ScenarioFile, loaded, problems)
+        data = parse_file(ScenarioFile, loaded, problems)
         if data is not None and _check_scenario_id(loaded, data, problems):
             scenarios.append(Scenario(loaded.path.stem, loaded.path, data))
     if meta is None:
@@ -64,11 +65,21 @@ def _load(folder: Path, problems: Problems) -> Study | None:
     for scenario, loaded in _pairs(study, scenario_files):
         _check_references(study, scenario, loaded, problems)
     for loaded in [study_file, *scenario_files]:
-        _check_texts(study, loaded, problems)
-    _attach_origins(meta, study_file, ())
+        check_texts(study, loaded, problems)
+    attach_origins(meta, study_file, ())
     for scenario, loaded in _pairs(study, scenario_files):
-        _attach_origins(scenario.data, loaded, ())
+        attach_origins(scenario.data, loaded, ())
+    _load_workshop_layer(study, problems)
     return study
+
+
+def _load_workshop_layer(study: Study, problems: Problems) -> None:
+    """Methods and workshop plans need the study, so they are checked after it."""
+    from toolkit.paths import template_dirs
+    from toolkit.workshops import load_methods, load_workshops
+
+    study.methods = load_methods(template_dirs(study.folder), problems)
+    study.workshops = load_workshops(study, problems)
 
 
 def _load_scenario_files(folder: Path, problems: Problems) -> list[LoadedFile]:
@@ -89,7 +100,7 @@ def _load_scenario_files(folder: Path, problems: Problems) -> list[LoadedFile]:
 # --- shape (pydantic) -------------------------------------------------------------
 
 
-def _parse(model: type[BaseModel], loaded: LoadedFile, problems: Problems) -> Any:
+def parse_file(model: type[BaseModel], loaded: LoadedFile, problems: Problems) -> Any:
     if not isinstance(loaded.data, dict):
         problems.add(
             loaded.locate(()),
@@ -159,9 +170,9 @@ def _dotted(loc: PathKey) -> str:
 
 def _check_study_ids(meta: StudyFile, loaded: LoadedFile, problems: Problems) -> None:
     for kind in ("drivers", "professions", "personas", "sources"):
-        _check_unique([item.id for item in getattr(meta, kind)], (kind,), loaded, problems)
+        check_unique([item.id for item in getattr(meta, kind)], (kind,), loaded, problems)
     for index, driver in enumerate(meta.drivers):
-        _check_unique([h.id for h in driver.hypotheses], ("drivers", index, "hypotheses"), loaded, problems)
+        check_unique([h.id for h in driver.hypotheses], ("drivers", index, "hypotheses"), loaded, problems)
         trends = [i for i, h in enumerate(driver.hypotheses) if h.trend]
         if len(trends) != 1:
             where = ("drivers", index, "hypotheses", trends[1], "trend") if trends else ("drivers", index)
@@ -172,7 +183,7 @@ def _check_study_ids(meta: StudyFile, loaded: LoadedFile, problems: Problems) ->
             )
 
 
-def _check_unique(ids: list[str], key: PathKey, loaded: LoadedFile, problems: Problems) -> None:
+def check_unique(ids: list[str], key: PathKey, loaded: LoadedFile, problems: Problems) -> None:
     seen: set[str] = set()
     for index, item_id in enumerate(ids):
         if item_id in seen:
@@ -225,19 +236,19 @@ def _check_baseline(study: Study, files: list[LoadedFile], problems: Problems) -
         )
 
 
-def _attach_origins(value: Any, loaded: LoadedFile, key: PathKey) -> None:
+def attach_origins(value: Any, loaded: LoadedFile, key: PathKey) -> None:
     """Remember where each text was written, so a build-time error can point at it."""
     if isinstance(value, Text):
         value.origin = Origin(loaded.locate_in_text(key, 0), _dotted(key))
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            _attach_origins(getattr(value, name), loaded, (*key, name))
+            attach_origins(getattr(value, name), loaded, (*key, name))
     elif isinstance(value, dict):
         for name, item in value.items():
-            _attach_origins(item, loaded, (*key, name))
+            attach_origins(item, loaded, (*key, name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _attach_origins(item, loaded, (*key, index))
+            attach_origins(item, loaded, (*key, index))
 
 
 def _pairs(study: Study, files: list[LoadedFile]) -> Iterable[tuple[Scenario, LoadedFile]]:
@@ -321,7 +332,7 @@ def _check_references(study: Study, scenario: Scenario, loaded: LoadedFile, prob
 _markdown = checking_parser()
 
 
-def _check_texts(study: Study, loaded: LoadedFile, problems: Problems) -> None:
+def check_texts(study: Study, loaded: LoadedFile, problems: Problems) -> None:
     sources = [s.id for s in study.meta.sources]
     for key, text in _strings(loaded.data, ()):
         for match in CITATION.finditer(text):

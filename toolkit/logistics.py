@@ -1,0 +1,115 @@
+"""What a workshop needs on the tables: who works on what, how many copies, what to buy.
+
+Everything here is computed from the plan, the study and the method library, so that
+the checklist, the group packs and the tests agree on the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from toolkit.layout import card_sheet
+from toolkit.model import Group, Persona, Scenario, ScheduledActivity, Study, Text, Workshop
+
+
+def activity_scenarios(study: Study, activity: ScheduledActivity, group: Group | None = None) -> list[Scenario]:
+    """The scenarios an activity works on; `groups` means the group's own ones."""
+    wanted = activity.activity.scenarios
+    if wanted == "all" or (wanted == "groups" and group is None):
+        return list(study.scenarios)
+    ids = group.scenarios if wanted == "groups" else wanted
+    return [s for s in study.scenarios if s.id in ids]
+
+
+def activity_personas(study: Study, activity: ScheduledActivity, group: Group | None = None) -> list[Persona]:
+    wanted = activity.activity.personas
+    personas = study.meta.personas
+    if wanted == "groups":
+        ids = group.personas if group and group.personas else [p.id for p in personas]
+        return [p for p in personas if p.id in ids]
+    return [p for p in personas if p.id in wanted]
+
+
+def group_scenarios(study: Study, group: Group) -> list[Scenario]:
+    return [s for s in study.scenarios if s.id in group.scenarios]
+
+
+@dataclass
+class MaterialLine:
+    item: Text
+    quantity: int
+    used_by: list[str] = field(default_factory=list)  # method ids
+
+
+def materials(study: Study, workshop: Workshop, language: str) -> list[MaterialLine]:
+    """Consumables and kit to bring, summed over the agenda (same item name, same line)."""
+    groups = len(workshop.data.groups)
+    people = workshop.data.participants.count
+    lines: dict[str, MaterialLine] = {}
+    for item in workshop.schedule:
+        for material in item.method.data.materials:
+            times = {"group": groups, "participant": people, "workshop": 1}[material.per]
+            if material.per == "group" and item.format == "plenary":
+                times = 1
+            name = material.item.get(language, study.meta.language)
+            line = lines.setdefault(name, MaterialLine(material.item, 0))
+            line.quantity += material.quantity * times
+            if item.method.id not in line.used_by:
+                line.used_by.append(item.method.id)
+    return sorted(lines.values(), key=lambda line: line.item.get(language, study.meta.language).lower())
+
+
+@dataclass
+class PrintLine:
+    """One document to print: how many copies, on what paper, how."""
+
+    document: str  # artefact id
+    basename: str
+    copies: int
+    paper: str
+    sides: str  # "single", "duplex-long", "duplex-short"
+    why: str  # an English msgid explaining the count
+
+
+def copies(workshop: Workshop, artefact: str) -> tuple[int, str]:
+    """How many copies of one document, and why (an English msgid with %(n)d)."""
+    groups = len(workshop.data.groups)
+    people = workshop.data.participants.count
+    facilitators = groups + 1
+    return {
+        "booklet": (people, "one per participant"),
+        "run-of-show": (facilitators, "one per table facilitator, plus the lead facilitator"),
+        "group-pack": (1, "one for the group's table"),
+        "posters": (1, "one set, pinned up in the room"),
+        "card-decks": (groups + 1, "one set per table, plus a spare"),
+        "calibration": (1, "one, to test the printer before the cards"),
+        "checklist": (1, "for the organiser"),
+        "guide": (1, "for the lead facilitator"),
+        "cards": (groups, "one sheet set per table"),
+    }.get(artefact, (1, ""))
+
+
+def cards_per_sheet(workshop: Workshop, mode: str) -> int:
+    return card_sheet(workshop.data.paper, mode).per_sheet
+
+
+@dataclass(frozen=True)
+class Card:
+    deck: str  # "scenarios", "drivers", "personas" or "professions"
+    code: str  # printed on both sides, to sort a deck and check a back against its front
+    item: object
+
+
+DECK_PREFIXES = {"scenarios": "S", "drivers": "V", "personas": "P", "professions": "M"}
+
+
+def decks(study: Study) -> list[tuple[str, list[Card]]]:
+    """The four decks of a workshop kit, each card with its code (S1, V3...)."""
+    items = {
+        "scenarios": study.scenarios,
+        "drivers": study.meta.drivers,
+        "personas": study.meta.personas,
+        "professions": study.meta.professions,
+    }
+    return [(deck, [Card(deck, f"{DECK_PREFIXES[deck]}{i}", item) for i, item in enumerate(things, start=1)])
+            for deck, things in items.items()]

@@ -1,0 +1,235 @@
+"""The workshop layer of validation: the method library and workshop plans.
+
+Methods are folders (`templates/methods/<id>/method.yaml` plus optional `worksheet.html.j2`
+and `canvas.html.j2`): a study's own templates folder may add or override methods.
+Workshop plans are `workshops/<id>.yaml` in a study; their checks are located like every
+other problem, and the schedule (clock times) is worked out here once for every stage.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from toolkit.errors import Location, Problems
+from toolkit.loader import LoadedFile, load_yaml
+from toolkit.model import (
+    SLUG_PATTERN,
+    Method,
+    MethodFile,
+    ResultsFile,
+    ScheduledActivity,
+    Study,
+    Workshop,
+    WorkshopFile,
+    clock_minutes,
+    clock_text,
+)
+from toolkit.validate import attach_origins, check_texts, check_unique, did_you_mean, parse_file
+
+METHODS_DIR = "methods"
+METHOD_FILE = "method.yaml"
+WORKSHEET_TEMPLATE = "worksheet.html.j2"
+CANVAS_TEMPLATE = "canvas.html.j2"
+WORKSHOPS_DIR = "workshops"
+
+
+def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Method]:
+    """Every method folder of the lookup chain; an earlier folder overrides a later one."""
+    methods: dict[str, Method] = {}
+    for template_dir in reversed(template_dirs):
+        for path in sorted((template_dir / METHODS_DIR).glob(f"*/{METHOD_FILE}")):
+            folder = path.parent
+            if not re.match(SLUG_PATTERN, folder.name):
+                problems.add(Location(path), f"'{folder.name}' is not a valid method id (the folder name is the id)",
+                             "use lowercase letters, digits and hyphens")
+                continue
+            loaded = load_yaml(path, problems)
+            data = parse_file(MethodFile, loaded, problems) if loaded else None
+            if data is None:
+                continue
+            _check_range(data.duration, ("duration",), loaded, problems)
+            _check_range(data.group_size, ("group_size",), loaded, problems)
+            attach_origins(data, loaded, ())
+            prefix = f"{METHODS_DIR}/{folder.name}/"
+            methods[folder.name] = Method(
+                folder.name, folder, data,
+                worksheet=prefix + WORKSHEET_TEMPLATE if (folder / WORKSHEET_TEMPLATE).is_file() else None,
+                canvas=prefix + CANVAS_TEMPLATE if (folder / CANVAS_TEMPLATE).is_file() else None,
+            )
+    return methods
+
+
+def _check_range(value, key, loaded: LoadedFile, problems: Problems) -> None:
+    if value.min > value.max:
+        problems.add(loaded.locate(key), f"'{key[0]}': min ({value.min}) is larger than max ({value.max})")
+
+
+def load_workshops(study: Study, problems: Problems) -> list[Workshop]:
+    """Every `workshops/*.yaml` plan of a study, checked against the study and the methods."""
+    folder = study.folder / WORKSHOPS_DIR
+    workshops = []
+    for path in sorted(folder.glob("*.yaml")):
+        loaded = load_yaml(path, problems)
+        data = parse_file(WorkshopFile, loaded, problems) if loaded else None
+        if data is None:
+            continue
+        workshop = Workshop(path.stem, path, data)
+        _check_workshop(study, workshop, loaded, problems)
+        check_texts(study, loaded, problems)
+        attach_origins(data, loaded, ())
+        load_results(study, workshop, problems)
+        workshops.append(workshop)
+    return workshops
+
+
+def _check_workshop(study: Study, workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
+    data = workshop.data
+    if not re.match(SLUG_PATTERN, workshop.id):
+        problems.add(Location(loaded.path), f"'{workshop.id}' is not a valid workshop id (the file name is the id)",
+                     "use lowercase letters, digits and hyphens")
+    check_unique([g.id for g in data.groups], ("groups",), loaded, problems)
+    _check_groups(study, workshop, loaded, problems)
+    _check_agenda(study, workshop, loaded, problems)
+    _check_participants(workshop, loaded, problems)
+    _check_baseline_used(study, workshop, loaded, problems)
+
+
+def _check_groups(study: Study, workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
+    scenarios = [s.id for s in study.scenarios]
+    personas = [p.id for p in study.meta.personas]
+    for index, group in enumerate(workshop.data.groups):
+        _check_ids(group.scenarios, scenarios, "scenario", ("groups", index, "scenarios"), loaded, problems)
+        _check_ids(group.personas, personas, "persona", ("groups", index, "personas"), loaded, problems)
+
+
+def _check_ids(ids, known: list[str], kind: str, key, loaded: LoadedFile, problems: Problems) -> None:
+    if isinstance(ids, str):
+        return
+    for position, item in enumerate(ids):
+        if item not in known:
+            problems.add(loaded.locate((*key, position)), f"unknown {kind} '{item}'{did_you_mean(item, known)}",
+                         f"{kind}s of this study: {', '.join(known)}")
+
+
+def _check_agenda(study: Study, workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
+    data = workshop.data
+    scenarios = [s.id for s in study.scenarios]
+    personas = [p.id for p in study.meta.personas]
+    clock = clock_minutes(data.start)
+    for index, activity in enumerate(data.agenda):
+        key = ("agenda", index)
+        method = study.methods.get(activity.method)
+        if method is None:
+            problems.add(loaded.locate((*key, "method")),
+                         f"unknown method '{activity.method}'{did_you_mean(activity.method, study.methods)}",
+                         f"methods in the library: {', '.join(sorted(study.methods))}")
+        else:
+            if activity.duration not in method.data.duration:
+                problems.warn(loaded.locate((*key, "duration")),
+                              f"{activity.duration} min is outside the usual duration of '{method.id}' "
+                              f"({method.data.duration.min}-{method.data.duration.max} min)",
+                              "check the timing, or adjust the method's duration range")
+            workshop.schedule.append(ScheduledActivity(index, activity, method, clock, clock + activity.duration))
+        clock += activity.duration
+        _check_ids(activity.scenarios, scenarios, "scenario", (*key, "scenarios"), loaded, problems)
+        _check_ids(activity.personas, personas, "persona", (*key, "personas"), loaded, problems)
+    _check_length(workshop, clock, loaded, problems)
+
+
+def _check_length(workshop: Workshop, agenda_end: int, loaded: LoadedFile, problems: Problems) -> None:
+    data = workshop.data
+    length = workshop.length
+    if length <= 0:
+        problems.add(loaded.locate(("end",)), f"the session ends ({data.end}) before it starts ({data.start})")
+        return
+    planned = agenda_end - clock_minutes(data.start)
+    if planned != length:
+        gap = length - planned
+        what = f"{gap} min are not planned" if gap > 0 else f"the agenda overruns by {-gap} min"
+        problems.add(loaded.locate(("agenda",), at_key=True),
+                     f"the agenda lasts {planned} min but the session lasts {length} min "
+                     f"({data.start} to {data.end}): {what}",
+                     f"make the durations add up, or set end: \"{clock_text(agenda_end)}\"")
+
+
+def _check_participants(workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
+    participants = workshop.data.participants
+    groups = workshop.data.groups
+    if participants.profiles:
+        total = sum(p.count for p in participants.profiles)
+        if total != participants.count:
+            problems.add(loaded.locate(("participants", "profiles"), at_key=True),
+                         f"the profiles add up to {total} people but participants.count is {participants.count}",
+                         "make the profile counts add up to the number of participants")
+    if len(groups) > participants.count:
+        problems.add(loaded.locate(("groups",), at_key=True),
+                     f"{len(groups)} groups for {participants.count} participants",
+                     "a group needs people: fewer groups or more participants")
+        return
+    size = workshop.group_size()
+    for item in workshop.schedule:
+        if item.format == "groups" and size not in item.method.data.group_size:
+            bounds = item.method.data.group_size
+            problems.warn(loaded.locate(("agenda", item.index, "method")),
+                          f"groups of about {size} people for '{item.method.id}', which works with "
+                          f"{bounds.min}-{bounds.max} people", "change the number of groups or the method")
+
+
+def _check_baseline_used(study: Study, workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
+    baseline = next((s.id for s in study.scenarios if s.data.baseline), None)
+    if baseline is None:
+        return
+    data = workshop.data
+    in_groups = any(baseline in g.scenarios for g in data.groups)
+    in_agenda = any(a.scenarios == "all" or (a.scenarios == "groups" and in_groups)
+                    or (isinstance(a.scenarios, list) and baseline in a.scenarios) for a in data.agenda)
+    if not in_agenda:
+        problems.add(loaded.locate(("agenda",), at_key=True),
+                     f"the baseline '{baseline}' is used by no activity",
+                     "confront participants with 'what if nothing changes?': add it to an activity's "
+                     "scenarios, or give it to a group")
+
+
+RESULTS_DIR = "results"
+
+
+def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
+    """Read `results/<workshop-id>.yaml` if it exists; every id must be one the plan or study knows."""
+    path = study.folder / RESULTS_DIR / f"{workshop.id}.yaml"
+    if not path.is_file():
+        return
+    loaded = load_yaml(path, problems)
+    data = parse_file(ResultsFile, loaded, problems) if loaded else None
+    if data is None:
+        return
+    groups = [g.id for g in workshop.data.groups]
+    scenarios = [s.id for s in study.scenarios]
+    professions = [p.id for p in study.meta.professions]
+    for group_id, results in data.groups.items():
+        key = ("groups", group_id)
+        if group_id not in groups:
+            problems.add(loaded.locate(key, at_key=True),
+                         f"unknown group '{group_id}'{did_you_mean(group_id, groups)}",
+                         f"groups of workshop '{workshop.id}': {', '.join(groups)}")
+        _check_ids(results.scenarios, scenarios, "scenario", (*key, "scenarios"), loaded, problems)
+        _check_keys(results.ratings, scenarios, "scenario", (*key, "ratings"), loaded, problems)
+        _check_keys(results.impacts, professions, "profession", (*key, "impacts"), loaded, problems)
+        for profession, by_scenario in results.impacts.items():
+            _check_keys(by_scenario, scenarios, "scenario", (*key, "impacts", profession), loaded, problems)
+        for action_id, action in results.actions.items():
+            if not re.match(SLUG_PATTERN, action_id):
+                problems.add(loaded.locate((*key, "actions", action_id), at_key=True),
+                             f"'{action_id}' is not a valid action id", "use the id printed on the sheet, like a1")
+            _check_keys(action.scenarios, scenarios, "scenario", (*key, "actions", action_id, "scenarios"),
+                        loaded, problems)
+    attach_origins(data, loaded, ())
+    workshop.results = data
+
+
+def _check_keys(mapping: dict, known: list[str], kind: str, key, loaded: LoadedFile, problems: Problems) -> None:
+    for name in mapping:
+        if name not in known:
+            problems.add(loaded.locate((*key, name), at_key=True),
+                         f"unknown {kind} '{name}'{did_you_mean(name, known)}",
+                         f"{kind}s of this study: {', '.join(known)}")
