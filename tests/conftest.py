@@ -62,14 +62,14 @@ def squash(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace() and ch not in "-\u00ad\u2010")
 
 
-def card_overflows(cards_html: Path) -> list[str]:
+def card_overflows(cards_html: Path, selector: str = "card") -> list[str]:
     """Cards whose content runs past the card's trim, found from WeasyPrint's own layout."""
     from weasyprint import HTML
 
     document = HTML(filename=str(cards_html)).render()
     problems = []
     for page in document.pages:
-        for card in _boxes_with_class(page._page_box, "card"):
+        for card in _boxes_with_class(page._page_box, selector):
             bottom = card.position_y + card.margin_height()
             for box in _descendants(card):
                 box_bottom = box.position_y + box.margin_height()

@@ -111,7 +111,8 @@ def test_a_broken_copy_keeps_the_previous_kit(kit: Path, tmp_path: Path):
     shutil.copytree(SHIPPED, broken)
     out = tmp_path / "out"
     shutil.copytree(kit, out / broken.name / "fr")
-    before = {p.name: p.read_bytes() for p in (out / broken.name / "fr").iterdir()}
+    kit_files = out / broken.name / "fr"
+    before = {p.relative_to(kit_files): p.read_bytes() for p in kit_files.rglob("*") if p.is_file()}
     scenario = broken / "scenarios" / "le-tri-des-urgences.yaml"
     scenario.write_text(scenario.read_text().replace("baseline", "basline").replace("questions:", "questiosn:"))
     for command in ("check", "build"):
@@ -120,7 +121,7 @@ def test_a_broken_copy_keeps_the_previous_kit(kit: Path, tmp_path: Path):
         assert "le-tri-des-urgences.yaml:" in result.stderr
         assert "unknown field 'questiosn' (did you mean 'questions'?)" in result.stderr
         assert "Traceback" not in result.output
-    assert {p.name: p.read_bytes() for p in (out / broken.name / "fr").iterdir()} == before
+    assert {p.relative_to(kit_files): p.read_bytes() for p in kit_files.rglob("*") if p.is_file()} == before
 
 
 def test_every_figure_cites_a_source_or_is_labelled_an_assumption():

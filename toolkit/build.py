@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.model import Study
-from toolkit.pdf import atomic_file, write_pdf
+from toolkit.pdf import PdfJob, atomic_file, write_pdfs
 from toolkit.plan import KitPlan, PlannedDocument, WorkshopPlan, plan_kit
 from toolkit.render import Edition
 from toolkit.validate import ASSET_DIR, IMAGE_SUFFIXES
@@ -47,6 +47,8 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
     """Build `study` in `language` into `out/<study>/<language>/`, workshops in sub-folders.
 
     With `workshop`, only that workshop's kit is built (and swapped in on its own).
+    HTML is rendered first, then every PDF is written (in parallel), then the indexes
+    and archives that list them.
     """
     started = time.perf_counter()
     edition = Edition(study, language)
@@ -56,49 +58,69 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
     if workshop is None:
         with _staged(plan.folder) as staging:
             _copy_assets(study, staging)
-            for planned in plan.documents:
-                report.documents.append(_build_document(edition, plan, planned, staging, report))
+            pending = [_render(edition, plan, planned, staging, "") for planned in plan.documents]
             for workshop_plan in plan.workshops:
-                _build_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report)
+                pending += _render_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id)
+            _write_pdfs(edition, pending, report)
+            for workshop_plan in plan.workshops:
+                _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report)
             _write_text(staging / "index.html", edition.render("index.html.j2", plan=plan, report=report))
     else:
         for workshop_plan in plan.workshops:
             with _staged(workshop_plan.folder) as staging:
-                _build_workshop(edition, plan, workshop_plan, staging, report)
+                _write_pdfs(edition, _render_workshop(edition, plan, workshop_plan, staging), report)
+                _finish_workshop(edition, plan, workshop_plan, staging, report)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_workshop(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, folder: Path,
-                    report: BuildReport) -> None:
+@dataclass
+class _Pending:
+    """A document whose HTML is written and whose PDF is still to come."""
+
+    planned: PlannedDocument
+    folder: str
+    job: PdfJob
+
+
+def _render(edition: Edition, plan: KitPlan, planned: PlannedDocument, folder: Path, name: str,
+            **context) -> _Pending:
+    html = edition.render(planned.artefact.template, plan=plan, document=planned, **planned.context, **context)
+    _write_text(folder / planned.html_name, html)
+    job = PdfJob(html, folder / planned.pdf_name, folder,
+                 (folder / ASSET_DIR, *(d / "assets" for d in edition.dirs)),
+                 planned.artefact.pdf_variant, planned.pdf_name)
+    return _Pending(planned, name, job)
+
+
+def _render_workshop(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, folder: Path) -> list[_Pending]:
     folder.mkdir(parents=True, exist_ok=True)
     _copy_assets(plan.study, folder)
     name = workshop_plan.workshop.id
-    for planned in workshop_plan.documents:
-        built = _build_document(edition, plan, planned, folder, report, workshop_plan=workshop_plan)
-        built.folder = name
-        report.documents.append(built)
+    return [_render(edition, plan, planned, folder, name, workshop_plan=workshop_plan)
+            for planned in workshop_plan.documents]
+
+
+def _write_pdfs(edition: Edition, pending: list[_Pending], report: BuildReport) -> None:
+    bases = {item.job.base_url for item in pending}
+
+    def origin_of(url: str):
+        return next((origin for base in bases if (origin := edition.origin_of(url, base))), None)
+
+    results = write_pdfs([item.job for item in pending], origin_of)
+    for item, result in zip(pending, results, strict=True):
+        report.documents.append(BuiltDocument(item.planned, result.pages, item.folder))
+        report.warnings.extend(f"{item.planned.pdf_name}: {message}" for message in result.warnings)
+
+
+def _finish_workshop(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, folder: Path,
+                     report: BuildReport) -> None:
+    """The workshop's index (with page counts) and the zip of the whole workshop kit."""
+    name = workshop_plan.workshop.id
     index = edition.render("workshop/index.html.j2", plan=plan, workshop_plan=workshop_plan,
                            workshop=workshop_plan.workshop, report=report, documents=report.in_folder(name))
     _write_text(folder / "index.html", index)
     _write_zip(folder, folder / workshop_plan.zip_name, root=name)
-
-
-def _build_document(edition: Edition, plan: KitPlan, planned: PlannedDocument, folder: Path,
-                    report: BuildReport, **context) -> BuiltDocument:
-    html = edition.render(planned.artefact.template, plan=plan, document=planned, **planned.context, **context)
-    _write_text(folder / planned.html_name, html)
-    result = write_pdf(
-        html,
-        folder / planned.pdf_name,
-        base_url=folder,
-        asset_roots=[folder / ASSET_DIR, *(d / "assets" for d in edition.dirs)],
-        variant=planned.artefact.pdf_variant,
-        document_name=planned.pdf_name,
-        origin_of=lambda url: edition.origin_of(url, folder),
-    )
-    report.warnings.extend(f"{planned.pdf_name}: {message}" for message in result.warnings)
-    return BuiltDocument(planned, result.pages)
 
 
 def _copy_assets(study: Study, staging: Path) -> None:

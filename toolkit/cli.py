@@ -11,7 +11,7 @@ import click
 from toolkit import __version__
 from toolkit.errors import BuildError, InputError, Problem, display_path
 from toolkit.project import UnknownStudy, select_studies
-from toolkit.validate import load_study
+from toolkit.validate import did_you_mean, load_study
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -84,6 +84,7 @@ def check(study: str | None) -> None:
 @main.command()
 @study_argument
 @click.option("--lang", "language", help="Edition language (default: every language of the study).")
+@click.option("--workshop", "workshop", metavar="ID", help="Build only this workshop's kit.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -91,25 +92,40 @@ def check(study: str | None) -> None:
     show_default=True,
     help="Folder the kits are written into.",
 )
-def build(study: str | None, language: str | None, out: Path) -> None:
-    """Validate, then build the kit of a study as PDF and HTML."""
+def build(study: str | None, language: str | None, workshop: str | None, out: Path) -> None:
+    """Validate, then build the kit of a study (and its workshops) as PDF and HTML."""
     from toolkit.build import build_kit  # WeasyPrint loads only when needed
 
     studies = [load_study(folder) for folder in _selected(study)]
     for loaded in studies:
+        _check_workshop_id(loaded, workshop)
+    for loaded in studies:
+        _report(loaded.warnings)
         languages = [language] if language else loaded.languages
         for edition in languages:
-            report = build_kit(loaded, edition, out)
-            _print_report(report)
+            _print_report(build_kit(loaded, edition, out, workshop))
+
+
+def _check_workshop_id(study, workshop: str | None) -> None:
+    known = [w.id for w in study.workshops]
+    if workshop is not None and workshop not in known:
+        listing = ", ".join(known) or "none"
+        raise click.UsageError(f"no workshop '{workshop}' in {study.id}{did_you_mean(workshop, known)}; "
+                               f"workshops: {listing}")
 
 
 def _print_report(report) -> None:
-    folder = display_path(report.plan.folder)
-    click.echo(f"{folder}/ ({report.seconds:.1f} s)")
-    for built in report.documents:
-        pdf = built.planned.pdf_name
-        click.echo(f"  {pdf:<32} {built.pages:>3} pages   + {built.planned.html_name}")
-    click.echo("  index.html")
+    click.echo(f"{display_path(report.plan.folder)}/ ({report.seconds:.1f} s)")
+    folders = dict.fromkeys(built.folder for built in report.documents)
+    for folder in folders:
+        indent = "  "
+        if folder:
+            click.echo(f"  {folder}/")
+            indent = "    "
+        for built in report.in_folder(folder):
+            pages = f"{built.pages} page" + ("s" if built.pages > 1 else "")
+            click.echo(f"{indent}{built.planned.pdf_name:<40} {pages:>9}   + {built.planned.html_name}")
+        click.echo(f"{indent}index.html" + (f", {folder}.zip" if folder else ""))
     for warning in report.warnings:
         click.echo(f"  warning: {warning}", err=True)
 

@@ -85,9 +85,13 @@ class InputError(Exception):
 class BuildError(Exception):
     """Raised when rendering or writing fails for a reason the user can act on."""
 
-    def __init__(self, message: str, hint: str = "", location: Location | None = None):
+    def __init__(self, message: str, hint: str = "", location: Location | None = None, url: str | None = None):
         self.problem = Problem(location, message, hint)
+        self.url = url  # a refused URL, so the caller can say which text asked for it
         super().__init__(message)
+
+    def __reduce__(self):  # keep every field when it crosses a process boundary
+        return (BuildError, (self.problem.message, self.problem.hint, self.problem.location, self.url))
 
 
 def display_path(path: Path) -> str:

@@ -18,6 +18,11 @@ from babel.support import Translations
 DOMAIN = "messages"
 
 
+def N_(message: str) -> str:
+    """Mark a string for the translation catalogue; it is translated where it is shown."""
+    return message
+
+
 def catalogue_path(template_dir: Path, language: str) -> Path:
     return template_dir / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 

@@ -128,7 +128,11 @@ class _Builder:
             return [self.build(item, (*key, index)) for index, item in enumerate(node.value)]
         if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
             self.loaded.block_scalars.add(key)
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as error:  # e.g. a date like 2026-13-45
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read '{node.value}': {error}", node.start_mark) from None
 
     def _mapping(self, node: yaml.MappingNode, key: PathKey) -> dict:
         self.loader.flatten_mapping(node)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from toolkit.i18n import N_
 from toolkit.layout import card_sheet
 from toolkit.model import Group, Persona, Scenario, ScheduledActivity, Study, Text, Workshop
 
@@ -77,15 +78,15 @@ def copies(workshop: Workshop, artefact: str) -> tuple[int, str]:
     people = workshop.data.participants.count
     facilitators = groups + 1
     return {
-        "booklet": (people, "one per participant"),
-        "run-of-show": (facilitators, "one per table facilitator, plus the lead facilitator"),
-        "group-pack": (1, "one for the group's table"),
-        "posters": (1, "one set, pinned up in the room"),
-        "card-decks": (groups + 1, "one set per table, plus a spare"),
-        "calibration": (1, "one, to test the printer before the cards"),
-        "checklist": (1, "for the organiser"),
-        "guide": (1, "for the lead facilitator"),
-        "cards": (groups, "one sheet set per table"),
+        "booklet": (people, N_("one per participant")),
+        "run-of-show": (facilitators, N_("one per table facilitator, plus the lead facilitator")),
+        "group-pack": (1, N_("one for the group's table")),
+        "posters": (1, N_("one set, pinned up in the room")),
+        "card-decks": (groups + 1, N_("one set per table, plus a spare")),
+        "calibration": (1, N_("one, to test the printer before the cards")),
+        "checklist": (1, N_("for the organiser")),
+        "guide": (1, N_("for the lead facilitator")),
+        "cards": (groups, N_("one sheet set per table")),
     }.get(artefact, (1, ""))
 
 

@@ -303,8 +303,8 @@ Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
 
 
 def _parse_clock(value: Any) -> str:
-    if isinstance(value, int):  # YAML 1.1 reads 09:00 unquoted as a number
-        raise ValueError('write the time in quotes, like "09:00"')
+    if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 14:00 unquoted as a number
+        raise ValueError('write the time in quotes, like "14:00"')
     if not isinstance(value, str) or not re.match(TIME_PATTERN, value):
         raise ValueError(f"'{value}' is not a time: write it like \"09:00\"")
     return value
@@ -487,7 +487,7 @@ def _parse_ratings(value: Any) -> list[int]:
     if isinstance(value, list):
         if not all(isinstance(v, int) and not isinstance(v, bool) and v in RATING_VALUES for v in value):
             raise ValueError(f"ratings are whole numbers from 1 to 5, got {value}")
-        return list(value)
+        return sorted(value)
     if isinstance(value, dict):
         ratings: list[int] = []
         for key, count in value.items():

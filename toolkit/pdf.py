@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,8 @@ from urllib.request import url2pathname
 
 from toolkit.errors import BuildError
 from toolkit.model import Origin
+
+PARALLEL_FROM = 3  # fewer documents than this are written in-process (no worker start-up)
 
 
 class RefusedURL(BaseException):
@@ -97,34 +101,57 @@ def _captured_warnings() -> Iterator[list[str]]:
         logger.propagate = previous
 
 
-def write_pdf(
-    html: str,
-    target: Path,
-    *,
-    base_url: Path,
-    asset_roots: list[Path],
-    variant: str | None,
-    document_name: str,
-    origin_of: Callable[[str], Origin | None] | None = None,
-) -> PdfResult:
-    """Render `html` to `target` atomically; return its page count and warnings."""
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything needed to write one PDF, picklable so a worker process can do it."""
+
+    html: str
+    target: Path
+    base_url: Path
+    asset_roots: tuple[Path, ...]
+    variant: str | None
+    document_name: str
+
+
+def write_pdf(job: PdfJob) -> PdfResult:
+    """Render one document to its target atomically; return its page count and warnings."""
     weasyprint = _weasyprint()
     with _captured_warnings() as warnings:
         try:
             document = weasyprint.HTML(
-                string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=make_fetcher(asset_roots)
+                string=job.html, base_url=job.base_url.resolve().as_uri() + "/",
+                url_fetcher=make_fetcher(list(job.asset_roots)),
             ).render()
-            with atomic_file(target) as temporary:
-                document.write_pdf(temporary, pdf_variant=variant)
+            with atomic_file(job.target) as temporary:
+                document.write_pdf(temporary, pdf_variant=job.variant)
         except RefusedURL as refused:
-            origin = origin_of(refused.url) if origin_of else None
-            source = f", asked for by {origin.field}" if origin else ""
             raise BuildError(
-                f"{document_name}: refused to load {refused.url} ({refused.reason}){source}",
+                f"{job.document_name}: refused to load {refused.url} ({refused.reason})",
                 "images must be files in the study's assets/ folder",
-                origin.location if origin else None,
+                url=refused.url,
             ) from None
-    return PdfResult(target, len(document.pages), list(warnings))
+    return PdfResult(job.target, len(document.pages), list(warnings))
+
+
+def write_pdfs(jobs: list[PdfJob], origin_of: Callable[[str], Origin | None] | None = None) -> list[PdfResult]:
+    """Write every PDF, in parallel processes when there are enough to be worth it.
+
+    WeasyPrint uses one core per document; each worker imports it once (spawn, so no
+    state is shared). PROSPECTIVE_JOBS=1 forces one process.
+    """
+    workers = int(os.environ.get("PROSPECTIVE_JOBS", "0")) or min(os.cpu_count() or 1, len(jobs))
+    try:
+        if workers <= 1 or len(jobs) <= PARALLEL_FROM:
+            return [write_pdf(job) for job in jobs]
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(write_pdf, jobs))
+    except BuildError as error:
+        origin = origin_of(error.url) if origin_of and error.url else None
+        if origin is None:
+            raise
+        raise BuildError(f"{error.problem.message}, asked for by {origin.field}", error.problem.hint,
+                         origin.location, error.url) from None
 
 
 @contextmanager

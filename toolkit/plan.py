@@ -11,13 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from toolkit.i18n import N_
 from toolkit.layout import DUPLEX_MODES
 from toolkit.model import Study, Workshop
-
-
-def N_(message: str) -> str:
-    """Mark a string for the translation catalogue; it is translated when a kit is planned."""
-    return message
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from toolkit.errors import Location, Problems
 from toolkit.loader import LoadedFile, load_yaml
+from toolkit.logistics import activity_scenarios
 from toolkit.model import (
     SLUG_PATTERN,
     Method,
@@ -68,7 +69,7 @@ def _check_range(value, key, loaded: LoadedFile, problems: Problems) -> None:
 def load_workshops(study: Study, problems: Problems) -> list[Workshop]:
     """Every `workshops/*.yaml` plan of a study, checked against the study and the methods."""
     folder = study.folder / WORKSHOPS_DIR
-    workshops = []
+    workshops: list[Workshop] = []
     for path in sorted(folder.glob("*.yaml")):
         loaded = load_yaml(path, problems)
         data = parse_file(WorkshopFile, loaded, problems) if loaded else None
@@ -80,7 +81,21 @@ def load_workshops(study: Study, problems: Problems) -> list[Workshop]:
         attach_origins(data, loaded, ())
         load_results(study, workshop, problems)
         workshops.append(workshop)
+    _check_stray_results(study, [path.stem for path in sorted(folder.glob("*.yaml"))], problems)
     return workshops
+
+
+def _check_stray_results(study: Study, plans: list[str], problems: Problems) -> None:
+    """A results file must be named after a workshop plan, or it would be silently ignored."""
+    for path in sorted((study.folder / RESULTS_DIR).glob("*")):
+        if path.suffix != ".yaml":
+            if path.is_file() and path.suffix in (".yml", ".YAML"):
+                problems.add(Location(path), "results files must end in .yaml", f"rename it to {path.stem}.yaml")
+            continue
+        if path.stem not in plans:
+            problems.add(Location(path), f"no workshop plan '{path.stem}' for these results"
+                         f"{did_you_mean(path.stem, plans)}",
+                         f"a results file is named after its plan in {WORKSHOPS_DIR}/: {', '.join(plans) or 'none'}")
 
 
 def _check_workshop(study: Study, workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
@@ -141,7 +156,8 @@ def _check_length(workshop: Workshop, agenda_end: int, loaded: LoadedFile, probl
     data = workshop.data
     length = workshop.length
     if length <= 0:
-        problems.add(loaded.locate(("end",)), f"the session ends ({data.end}) before it starts ({data.start})")
+        problems.add(loaded.locate(("end",)), f"the session must end after it starts ({data.start} to {data.end})",
+                     "sessions run within one day")
         return
     planned = agenda_end - clock_minutes(data.start)
     if planned != length:
@@ -169,7 +185,8 @@ def _check_participants(workshop: Workshop, loaded: LoadedFile, problems: Proble
         return
     size = workshop.group_size()
     for item in workshop.schedule:
-        if item.format == "groups" and size not in item.method.data.group_size:
+        own_format = item.method.data.format == "groups"  # a plenary method's range is a room size
+        if item.format == "groups" and own_format and size not in item.method.data.group_size:
             bounds = item.method.data.group_size
             problems.warn(loaded.locate(("agenda", item.index, "method")),
                           f"groups of about {size} people for '{item.method.id}', which works with "
@@ -177,16 +194,17 @@ def _check_participants(workshop: Workshop, loaded: LoadedFile, problems: Proble
 
 
 def _check_baseline_used(study: Study, workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
-    baseline = next((s.id for s in study.scenarios if s.data.baseline), None)
+    """The baseline must be in front of participants at least once ('what if nothing changes?')."""
+    baseline = next((s for s in study.scenarios if s.data.baseline), None)
     if baseline is None:
         return
-    data = workshop.data
-    in_groups = any(baseline in g.scenarios for g in data.groups)
-    in_agenda = any(a.scenarios == "all" or (a.scenarios == "groups" and in_groups)
-                    or (isinstance(a.scenarios, list) and baseline in a.scenarios) for a in data.agenda)
-    if not in_agenda:
+    for item in workshop.schedule:
+        groups = workshop.data.groups if item.format == "groups" else [None]
+        if any(baseline in activity_scenarios(study, item, group) for group in groups):
+            return
+    if len(workshop.schedule) == len(workshop.data.agenda):  # unknown methods are reported already
         problems.add(loaded.locate(("agenda",), at_key=True),
-                     f"the baseline '{baseline}' is used by no activity",
+                     f"the baseline '{baseline.id}' is used by no activity",
                      "confront participants with 'what if nothing changes?': add it to an activity's "
                      "scenarios, or give it to a group")
 

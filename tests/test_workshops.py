@@ -1,0 +1,443 @@
+"""The workshop layer: method library, workshop plans, results files and the logistics computed from them.
+
+Every problem is checked with its exact file:line:col and message, against tests/fixtures/workshop/
+(the mini study plus workshops/atelier.yaml and results/atelier.yaml).
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SHIPPED, write
+
+from toolkit.errors import InputError
+from toolkit.layout import card_pages, card_sheet
+from toolkit.logistics import activity_personas, activity_scenarios, copies, decks, materials
+from toolkit.validate import load_study
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "workshop"
+PLAN = "workshops/atelier.yaml"
+RESULTS = "results/atelier.yaml"
+
+
+@pytest.fixture
+def study_dir(tmp_path: Path) -> Path:
+    """A writable copy of the workshop fixture study."""
+    target = tmp_path / "workshop"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def located(problem, folder: Path) -> str:
+    location = problem.location
+    relative = location.file.relative_to(folder.resolve())
+    severity = "" if problem.severity == "error" else f"{problem.severity}: "
+    return f"{relative}:{location.line}:{location.column}: {severity}{problem.message}"
+
+
+def problems_of(folder: Path) -> list[str]:
+    """Every problem as `relative/path:line:col: message` (hints left out, warnings marked)."""
+    with pytest.raises(InputError) as caught:
+        load_study(folder)
+    return [located(problem, folder) for problem in caught.value.problems.sorted()]
+
+
+def warnings_of(folder: Path) -> list[str]:
+    """The study loads; its warnings as `relative/path:line:col: message`."""
+    study = load_study(folder)
+    assert all(w.severity == "warning" for w in study.warnings)
+    return [located(w, folder).replace(": warning: ", ": ", 1) for w in study.warnings]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+METHOD = """
+    name: Mon atelier
+    summary: Un atelier écrit pour les tests.
+    purpose: Tester la bibliothèque de méthodes.
+    when: Jamais en vrai.
+    format: groups
+    group_size: {min: 3, max: 8}
+    duration: {min: 10, max: 20}
+    steps:
+      - title: Faire
+        minutes: 10
+        text: Faire quelque chose.
+"""
+
+
+# --- the fixture plan -----------------------------------------------------------------
+
+
+def test_the_fixture_plan_is_valid(study_dir: Path):
+    study = load_study(study_dir)
+    assert study.warnings == []
+    [workshop] = study.workshops
+    assert workshop.id == "atelier"
+    assert str(workshop.data.date) == "2026-06-11"
+    assert (workshop.data.start, workshop.data.end, workshop.length) == ("14:00", "15:30", 90)
+    assert workshop.data.paper == "A4"
+    assert workshop.data.participants.count == sum(p.count for p in workshop.data.participants.profiles) == 12
+    assert [(g.id, g.scenarios) for g in workshop.data.groups] == [
+        ("table-a", ["plateformes"]), ("table-b", ["communs"]), ("table-c", ["si-rien-ne-change"])]
+    assert workshop.group_size() == 4  # 12 participants / 3 groups
+
+
+def test_the_schedule_has_clock_times(study_dir: Path):
+    [workshop] = load_study(study_dir).workshops
+    schedule = [(item.index, item.method.id, item.start_text, item.end_text, item.format) for item in workshop.schedule]
+    assert schedule == [
+        (0, "accueil", "14:00", "14:10", "plenary"),
+        (1, "et-si-rien-ne-changeait", "14:10", "14:30", "groups"),
+        (2, "matrice-metiers", "14:30", "15:00", "groups"),
+        (3, "vote-probabilite-desirabilite", "15:00", "15:15", "plenary"),
+        (4, "restitution", "15:15", "15:30", "plenary"),
+    ]
+    assert [m.id for m in workshop.methods] == [
+        "accueil", "et-si-rien-ne-changeait", "matrice-metiers", "vote-probabilite-desirabilite", "restitution"]
+
+
+def test_methods_lists_each_method_once_in_order_of_first_use(study_dir: Path):
+    edit(study_dir / PLAN, "  - method: restitution\n", "  - method: accueil\n")
+    [workshop] = load_study(study_dir).workshops
+    assert [item.method.id for item in workshop.schedule][-1] == "accueil"
+    assert [m.id for m in workshop.methods] == [
+        "accueil", "et-si-rien-ne-changeait", "matrice-metiers", "vote-probabilite-desirabilite"]
+
+
+def test_activity_scenarios_and_personas(study_dir: Path):
+    study = load_study(study_dir)
+    [workshop] = study.workshops
+    accueil, et_si, matrice, vote, restitution = workshop.schedule
+    table_a, table_b, table_c = workshop.data.groups
+
+    def ids(items):
+        return [item.id for item in items]
+
+    everything = ["si-rien-ne-change", "plateformes", "communs"]
+    assert ids(activity_scenarios(study, accueil)) == everything  # scenarios: all
+    assert ids(activity_scenarios(study, accueil, table_a)) == everything
+    assert ids(activity_scenarios(study, et_si, table_a)) == ["si-rien-ne-change"]  # scenarios: [si-rien-ne-change]
+    assert [ids(activity_scenarios(study, matrice, g)) for g in (table_a, table_b, table_c)] == [
+        ["plateformes"], ["communs"], ["si-rien-ne-change"]]  # scenarios: groups
+    assert ids(activity_scenarios(study, matrice)) == everything  # groups, without a group: all of them
+    assert ids(activity_scenarios(study, restitution)) == []  # no scenarios field
+    assert ids(activity_personas(study, matrice, table_a)) == ["odette"]  # personas: groups
+    assert ids(activity_personas(study, vote, table_a)) == []
+
+
+# --- errors in a plan -------------------------------------------------------------------
+
+
+def test_unknown_method_suggests_the_right_one(study_dir: Path):
+    edit(study_dir / PLAN, "method: matrice-metiers", "method: matrice-metier")
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:35:13: unknown method 'matrice-metier' (did you mean 'matrice-metiers'?)"]
+
+
+def test_unknown_scenario_in_a_group(study_dir: Path):
+    edit(study_dir / PLAN, "scenarios: [plateformes]", "scenarios: [plateforme]")
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:20:17: unknown scenario 'plateforme' (did you mean 'plateformes'?)"]
+
+
+def test_unknown_scenario_in_an_activity(study_dir: Path):
+    edit(study_dir / PLAN, "    scenarios: [si-rien-ne-change]\n  - method: matrice-metiers",
+         "    scenarios: [si-rien-ne-changes]\n  - method: matrice-metiers")
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:34:17: unknown scenario 'si-rien-ne-changes' (did you mean 'si-rien-ne-change'?)"]
+
+
+def test_unknown_persona(study_dir: Path):
+    edit(study_dir / PLAN, "personas: [odette]", "personas: [odete]")
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:21:16: unknown persona 'odete' (did you mean 'odette'?)"]
+
+
+def test_duplicate_group_id(study_dir: Path):
+    edit(study_dir / PLAN, "id: table-c", "id: table-a")
+    assert problems_of(study_dir) == ["workshops/atelier.yaml:25:9: duplicate id 'table-a' in groups"]
+
+
+def test_durations_that_leave_a_gap(study_dir: Path):
+    edit(study_dir / PLAN, 'end: "15:30"', 'end: "15:35"')
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:28:1: the agenda lasts 90 min but the session lasts 95 min (14:00 to 15:35): "
+        "5 min are not planned"]
+
+
+def test_durations_that_overrun(study_dir: Path):
+    edit(study_dir / PLAN, 'end: "15:30"', 'end: "15:20"')
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:28:1: the agenda lasts 90 min but the session lasts 80 min (14:00 to 15:20): "
+        "the agenda overruns by 10 min"]
+
+
+def test_end_before_start(study_dir: Path):
+    edit(study_dir / PLAN, 'end: "15:30"', 'end: "13:00"')
+    assert problems_of(study_dir) == ["workshops/atelier.yaml:4:6: the session must end after it starts (14:00 to 13:00)"]
+
+
+def test_unquoted_time_asks_for_quotes(study_dir: Path):
+    edit(study_dir / PLAN, 'start: "14:00"', "start: 14:00")  # YAML 1.1: 14:00 is the number 840
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:3:8: field 'start': write the time in quotes, like \"14:00\""]
+
+
+def test_profiles_must_add_up(study_dir: Path):
+    edit(study_dir / PLAN, "      count: 8", "      count: 7")
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:12:3: the profiles add up to 11 people but participants.count is 12"]
+
+
+def test_more_groups_than_participants(study_dir: Path):
+    edit(study_dir / PLAN, "  count: 12", "  count: 2")
+    edit(study_dir / PLAN, "      count: 8", "      count: 1")
+    edit(study_dir / PLAN, "      count: 4", "      count: 1")
+    assert problems_of(study_dir) == ["workshops/atelier.yaml:17:1: 3 groups for 2 participants"]
+
+
+def test_baseline_used_by_no_activity(study_dir: Path):
+    plan = study_dir / PLAN
+    edit(plan, "    duration: 10\n    scenarios: all\n", "    duration: 10\n")  # accueil
+    edit(plan, "scenarios: [si-rien-ne-change]\n  - method: matrice", "scenarios: [plateformes]\n  - method: matrice")
+    edit(plan, "scenarios: [si-rien-ne-change]\nagenda:", "scenarios: [communs]\nagenda:")  # table-c: no baseline
+    edit(plan, "scenarios: all", "scenarios: [plateformes, communs]")  # the vote
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:28:1: the baseline 'si-rien-ne-change' is used by no activity"]
+
+
+def test_baseline_given_to_a_group_counts_through_scenarios_groups(study_dir: Path):
+    plan = study_dir / PLAN
+    edit(plan, "    duration: 10\n    scenarios: all\n", "    duration: 10\n")
+    edit(plan, "scenarios: [si-rien-ne-change]\n  - method: matrice", "scenarios: [plateformes]\n  - method: matrice")
+    edit(plan, "scenarios: all", "scenarios: [plateformes, communs]")
+    # only table-c's si-rien-ne-change, reached by matrice-metiers' `scenarios: groups`, is left
+    assert load_study(study_dir).warnings == []
+
+
+def test_unknown_field_in_a_group_suggests_the_right_one(study_dir: Path):
+    edit(study_dir / PLAN, "    personas: [odette]\n", "    personas: [odette]\n    facilitateur: Lou\n")
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:22:5: unknown field 'facilitateur' (did you mean 'facilitator'?)"]
+
+
+# --- the method library ------------------------------------------------------------------
+
+
+def test_a_study_method_with_a_bad_method_file(study_dir: Path):
+    write(study_dir / "templates/methods/mon-atelier/method.yaml",
+          METHOD.replace("summary:", "sumary:").replace("format: groups", "format: atelier"))
+    assert problems_of(study_dir) == [
+        "templates/methods/mon-atelier/method.yaml:1:1: missing required field 'summary'",
+        "templates/methods/mon-atelier/method.yaml:2:1: unknown field 'sumary' (did you mean 'summary'?)",
+        "templates/methods/mon-atelier/method.yaml:5:9: field 'format': Input should be 'groups' or 'plenary'",
+    ]
+
+
+def test_a_method_range_with_min_above_max(study_dir: Path):
+    write(study_dir / "templates/methods/mon-atelier/method.yaml",
+          METHOD.replace("{min: 3, max: 8}", "{min: 8, max: 3}").replace("{min: 10, max: 20}", "{min: 30, max: 20}"))
+    assert problems_of(study_dir) == [
+        "templates/methods/mon-atelier/method.yaml:6:13: 'group_size': min (8) is larger than max (3)",
+        "templates/methods/mon-atelier/method.yaml:7:11: 'duration': min (30) is larger than max (20)",
+    ]
+
+
+def test_a_method_folder_name_is_its_id(study_dir: Path):
+    write(study_dir / "templates/methods/Mon_Atelier/method.yaml", METHOD)
+    assert problems_of(study_dir) == [
+        "templates/methods/Mon_Atelier/method.yaml:1:1: 'Mon_Atelier' is not a valid method id "
+        "(the folder name is the id)"]
+
+
+def test_a_study_method_is_added_and_overrides_the_library(study_dir: Path):
+    write(study_dir / "templates/methods/mon-atelier/method.yaml", METHOD)
+    write(study_dir / "templates/methods/matrice-metiers/method.yaml",
+          METHOD.replace("name: Mon atelier", "name: Ma matrice").replace("{min: 10, max: 20}", "{min: 40, max: 45}"))
+    study = load_study(study_dir)
+    assert study.methods["mon-atelier"].folder == study_dir.resolve() / "templates/methods/mon-atelier"
+    assert study.methods["matrice-metiers"].data.name.get("fr") == "Ma matrice"
+    assert "accueil" in study.methods  # the rest of the library is still there
+    assert [located(w, study_dir) for w in study.warnings] == [
+        "workshops/atelier.yaml:36:15: warning: 30 min is outside the usual duration of 'matrice-metiers' (40-45 min)"]
+
+
+# --- warnings: the study still loads ------------------------------------------------------
+
+
+def test_duration_outside_the_method_range_is_a_warning(study_dir: Path):
+    edit(study_dir / PLAN, "    duration: 10\n", "    duration: 5\n")  # accueil: 10-25 min
+    edit(study_dir / PLAN, "method: restitution\n    duration: 15", "method: restitution\n    duration: 20")
+    assert warnings_of(study_dir) == [
+        "workshops/atelier.yaml:30:15: 5 min is outside the usual duration of 'accueil' (10-25 min)"]
+
+
+def test_group_size_outside_the_method_range_is_a_warning(study_dir: Path):
+    edit(study_dir / PLAN, "  count: 12", "  count: 9")  # 3 groups of 3; group methods want 4-8
+    edit(study_dir / PLAN, "      count: 8", "      count: 5")
+    assert warnings_of(study_dir) == [
+        "workshops/atelier.yaml:32:13: groups of about 3 people for 'et-si-rien-ne-changeait', which works with "
+        "4-8 people",
+        "workshops/atelier.yaml:35:13: groups of about 3 people for 'matrice-metiers', which works with 4-8 people",
+    ]
+
+
+# --- results ----------------------------------------------------------------------------
+
+
+def test_the_fixture_results_are_read(study_dir: Path):
+    [workshop] = load_study(study_dir).workshops
+    results = workshop.results
+    assert results.example is True
+    assert list(results.groups) == ["table-a", "table-b"]
+    table_a, table_b = results.groups["table-a"], results.groups["table-b"]
+    assert table_a.ratings["plateformes"].probability == [2, 3, 4, 4]  # a list is sorted, like an expanded tally  # a list, as written
+    assert table_a.ratings["si-rien-ne-change"].probability == [2, 4, 4, 5]  # tally {1: 0, 2: 1, 3: 0, 4: 2, 5: 1}
+    assert table_a.ratings["si-rien-ne-change"].desirability == [1, 1, 1, 2]  # tally {1: 3, 2: 1}
+    assert table_a.impacts["educateur"]["plateformes"].change == "transforms"
+    assert {key: (a.kind, a.territory, a.scenarios) for key, a in table_a.actions.items()} == {
+        "a1": ("action", "Nord", {"plateformes": "works", "communs": "mixed", "si-rien-ne-change": "fails"}),
+        "a2": ("experiment", None, {}),
+    }
+    assert [s.text.get("fr") for s in table_a.signals] == ["Une mairie ferme son accueil."]
+    assert [(q.text.get("fr"), q.who) for q in table_a.quotes] == [("On ne veut pas parler à une machine.",
+                                                                  "Une participante")]
+    assert [t.get("fr") for t in table_b.baseline.lose] == ["Le lien avec les familles"]
+    assert [t.get("fr") for t in table_b.baseline.keep] == ["Les visites à domicile"]
+
+
+def test_a_tally_becomes_a_list_of_ratings(study_dir: Path):
+    edit(study_dir / RESULTS, "{1: 3, 2: 1}", "{2: 1, 4: 2}")
+    [workshop] = load_study(study_dir).workshops
+    assert workshop.results.groups["table-a"].ratings["si-rien-ne-change"].desirability == [2, 4, 4]
+
+
+def test_results_unknown_group(study_dir: Path):
+    edit(study_dir / RESULTS, "  table-b:", "  table-z:")
+    assert problems_of(study_dir) == ["results/atelier.yaml:33:3: unknown group 'table-z' (did you mean 'table-c'?)"]
+
+
+def test_results_unknown_scenario_in_ratings(study_dir: Path):
+    edit(study_dir / RESULTS, "      plateformes:\n        probability", "      plateforme:\n        probability")
+    assert problems_of(study_dir) == [
+        "results/atelier.yaml:7:7: unknown scenario 'plateforme' (did you mean 'plateformes'?)"]
+
+
+def test_results_unknown_profession_in_impacts(study_dir: Path):
+    edit(study_dir / RESULTS, "educateur:", "educatrice:")
+    assert problems_of(study_dir) == [
+        "results/atelier.yaml:14:7: unknown profession 'educatrice' (did you mean 'educateur'?)"]
+
+
+def test_results_rating_out_of_range(study_dir: Path):
+    edit(study_dir / RESULTS, "[3, 4, 2, 4]", "[3, 6, 2, 4]")
+    assert problems_of(study_dir) == [
+        "results/atelier.yaml:8:22: field 'groups.table-a.ratings.plateformes.probability': ratings are whole "
+        "numbers from 1 to 5, got [3, 6, 2, 4]"]
+
+
+def test_results_bad_tally_key(study_dir: Path):
+    edit(study_dir / RESULTS, "{1: 3, 2: 1}", "{0: 3, 2: 1}")
+    assert problems_of(study_dir) == [
+        "results/atelier.yaml:12:23: field 'groups.table-a.ratings.si-rien-ne-change.desirability': '0' is not "
+        "a rating: a tally counts the marks for 1, 2, 3, 4 and 5"]
+
+
+def test_results_bad_verdict(study_dir: Path):
+    edit(study_dir / RESULTS, "communs: mixed", "communs: bof")
+    assert problems_of(study_dir) == [
+        "results/atelier.yaml:23:50: field 'groups.table-a.actions.a1.scenarios.communs': Input should be "
+        "'works', 'mixed' or 'fails'"]
+
+
+def test_results_bad_impact_change(study_dir: Path):
+    edit(study_dir / RESULTS, "change: transforms", "change: grandit")
+    assert problems_of(study_dir) == [
+        "results/atelier.yaml:16:19: field 'groups.table-a.impacts.educateur.plateformes.change': Input should "
+        "be 'grows', 'shrinks', 'transforms' or 'appears'"]
+
+
+def test_results_bad_action_id(study_dir: Path):
+    edit(study_dir / RESULTS, "      a2:", "      A2:")
+    assert problems_of(study_dir) == ["results/atelier.yaml:24:7: 'A2' is not a valid action id"]
+
+
+# --- logistics --------------------------------------------------------------------------
+
+
+def test_materials_are_summed_over_the_agenda(study_dir: Path):
+    study = load_study(study_dir)
+    [workshop] = study.workshops
+    lines = materials(study, workshop, "fr")
+    # 3 groups, 12 participants. Method files: accueil (plenary), et-si-rien-ne-changeait (groups),
+    # matrice-metiers (groups), vote-probabilite-desirabilite (plenary), restitution (plenary).
+    assert {line.item.get("fr"): line.quantity for line in lines} == {
+        "Badges nominatifs": 12,  # accueil 1 x 12 participants
+        "Feutres noirs": 28,  # et-si 1 x 12 participants + matrice 1 x 12 participants + vote 2 + restitution 2
+        "Gommettes de couleur (planche)": 2,  # vote 2 x 1 (per group, but a plenary activity)
+        "Micro sans fil": 2,  # restitution 2 x 1 workshop
+        "Minuteur": 8,  # accueil 1 + et-si 1 x 3 groups + matrice 1 x 3 groups + restitution 1
+        "Paperboard (feuilles)": 4,  # restitution 4 x 1 workshop
+        "Post-it (bloc de 100)": 6,  # et-si 1 x 3 groups + matrice 1 x 3 groups
+        "Pâte adhésive": 1,  # vote 1 x 1 workshop
+        "Vidéoprojecteur et écran": 1,  # accueil 1 x 1 workshop
+    }
+    assert [line.item.get("fr") for line in lines] == sorted((line.item.get("fr") for line in lines), key=str.lower)
+    minuteur = next(line for line in lines if line.item.get("fr") == "Minuteur")
+    assert minuteur.used_by == ["accueil", "et-si-rien-ne-changeait", "matrice-metiers", "restitution"]
+
+
+def test_copies_follow_the_plan(study_dir: Path):
+    [workshop] = load_study(study_dir).workshops
+    assert copies(workshop, "booklet")[0] == 12  # participants
+    assert copies(workshop, "card-decks")[0] == 4  # 3 groups + a spare
+    assert copies(workshop, "group-pack")[0] == 1
+
+
+def test_card_decks_fit_the_plan_paper(study_dir: Path):
+    study = load_study(study_dir)
+    [workshop] = study.workshops
+    sheet = card_sheet(workshop.data.paper, "long-edge")
+    assert sheet.per_sheet == 4
+    sizes = {deck: len(cards) for deck, cards in decks(study)}
+    assert sizes == {"scenarios": 3, "drivers": 2, "personas": 1, "professions": 1}
+    for deck, cards in decks(study):
+        pages = card_pages(cards, sheet)
+        assert [page.side for page in pages] == ["front", "back"], deck  # fewer than 4 cards: one sheet
+        assert [p.card.code for p in pages[0].placements] == [c.code for c in cards]
+
+
+# --- the shipped plan -------------------------------------------------------------------
+
+
+def test_the_shipped_plan():
+    study = load_study(SHIPPED)
+    assert study.warnings == []
+    [workshop] = study.workshops
+    assert workshop.id == "demi-journee-colloque"
+    assert workshop.data.participants.count == 30
+    assert len(workshop.data.groups) == 5
+    assert sum(item.activity.duration for item in workshop.schedule) == workshop.length == 210
+    assert (workshop.schedule[0].start_text, workshop.schedule[-1].end_text) == ("09:00", "12:30")
+    assert (workshop.data.start, workshop.data.end) == ("09:00", "12:30")
+    for scenario in study.alternatives:  # every contrasted scenario is taken by exactly one group
+        assert len([g for g in workshop.data.groups if scenario.id in g.scenarios]) == 1, scenario.id
+    baseline = study.baseline.id
+    used = {s.id for item in workshop.schedule for group in workshop.data.groups
+            for s in activity_scenarios(study, item, group)}
+    assert baseline in used
+    assert used == {s.id for s in study.scenarios}
+
+
+# --- known bugs -------------------------------------------------------------------------
+
+
+def test_an_impossible_date_is_a_located_problem(study_dir: Path):
+    edit(study_dir / PLAN, "date: 2026-06-11", "date: 2026-13-45")
+    [problem] = problems_of(study_dir)
+    assert problem.startswith("workshops/atelier.yaml:2:7: ")
