@@ -128,7 +128,7 @@ def test_each_back_sits_exactly_behind_its_front(kit: Path, name: str, axis: str
                     expected = (fx0, top + bottom - fbottom, fx1, top + bottom - ftop)
                 assert backs[code] == pytest.approx(expected, abs=0.05), code
                 checked += 1
-    assert checked == 5 + 2 + 1 + 1  # scenarios, drivers, personas, professions of the fixture
+    assert checked == 3 + 2 + 1 + 1  # scenarios, drivers, personas, professions of the fixture
 
 
 def test_long_edge_backs_swap_columns():

@@ -179,7 +179,8 @@ def test_durations_that_overrun(study_dir: Path):
 
 def test_end_before_start(study_dir: Path):
     edit(study_dir / PLAN, 'end: "15:30"', 'end: "13:00"')
-    assert problems_of(study_dir) == ["workshops/atelier.yaml:4:6: the session must end after it starts (14:00 to 13:00)"]
+    assert problems_of(study_dir) == [
+        "workshops/atelier.yaml:4:6: the session must end after it starts (14:00 to 13:00)"]
 
 
 def test_unquoted_time_asks_for_quotes(study_dir: Path):
@@ -296,7 +297,7 @@ def test_the_fixture_results_are_read(study_dir: Path):
     assert results.example is True
     assert list(results.groups) == ["table-a", "table-b"]
     table_a, table_b = results.groups["table-a"], results.groups["table-b"]
-    assert table_a.ratings["plateformes"].probability == [2, 3, 4, 4]  # a list is sorted, like an expanded tally  # a list, as written
+    assert table_a.ratings["plateformes"].probability == [2, 3, 4, 4]  # sorted, like an expanded tally
     assert table_a.ratings["si-rien-ne-change"].probability == [2, 4, 4, 5]  # tally {1: 0, 2: 1, 3: 0, 4: 2, 5: 1}
     assert table_a.ratings["si-rien-ne-change"].desirability == [1, 1, 1, 2]  # tally {1: 3, 2: 1}
     assert table_a.impacts["educateur"]["plateformes"].change == "transforms"

@@ -446,6 +446,17 @@ class ScheduledActivity:
     def format(self) -> str:
         return self.activity.format or self.method.data.format
 
+    def step_minutes(self) -> list[int]:
+        """The method's step timings scaled to this slot, so that they add up to it."""
+        planned = [step.minutes for step in self.method.data.steps]
+        total, slot = sum(planned), self.activity.duration
+        if total == slot:
+            return planned
+        scaled = [max(1, round(minutes * slot / total)) for minutes in planned]
+        longest = scaled.index(max(scaled))
+        scaled[longest] += slot - sum(scaled)
+        return scaled
+
 
 @dataclass
 class Workshop:
