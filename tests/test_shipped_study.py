@@ -150,3 +150,23 @@ def test_every_figure_cites_a_source_or_is_labelled_an_assumption():
                 if numbers and "[@" not in sentence and "[hypothèse]" not in sentence:
                     unsourced.append(f"{path.name} {key}: {sentence[:80]}")
     assert unsourced == []
+
+
+def test_the_shipped_workshop_kit(study, kit: Path):
+    """The half-day workshop: run-of-show clock times, one pack per table, decks that fit their cards."""
+    workshop = study.workshops[0]
+    folder = kit / workshop.id
+    guide = normalise(" ".join(pdf_pages(folder / "guide-animation.pdf")))
+    run_of_show = guide.split("Déroulé", 2)[2]
+    assert "−00:30 08:30 Installation" in run_of_show
+    for item in workshop.schedule:
+        assert squash(f"{item.start_text} {item.activity.duration} min {fr(item.title)}") in squash(run_of_show)
+    for group in workshop.data.groups:
+        pages = [normalise(p) for p in pdf_pages(folder / f"dossier-{group.id}.pdf")]
+        assert all(fr(group.name) in page for page in pages)
+        for scenario_id in group.scenarios:
+            title = fr(next(s for s in study.scenarios if s.id == scenario_id).data.title)
+            assert title in " ".join(pages)
+    for mode in ("recto-verso-bord-long", "recto-verso-bord-court", "a-plier"):
+        assert card_overflows(folder / f"cartes-{mode}.html", selector="deck-card") == []
+    assert (folder / f"{workshop.id}.zip").is_file()

@@ -41,8 +41,8 @@ def test_the_kit_holds_every_document_and_a_zip(kit: Path):
     names = sorted(p.name for p in kit.glob("*.pdf"))
     assert names == [
         "affiches.pdf", "calibration-recto-verso.pdf", "cartes-a-plier.pdf", "cartes-recto-verso-bord-court.pdf",
-        "cartes-recto-verso-bord-long.pdf", "dossier-table-table-a.pdf", "dossier-table-table-b.pdf",
-        "dossier-table-table-c.pdf", "guide-animation.pdf", "liste-materiel.pdf"]
+        "cartes-recto-verso-bord-long.pdf", "dossier-table-a.pdf", "dossier-table-b.pdf",
+        "dossier-table-c.pdf", "guide-animation.pdf", "liste-materiel.pdf"]
     with zipfile.ZipFile(kit / "atelier.zip") as archive:
         zipped = archive.namelist()
     assert all(f"atelier/{name}" in zipped for name in names) and "atelier/index.html" in zipped
@@ -63,7 +63,7 @@ def test_run_of_show_has_the_clock_times(kit: Path):
 def test_each_group_pack_carries_its_group_and_its_scenario(kit: Path):
     for group, scenario, other in [("Table A", "Le social en plateformes", "Les communs territoriaux"),
                                    ("Table B", "Les communs territoriaux", "Le social en plateformes")]:
-        pages = [normalise(p) for p in pdf_pages(kit / f"dossier-table-table-{group[-1].lower()}.pdf")]
+        pages = [normalise(p) for p in pdf_pages(kit / f"dossier-table-{group[-1].lower()}.pdf")]
         assert all(group in page for page in pages), group  # the group's name on every page
         text = " ".join(pages)
         assert f"SCÉNARIO 1 {scenario}" in text or f"SCÉNARIO 2 {scenario}" in text
@@ -71,7 +71,7 @@ def test_each_group_pack_carries_its_group_and_its_scenario(kit: Path):
 
 
 def test_participant_sheets_use_at_least_10_pt(kit: Path):
-    with pdfplumber.open(kit / "dossier-table-table-a.pdf") as pdf:
+    with pdfplumber.open(kit / "dossier-table-a.pdf") as pdf:
         sizes = {round(char["size"], 1) for page in pdf.pages[1:] for char in page.chars}
     assert min(sizes) >= 10.0, sorted(sizes)[:5]
 
@@ -79,7 +79,7 @@ def test_participant_sheets_use_at_least_10_pt(kit: Path):
 @pytest.mark.parametrize(("kit_name", "paper", "poster"), [("kit", "A4", "A3"), ("letter_kit", "letter", "tabloid")])
 def test_page_sizes_follow_the_plan(request, kit_name: str, paper: str, poster: str):
     folder = request.getfixturevalue(kit_name)
-    for name, size in [("guide-animation.pdf", paper), ("dossier-table-table-a.pdf", paper),
+    for name, size in [("guide-animation.pdf", paper), ("dossier-table-a.pdf", paper),
                        ("liste-materiel.pdf", paper), ("affiches.pdf", poster),
                        ("cartes-recto-verso-bord-long.pdf", paper)]:
         width, height = PAPER_SIZES[size]
@@ -156,7 +156,7 @@ def test_checklist_counts_match_the_plan(kit: Path):
     text = normalise(" ".join(pdf_pages(kit / "liste-materiel.pdf")))
     assert "12 participant·es, 3 groupes" in text
     assert "Livret participant ../livret-participant.pdf 12" in text  # one per participant
-    assert "Dossier de table · Table A dossier-table-table-a.pdf 1" in text
+    assert "Dossier de table · Table A dossier-table-a.pdf 1" in text
     assert "cartes-recto-verso-bord-long.pdf" in text and ": 4" in text  # one deck per table plus a spare
 
 
