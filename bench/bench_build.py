@@ -19,9 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STUDY = ROOT / "scenarios" / "metiers-du-social-2040"
 
-# Targets for the shipped study on the reference machine (2 cores, 24 GiB).
-TARGET_SECONDS = 30.0
-TARGET_PEAK_MIB = 1024.0
+# Targets for the shipped study and its half-day workshop (about 30 PDFs, 300 pages) on
+# the reference machine (2 cores, 24 GiB): PDFs are written by one worker per core.
+TARGET_SECONDS = 75.0
+TARGET_PEAK_MIB = 1024.0  # the largest process: the main one or a worker
 
 _CHILD = """
 import json, resource, sys, time
@@ -35,8 +36,9 @@ report = build_kit(study, study.languages[0], Path(sys.argv[2]))
 done = time.perf_counter()
 print(json.dumps({
     "load_s": loaded - started, "total_s": done - started,
-    "pages": {d.planned.pdf_name: d.pages for d in report.documents},
-    "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "pages": {(d.folder + "/" if d.folder else "") + d.planned.pdf_name: d.pages for d in report.documents},
+    "peak_mib": max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    / 1024,
 }))
 """
 
