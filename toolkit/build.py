@@ -6,6 +6,7 @@ failed or interrupted build leaves the previous kit exactly as it was.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import tempfile
@@ -41,6 +42,20 @@ class BuildReport:
 
     def in_folder(self, folder: str) -> list[BuiltDocument]:
         return [d for d in self.documents if d.folder == folder]
+
+
+def build_report(study: Study, language: str, out: Path, workshop: str) -> BuildReport:
+    """Rebuild only the synthesis report of a workshop, e.g. after its results changed."""
+    started = time.perf_counter()
+    edition = Edition(study, language)
+    plan = plan_kit(study, language, out, edition.gettext, [w for w in study.workshops if w.id == workshop])
+    report = BuildReport(plan)
+    for workshop_plan in plan.workshops:
+        folder = workshop_plan.folder / workshop_plan.report_folder
+        with _staged(folder) as staging:
+            _write_pdfs(edition, _render_report(edition, plan, workshop_plan, staging), report)
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def build_kit(study: Study, language: str, out: Path, workshop: str | None = None) -> BuildReport:
@@ -85,7 +100,9 @@ class _Pending:
 
 def _render(edition: Edition, plan: KitPlan, planned: PlannedDocument, folder: Path, name: str,
             **context) -> _Pending:
-    html = edition.render(planned.artefact.template, plan=plan, document=planned, **planned.context, **context)
+    extra = _artefact_context(planned, edition)
+    html = edition.render(planned.artefact.template, plan=plan, document=planned, **planned.context, **context,
+                          **extra)
     _write_text(folder / planned.html_name, html)
     job = PdfJob(html, folder / planned.pdf_name, folder,
                  (folder / ASSET_DIR, *(d / "assets" for d in edition.dirs)),
@@ -93,12 +110,31 @@ def _render(edition: Edition, plan: KitPlan, planned: PlannedDocument, folder: P
     return _Pending(planned, name, job)
 
 
+def _artefact_context(planned: PlannedDocument, edition: Edition) -> dict:
+    """Extra data an artefact asks for in the registry (e.g. the report's analysis)."""
+    if not planned.artefact.context:
+        return {}
+    module, function = planned.artefact.context.split(":")
+    return getattr(importlib.import_module(module), function)(edition, **planned.context)
+
+
 def _render_workshop(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, folder: Path) -> list[_Pending]:
     folder.mkdir(parents=True, exist_ok=True)
     _copy_assets(plan.study, folder)
     name = workshop_plan.workshop.id
+    pending = [_render(edition, plan, planned, folder, name, workshop_plan=workshop_plan)
+               for planned in workshop_plan.documents]
+    if workshop_plan.report:
+        pending += _render_report(edition, plan, workshop_plan, folder / workshop_plan.report_folder)
+    return pending
+
+
+def _render_report(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, folder: Path) -> list[_Pending]:
+    folder.mkdir(parents=True, exist_ok=True)
+    _copy_assets(plan.study, folder)
+    name = f"{workshop_plan.workshop.id}/{workshop_plan.report_folder}"
     return [_render(edition, plan, planned, folder, name, workshop_plan=workshop_plan)
-            for planned in workshop_plan.documents]
+            for planned in workshop_plan.report]
 
 
 def _write_pdfs(edition: Edition, pending: list[_Pending], report: BuildReport) -> None:
@@ -120,7 +156,7 @@ def _finish_workshop(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPla
     index = edition.render("workshop/index.html.j2", plan=plan, workshop_plan=workshop_plan,
                            workshop=workshop_plan.workshop, report=report, documents=report.in_folder(name))
     _write_text(folder / "index.html", index)
-    _write_zip(folder, folder / workshop_plan.zip_name, root=name)
+    _write_zip(folder, folder / workshop_plan.zip_name, root=name, leave_out=workshop_plan.report_folder)
 
 
 def _copy_assets(study: Study, staging: Path) -> None:
@@ -144,9 +180,10 @@ def _write_text(target: Path, text: str) -> None:
         temporary.write_text(text, encoding="utf-8")
 
 
-def _write_zip(folder: Path, target: Path, root: str) -> None:
-    """One archive of the workshop kit, to send to a print shop or a co-facilitator."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p != target and not p.name.startswith("."))
+def _write_zip(folder: Path, target: Path, root: str, leave_out: str) -> None:
+    """One archive of the workshop kit, to send to a print shop or a co-facilitator (not the report)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p != target and not p.name.startswith(".")
+                   and p.relative_to(folder).parts[0] != leave_out)
     with atomic_file(target) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in files:
             info = zipfile.ZipInfo(f"{root}/{path.relative_to(folder).as_posix()}", ZIP_DATE)

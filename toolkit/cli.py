@@ -125,7 +125,8 @@ def _print_report(report) -> None:
         for built in report.in_folder(folder):
             pages = f"{built.pages} page" + ("s" if built.pages > 1 else "")
             click.echo(f"{indent}{built.planned.pdf_name:<40} {pages:>9}   + {built.planned.html_name}")
-        click.echo(f"{indent}index.html" + (f", {folder}.zip" if folder else ""))
+        if "/" not in folder:  # a report folder has neither index nor zip
+            click.echo(f"{indent}index.html" + (f", {folder}.zip" if folder else ""))
     for warning in report.warnings:
         click.echo(f"  warning: {warning}", err=True)
 
@@ -151,6 +152,70 @@ def list_(study: str | None) -> None:
             click.echo(
                 f"    {driver.id:<28} {driver.name.get(language)} ({len(driver.hypotheses)} hypotheses)"
             )
+
+
+@main.command()
+@click.argument("study")
+@click.option("--workshop", "workshop", metavar="ID", required=True, help="The workshop whose results to report.")
+@click.option("--lang", "language", help="Edition language (default: every language of the study).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder the kits are written into.",
+)
+def report(study: str, workshop: str, language: str | None, out: Path) -> None:
+    """Build a workshop's synthesis report from its results file (PDF and HTML)."""
+    from toolkit.build import build_report
+
+    loaded = load_study(_selected(study)[0])
+    _check_workshop_id(loaded, workshop)
+    if next(w for w in loaded.workshops if w.id == workshop).results is None:
+        raise click.UsageError(f"workshop '{workshop}' has no results yet: type the capture sheets into "
+                               f"results/{workshop}.yaml, or use `prospective import`")
+    _report(loaded.warnings)
+    for edition in [language] if language else loaded.languages:
+        _print_report(build_report(loaded, edition, out, workshop))
+
+
+@main.command("import")
+@click.argument("study")
+@click.option("--workshop", "workshop", metavar="ID", required=True, help="The workshop the ratings come from.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(study: str, workshop: str, file: Path) -> None:
+    """Import ratings from a spreadsheet (CSV) into STUDY/results/<ID>.yaml.
+
+    FILE has a header row, then one row per person and scenario:
+
+    \b
+      group,scenario,probability,desirability,participant
+      table-a,plateformes,4,2,Awa
+      table-a,communs,3,,Awa
+
+    \b
+    group         a group id of the workshop plan
+    scenario      a scenario id of the study
+    probability   a whole number from 1 (not at all) to 5 (very); empty: not rated
+    desirability  the same
+    participant   optional, ignored (for your own bookkeeping)
+
+    French headers work too: groupe, scénario, probabilité, désirabilité,
+    participant·e (case and surrounding spaces do not matter). The separator is
+    a comma or a semicolon; save the file as "CSV UTF-8". Empty rows are skipped.
+
+    The ratings of every group in FILE replace that group's ratings (an import
+    never adds up); everything else in the results file, comments included, is
+    kept. Every problem is reported as FILE:ROW:COL (the header is row 1),
+    and nothing is written when there is any.
+    """
+    from toolkit.importer import import_ratings
+    from toolkit.project import resolve_study
+
+    loaded = load_study(resolve_study(study, Path.cwd()))
+    _check_workshop_id(loaded, workshop)
+    for line in import_ratings(loaded, workshop, file).lines():
+        click.echo(line)
 
 
 def _selected(study: str | None) -> list[Path]:

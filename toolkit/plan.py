@@ -25,9 +25,10 @@ class Artefact:
     filename: str  # an English msgid: the catalogue gives the edition's file name
     title: str  # an English msgid, translated for the edition
     audience: str  # "facilitators", "participants" or "print shop"
-    scope: str = "study"  # "study" (one per edition) or "workshop"
+    scope: str = "study"  # "study" (one per edition), "workshop", or "report" (a workshop with results)
     per: str | None = None  # None, "group" (one per group) or "mode" (one per card print mode)
     pdf_variant: str | None = "pdf/ua-1"  # tagged PDF for screen readers
+    context: str | None = None  # "module:function(edition, **document context) -> dict" for extra data
 
 
 ARTEFACTS: tuple[Artefact, ...] = (
@@ -46,7 +47,10 @@ ARTEFACTS: tuple[Artefact, ...] = (
              N_("Duplex calibration sheet"), "print shop", scope="workshop"),
     Artefact("checklist", "workshop/checklist.html.j2", N_("materials-checklist"),
              N_("Materials and print checklist"), "facilitators", scope="workshop"),
+    Artefact("report", "report/report.html.j2", N_("synthesis-report"), N_("Synthesis report"), "participants",
+             scope="report", context="toolkit.report:report_context"),
 )
+REPORT_FOLDER = N_("report")  # the sub-folder of a workshop's kit that holds its synthesis report
 
 MODE_NAMES = {"long-edge": N_("duplex-long-edge"), "short-edge": N_("duplex-short-edge"), "fold": N_("fold-over")}
 MODE_TITLES = {"long-edge": N_("duplex, flip on long edge"), "short-edge": N_("duplex, flip on short edge"),
@@ -76,6 +80,8 @@ class WorkshopPlan:
     workshop: Workshop
     folder: Path
     documents: tuple[PlannedDocument, ...]
+    report: tuple[PlannedDocument, ...] = ()  # only when the workshop has results
+    report_folder: str = "report"
 
     @property
     def zip_name(self) -> str:
@@ -103,13 +109,15 @@ def plan_kit(study: Study, language: str, out: Path, gettext, workshops: list[Wo
         PlannedDocument(a, gettext(a.title), gettext(a.filename)) for a in ARTEFACTS if a.scope == "study")
     chosen = study.workshops if workshops is None else workshops
     workshop_plans = tuple(
-        WorkshopPlan(w, folder / w.id, tuple(_workshop_documents(w, gettext))) for w in chosen)
+        WorkshopPlan(w, folder / w.id, tuple(_workshop_documents(w, gettext, "workshop")),
+                     tuple(_workshop_documents(w, gettext, "report")) if w.results else (), gettext(REPORT_FOLDER))
+        for w in chosen)
     return KitPlan(study, language, folder, study_documents, workshop_plans)
 
 
-def _workshop_documents(workshop: Workshop, gettext) -> list[PlannedDocument]:
+def _workshop_documents(workshop: Workshop, gettext, scope: str) -> list[PlannedDocument]:
     documents = []
-    for artefact in (a for a in ARTEFACTS if a.scope == "workshop"):
+    for artefact in (a for a in ARTEFACTS if a.scope == scope):
         title, name = gettext(artefact.title), gettext(artefact.filename)
         if artefact.per == "group":
             for group in workshop.data.groups:

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -71,7 +72,8 @@ class Edition:
         )
         env.install_gettext_translations(self.translations, newstyle=True)
         env.filters.update(t=self.text, md=self.block, mdi=self.inline, tone=self.tone, colon=self.colon,
-                           format_date=self.format_date, clock_minus=_clock_minus, mm=_mm)
+                           format_date=self.format_date, clock_minus=_clock_minus, mm=_mm, num=self.number,
+                           signed=self.signed)
         env.globals.update(study=self.study, lang=self.language)
         env.globals.update(
             activity_scenarios=partial(logistics.activity_scenarios, self.study),
@@ -107,6 +109,19 @@ class Edition:
             if urljoin(base.resolve().as_uri() + "/", src) == url:
                 return origin
         return None
+
+    def number(self, value: float | None) -> str:
+        """A number as the language writes it (3,5 in French), at most two decimals; – when missing."""
+        if value is None:
+            return "–"
+        return format_decimal(value, format="#,##0.##", locale=self.language)
+
+    def signed(self, value: float | None) -> str:
+        """A difference with its sign: +0,5, −1, 0."""
+        if value is None:
+            return "–"
+        text = self.number(abs(value))
+        return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
 
     def format_date(self, value: datetime.date) -> str:
         return format_date(value, format="full", locale=self.language)

@@ -1,0 +1,158 @@
+"""Issue 4: aggregates worked out by hand, the same numbers in the PDF, and well-formed charts."""
+
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import normalise, pdf_pages, run, squash
+
+from toolkit.analysis import analyse, describe
+from toolkit.build import build_report
+from toolkit.render import Edition
+from toolkit.report import report_context
+from toolkit.validate import load_study
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "workshop"
+SVG = "{http://www.w3.org/2000/svg}"
+
+RESULTS = """\
+example: true
+groups:
+  table-a:
+    ratings:
+      si-rien-ne-change: {probability: [4, 4, 5, 5, 4], desirability: [1, 1, 2, 1, 2]}
+      plateformes: {probability: [3, 4, 2, 4], desirability: [1, 5, 1, 5]}
+      communs: {probability: {2: 2, 3: 1}, desirability: [5, 4, 5]}
+    impacts:
+      educateur:
+        plateformes: {change: transforms, comment: Moins de terrain}
+        communs: {change: grows}
+    actions:
+      a1: {text: Un guichet humain, territory: Nord,
+           scenarios: {plateformes: works, communs: works, si-rien-ne-change: fails}}
+      a2: {text: Un fonds commun, kind: experiment, territory: "nord ",
+           scenarios: {plateformes: works, communs: works, si-rien-ne-change: works}}
+      a3: {text: Des maisons ouvertes, territory: Isère,
+           scenarios: {plateformes: works, communs: mixed, si-rien-ne-change: mixed}}
+  table-b:
+    impacts:
+      educateur:
+        plateformes: {change: shrinks}
+    actions:
+      a1: {text: Plus d'intérim, scenarios: {plateformes: fails, communs: fails, si-rien-ne-change: mixed}}
+      a2: {text: Des binômes, scenarios: {plateformes: mixed, communs: works, si-rien-ne-change: works}}
+    quotes:
+      - {text: On veut des humains, who: Une personne accompagnée}
+"""
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("study") / "workshop"
+    shutil.copytree(FIXTURE, folder)
+    (folder / "results" / "atelier.yaml").write_text(RESULTS, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def synthesis(study):
+    loaded = load_study(study)
+    return analyse(loaded, loaded.workshops[0])
+
+
+def ratings_of(synthesis, scenario_id):
+    return next(r for r in synthesis.ratings if r.scenario.id == scenario_id)
+
+
+def test_statistics_worked_out_by_hand():
+    # [2, 3, 4, 4]: median (3+4)/2; mean 13/4; Q1 = 2 + 0.75 x (3-2); Q3 = 4 (inclusive quartiles)
+    stats = describe([3, 4, 2, 4])
+    assert (stats.median, stats.mean, stats.q1, stats.q3, stats.iqr) == (3.5, 3.25, 2.75, 4.0, 1.25)
+    assert stats.consensus == "partial" and stats.distribution == [0, 1, 1, 2, 0]
+    assert describe([1, 1, 5, 5]).consensus == "divided"  # IQR 4
+    assert describe([4, 4, 4, 5, 5]).consensus == "consensus"  # IQR 1
+    assert describe([5, 5]).consensus == "too few"
+    assert describe([]).median is None
+
+
+def test_aggregates_over_the_groups(synthesis):
+    baseline = ratings_of(synthesis, "si-rien-ne-change")
+    assert (baseline.probability.median, baseline.probability.mean, baseline.probability.iqr) == (4, 4.4, 1)
+    assert (baseline.desirability.median, baseline.desirability.consensus) == (1, "consensus")
+    communs = ratings_of(synthesis, "communs")
+    assert communs.probability.values == [2, 2, 3]  # the tally {2: 2, 3: 1}
+    assert (communs.probability.median, communs.probability.q1, communs.probability.q3) == (2, 2, 2.5)
+    plateformes = ratings_of(synthesis, "plateformes")
+    assert plateformes.desirability.consensus == "divided"
+    # ranking: by median (then mean); the baseline first on probability, communs first on desirability
+    assert [r.scenario.id for r in synthesis.ranked("probability")] == ["si-rien-ne-change", "plateformes", "communs"]
+    assert [r.scenario.id for r in synthesis.ranked("desirability")] == ["communs", "plateformes", "si-rien-ne-change"]
+    # departures from the baseline, in medians
+    assert (plateformes.delta_probability, plateformes.delta_desirability) == (-0.5, 2)
+    assert (communs.delta_probability, communs.delta_desirability) == (-2, 4)
+
+
+def test_robustness_classes(synthesis):
+    classes = {(a.group, a.id): a.robustness for a in synthesis.actions}
+    assert classes == {
+        ("table-a", "a1"): "opt-out",  # works in 2 of 3, fails in 1
+        ("table-a", "a2"): "no-regret",  # works everywhere
+        ("table-a", "a3"): "opt-in",  # works in 1 of 3
+        ("table-b", "a1"): "abandon",  # works nowhere
+        ("table-b", "a2"): "no-regret",  # works in 2 of 3, fails in none
+    }
+    territories = synthesis.by_territory()
+    assert list(territories) == ["Isère", "Nord", ""]  # "Nord" and "nord " are one territory; no territory last
+    assert [a.id for a in territories["Nord"]] == ["a1", "a2"]
+
+
+def test_impacts_per_profession(synthesis):
+    plateformes = synthesis.impacts["educateur"]["plateformes"]
+    assert plateformes.counts == {"grows": 0, "shrinks": 1, "transforms": 1, "appears": 0}
+    assert plateformes.dominant is None  # a tie: the groups disagree
+    assert synthesis.impacts["educateur"]["communs"].dominant == "grows"
+    assert synthesis.professions_by_change("transforms") == [("educateur", 1)]
+
+
+def test_charts_are_well_formed_titled_and_match_their_tables(study):
+    loaded = load_study(study)
+    context = report_context(Edition(loaded, "fr"), loaded.workshops[0])
+    charts = context["charts"]
+    assert set(charts) == {"map", "dist-si-rien-ne-change", "dist-plateformes", "dist-communs", "impacts",
+                           "robustness"}
+    for chart in charts.values():
+        root = ET.fromstring(chart.svg)
+        assert root.find(f"{SVG}title").text == chart.title and root.find(f"{SVG}desc").text == chart.description
+        assert root.get("role") == "img"
+        assert "<image" not in chart.svg  # vector only, no raster
+    texts = " ".join(t.text or "" for t in ET.fromstring(charts["map"].svg).iter(f"{SVG}text"))
+    assert "Si rien ne change" in texts and "Les communs territoriaux" in texts
+    assert charts["map"].rows == [["Si rien ne change", 4, 1, 5], ["Le social en plateformes", 3.5, 3, 4],
+                                  ["Les communs territoriaux", 2, 5, 3]]
+    assert charts["dist-plateformes"].rows[1][1:] == [2, 0, 0, 0, 2]  # desirability [1, 5, 1, 5]
+    assert charts["robustness"].rows[0][-1] == "à abandonner si" or charts["robustness"].rows[0][-1]
+    again = report_context(Edition(loaded, "fr"), loaded.workshops[0])["charts"]
+    assert all(again[key].svg == charts[key].svg for key in charts)  # deterministic
+
+
+def test_the_report_pdf_shows_the_computed_numbers(study, tmp_path):
+    report = build_report(load_study(study), "fr", tmp_path, "atelier")
+    assert report.warnings == []
+    [pdf] = list((tmp_path / "workshop" / "fr" / "atelier").rglob("*.pdf"))
+    text = normalise(" ".join(pdf_pages(pdf)))
+    assert "Exemple" in text  # the example is labelled as such
+    flat = squash(text)
+    for number in ("3,25", "2,75–4", "1,25", "4,4", "2,5"):
+        assert squash(number) in flat, number
+    assert "On veut des humains" in text
+    for title in ("Si rien ne change", "Le social en plateformes", "Les communs territoriaux"):
+        assert title in text
+
+
+def test_report_command(study, tmp_path):
+    result = run("report", str(study), "--workshop", "atelier", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert list((tmp_path / "workshop" / "fr" / "atelier").rglob("*.pdf"))
+    result = run("report", str(FIXTURE.parent / "workshop"), "--workshop", "nope", "--out", str(tmp_path))
+    assert result.exit_code == 2

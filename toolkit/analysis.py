@@ -1,0 +1,259 @@
+"""Stage 7, analyse: everything the synthesis report says, computed from the results file.
+
+No number in a report is typed by hand: each comes from here. The rules (quartiles,
+consensus, ranking, robustness classes) are stated in the docstrings below and printed in
+the report's method section.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from toolkit.model import IMPACTS, VERDICTS, Action, Scenario, Study, Text, Workshop
+
+RATING_SCALE = (1, 2, 3, 4, 5)
+CONSENSUS_IQR = 1.0  # Delphi's usual threshold on a five-point scale
+PARTIAL_IQR = 2.0
+MIN_RATINGS = 3  # fewer than this and spread says nothing
+ROBUSTNESS = ("no-regret", "opt-out", "opt-in", "abandon")
+
+
+@dataclass
+class Stats:
+    """Summary of the ratings of one scenario on one dimension."""
+
+    values: list[int]
+    median: float | None = None
+    mean: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    @property
+    def iqr(self) -> float | None:
+        return None if self.q1 is None or self.q3 is None else self.q3 - self.q1
+
+    @property
+    def distribution(self) -> list[int]:
+        counts = Counter(self.values)
+        return [counts[value] for value in RATING_SCALE]
+
+    @property
+    def consensus(self) -> str:
+        """'consensus' (IQR <= 1), 'partial' (IQR <= 2), 'divided', or 'too few' ratings (< 3)."""
+        if self.n < MIN_RATINGS or self.iqr is None:
+            return "too few"
+        if self.iqr <= CONSENSUS_IQR:
+            return "consensus"
+        return "partial" if self.iqr <= PARTIAL_IQR else "divided"
+
+
+def describe(values: list[int]) -> Stats:
+    """Median, mean and quartiles (inclusive method: Q1 and Q3 of [1, 2, 3, 4, 5] are 2 and 4)."""
+    if not values:
+        return Stats([])
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        q1 = q3 = float(ordered[0])
+    else:
+        q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    return Stats(ordered, float(statistics.median(ordered)), statistics.fmean(ordered), q1, q3)
+
+
+@dataclass
+class ScenarioRatings:
+    scenario: Scenario
+    probability: Stats
+    desirability: Stats
+    rank_probability: int | None = None
+    rank_desirability: int | None = None
+    delta_probability: float | None = None  # median minus the baseline's median
+    delta_desirability: float | None = None
+
+
+@dataclass
+class ImpactCell:
+    """What the groups said of one profession in one scenario."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(IMPACTS, 0))
+    comments: list[tuple[str, Text]] = field(default_factory=list)  # (group id, comment)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def dominant(self) -> str | None:
+        """The change most groups named; None when nobody said anything or it is a tie."""
+        ranked = sorted(self.counts.items(), key=lambda item: -item[1])
+        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return ranked[0][0]
+
+
+@dataclass
+class ActionResult:
+    group: str
+    id: str
+    action: Action
+    verdicts: dict[str, str]  # scenario id -> works / mixed / fails, in the study's order
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(self.verdicts.values())
+        return {verdict: counts[verdict] for verdict in VERDICTS}
+
+    @property
+    def robustness(self) -> str | None:
+        """UN Global Pulse's classes, from how the action fares across the scenarios tested:
+
+        no-regret: works in at least half of them and fails in none;
+        opt-out: works in at least half but fails in at least one (do it, watch for those futures);
+        opt-in: works in at least one but fewer than half (prepare it, trigger it if those futures come);
+        abandon: works in none. None when the action was tested in no scenario.
+        """
+        tested = len(self.verdicts)
+        works, fails = self.counts["works"], self.counts["fails"]
+        if tested == 0:
+            return None
+        if works == 0:
+            return "abandon"
+        if 2 * works >= tested:
+            return "no-regret" if fails == 0 else "opt-out"
+        return "opt-in"
+
+
+@dataclass
+class Synthesis:
+    study: Study
+    workshop: Workshop
+    ratings: list[ScenarioRatings]
+    impacts: dict[str, dict[str, ImpactCell]]  # profession id -> scenario id -> cell
+    actions: list[ActionResult]
+
+    @property
+    def baseline(self) -> ScenarioRatings:
+        return next(r for r in self.ratings if r.scenario.data.baseline)
+
+    @property
+    def results(self):
+        return self.workshop.results
+
+    def ranked(self, dimension: str) -> list[ScenarioRatings]:
+        key = f"rank_{dimension}"
+        return sorted((r for r in self.ratings if getattr(r, key)), key=lambda r: getattr(r, key))
+
+    def by_class(self) -> dict[str, list[ActionResult]]:
+        return {name: [a for a in self.actions if a.robustness == name] for name in ROBUSTNESS}
+
+    def by_territory(self) -> dict[str, list[ActionResult]]:
+        """Actions and experiments grouped by the territory written on the sheet (case and spaces folded)."""
+        territories: dict[str, list[ActionResult]] = {}
+        names: dict[str, str] = {}
+        for result in self.actions:
+            written = (result.action.territory or "").strip()
+            key = " ".join(written.lower().split())
+            names.setdefault(key, written)
+            territories.setdefault(key, []).append(result)
+        return {names[key]: territories[key] for key in sorted(territories, key=lambda k: (k == "", k))}
+
+    def for_scenario(self, scenario: Scenario) -> dict:
+        """What was said about one scenario, for its report section.
+
+        Actions, quotes and signals come from the groups the plan gave that scenario to;
+        `counts` says how all the workshop's actions fare in it.
+        """
+        groups = self.results.groups if self.results else {}
+        assigned = [g.id for g in self.workshop.data.groups if scenario.id in g.scenarios and g.id in groups]
+        counts = Counter(a.verdicts[scenario.id] for a in self.actions if scenario.id in a.verdicts)
+        return {
+            "ratings": next(r for r in self.ratings if r.scenario.id == scenario.id),
+            "impacts": {p: cells[scenario.id] for p, cells in self.impacts.items() if cells[scenario.id].total},
+            "actions": [a for a in self.actions if a.group in assigned and scenario.id in a.verdicts],
+            "counts": {verdict: counts[verdict] for verdict in VERDICTS},
+            "groups": assigned,
+            "quotes": [(g, q) for g in assigned for q in groups[g].quotes],
+            "signals": [(g, s) for g in assigned for s in groups[g].signals],
+        }
+
+    def _planned(self, group_id: str) -> list[str]:
+        return next((g.scenarios for g in self.workshop.data.groups if g.id == group_id), [])
+
+    def professions_by_change(self, change: str) -> list[tuple[str, int]]:
+        """Professions most often said to `change` (grows, shrinks...), across scenarios and groups."""
+        counts = [(p, sum(cell.counts[change] for cell in cells.values())) for p, cells in self.impacts.items()]
+        return sorted([item for item in counts if item[1]], key=lambda item: -item[1])
+
+    @property
+    def experiments(self) -> list[ActionResult]:
+        return [a for a in self.actions if a.action.kind == "experiment"]
+
+    @property
+    def contributions(self) -> int:
+        """Every line typed from the capture sheets (ratings count once per person and scenario)."""
+        if not self.results:
+            return 0
+        total = 0
+        for group in self.results.groups.values():
+            total += sum(len(r.probability) + len(r.desirability) for r in group.ratings.values())
+            total += sum(len(by_scenario) for by_scenario in group.impacts.values())
+            total += len(group.actions) + len(group.signals) + len(group.quotes)
+            if group.baseline:
+                total += len(group.baseline.lose) + len(group.baseline.keep)
+        return total
+
+
+def analyse(study: Study, workshop: Workshop) -> Synthesis:
+    """Aggregate a workshop's results over all its groups."""
+    groups = workshop.results.groups if workshop.results else {}
+    ratings = [_scenario_ratings(scenario, groups) for scenario in study.scenarios]
+    _rank(ratings, "probability")
+    _rank(ratings, "desirability")
+    baseline = next(r for r in ratings if r.scenario.data.baseline)
+    for row in ratings:
+        row.delta_probability = _delta(row.probability, baseline.probability)
+        row.delta_desirability = _delta(row.desirability, baseline.desirability)
+    impacts = {p.id: {s.id: ImpactCell() for s in study.scenarios} for p in study.meta.professions}
+    actions = []
+    order = [s.id for s in study.scenarios]
+    for group_id, group in groups.items():
+        for profession, by_scenario in group.impacts.items():
+            for scenario_id, impact in by_scenario.items():
+                cell = impacts[profession][scenario_id]
+                cell.counts[impact.change] += 1
+                if impact.comment:
+                    cell.comments.append((group_id, impact.comment))
+        for action_id, action in group.actions.items():
+            verdicts = {s: action.scenarios[s] for s in order if s in action.scenarios}
+            actions.append(ActionResult(group_id, action_id, action, verdicts))
+    return Synthesis(study, workshop, ratings, impacts, actions)
+
+
+def _scenario_ratings(scenario: Scenario, groups: dict) -> ScenarioRatings:
+    probability: list[int] = []
+    desirability: list[int] = []
+    for group in groups.values():
+        rating = group.ratings.get(scenario.id)
+        if rating:
+            probability += rating.probability
+            desirability += rating.desirability
+    return ScenarioRatings(scenario, describe(probability), describe(desirability))
+
+
+def _rank(ratings: list[ScenarioRatings], dimension: str) -> None:
+    """Rank 1 is the highest median, ties broken by the mean; scenarios with no rating get no rank."""
+    rated = [r for r in ratings if getattr(r, dimension).n]
+    ordered = sorted(rated, key=lambda r: (-getattr(r, dimension).median, -getattr(r, dimension).mean))
+    for rank, row in enumerate(ordered, start=1):
+        setattr(row, f"rank_{dimension}", rank)
+
+
+def _delta(stats: Stats, baseline: Stats) -> float | None:
+    if stats.median is None or baseline.median is None:
+        return None
+    return stats.median - baseline.median

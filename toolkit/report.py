@@ -1,0 +1,50 @@
+"""The synthesis report's context: the analysis of a workshop's results and its charts.
+
+Registered as the `context` of the report artefact: the template gets `synthesis` (every
+number, from toolkit.analysis) and `charts` (SVG plus text alternative plus data table).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit import charts
+from toolkit.analysis import analyse
+
+
+def report_context(edition, workshop) -> dict[str, Any]:
+    """Analyse the workshop's results and draw the charts, labelled in the edition's language."""
+    _ = edition.gettext
+    study = edition.study
+    synthesis = analyse(study, workshop)
+    scenarios = {s.id: edition.text(s.data.title) for s in study.scenarios}
+    professions = {p.id: edition.text(p.name) for p in study.meta.professions}
+    texts = {
+        "probability": _("probability"), "desirability": _("desirability"), "scenario": _("Scenario"),
+        "n": _("ratings"), "people": _("people"), "profession": _("Profession"), "action": _("Action"),
+        "class": _("Class"),
+        "map_title": _("Probability and desirability of the scenarios"),
+        "map_desc": _("Each scenario at its median probability (across) and median desirability (up); the bars "
+                      "span the middle half of the ratings (first to third quartile); the baseline is the "
+                      "black square."),
+        "dist_title": _("Ratings of “{scenario}”"),
+        "dist_desc": _("How many people gave each rating from 1 to 5 to “{scenario}”: probability hatched, "
+                       "desirability solid."),
+        "impacts_title": _("Impacts on professions, scenario by scenario"),
+        "impacts_desc": _("For each profession and scenario, the change most groups named: ↑ grows, ↓ shrinks, "
+                          "↻ transforms, ✚ appears; · when the groups disagreed; empty when nobody said."),
+        "robustness_title": _("Each action tested in every scenario"),
+        "robustness_desc": _("For each proposed action and each scenario: + works, ~ mixed, − fails; the last "
+                             "column gives the action's class."),
+        "grows": _("grows"), "shrinks": _("shrinks"), "transforms": _("transforms"), "appears": _("appears"),
+        "works": _("works"), "mixed": _("mixed"), "fails": _("fails"),
+        "no-regret": _("no-regret"), "opt-out": _("opt-out"), "opt-in": _("opt-in"), "abandon": _("abandon"),
+        "untested": _("not tested"),
+    }
+    drawn = {"map": charts.rating_map(synthesis.ratings, scenarios, texts)}
+    for row in synthesis.ratings:
+        drawn[f"dist-{row.scenario.id}"] = charts.distribution(row, scenarios[row.scenario.id], texts)
+    drawn["impacts"] = charts.impact_grid(synthesis.impacts, professions, scenarios, texts)
+    if synthesis.actions:
+        drawn["robustness"] = charts.robustness_matrix(synthesis.actions, scenarios, texts)
+    return {"synthesis": synthesis, "charts": drawn, "labels": texts}
