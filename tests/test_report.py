@@ -126,10 +126,10 @@ def test_charts_are_well_formed_titled_and_match_their_tables(study):
         assert root.find(f"{SVG}title").text == chart.title and root.find(f"{SVG}desc").text == chart.description
         assert root.get("role") == "img"
         assert "<image" not in chart.svg  # vector only, no raster
-    texts = " ".join(t.text or "" for t in ET.fromstring(charts["map"].svg).iter(f"{SVG}text"))
-    assert "Si rien ne change" in texts and "Les communs territoriaux" in texts
-    assert charts["map"].rows == [["Si rien ne change", 4, 1, 5], ["Le social en plateformes", 3.5, 3, 4],
-                                  ["Les communs territoriaux", 2, 5, 3]]
+    texts = [t.text for t in ET.fromstring(charts["map"].svg).iter(f"{SVG}text")]
+    assert {"S1", "S2", "S3"} <= set(texts)  # points carry the scenarios' card codes
+    assert charts["map"].rows == [["S1 Si rien ne change", 4, 1, 5], ["S2 Le social en plateformes", 3.5, 3, 4],
+                                  ["S3 Les communs territoriaux", 2, 5, 3]]
     assert charts["dist-plateformes"].rows[1][1:] == [2, 0, 0, 0, 2]  # desirability [1, 5, 1, 5]
     assert charts["robustness"].rows[0][-1] == "à abandonner si" or charts["robustness"].rows[0][-1]
     again = report_context(Edition(loaded, "fr"), loaded.workshops[0])["charts"]

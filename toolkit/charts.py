@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 
 from matplotlib import rc_context
@@ -93,23 +94,34 @@ def _prefix_ids(svg: str, prefix: str) -> str:
 
 
 def rating_map(ratings: list[ScenarioRatings], labels: dict[str, str], texts: dict[str, str]) -> Chart:
-    """Scenarios placed by median probability (x) and desirability (y), quartile bars, baseline a square."""
+    """Scenarios placed by median probability (x) and desirability (y), quartile bars, baseline a square.
+
+    Points carry the scenarios' card codes (S1, S2...): names would run into each other; the
+    data table beside the chart gives code, name and values.
+    """
+    codes = {row.scenario.id: f"S{index}" for index, row in enumerate(ratings, start=1)}
     with rc_context(STYLE):
         figure = Figure(figsize=(6.4, 5.0))
         axes = figure.subplots()
         rows = []
-        for row in ratings:
+        placed = [r for r in ratings if r.probability.median is not None and r.desirability.median is not None]
+        spots = Counter((r.probability.median, r.desirability.median) for r in placed)
+        seen: Counter = Counter()
+        for row in placed:
             p, d = row.probability, row.desirability
-            if p.median is None or d.median is None:
-                continue
+            spot = (p.median, d.median)
+            shift = (seen[spot] - (spots[spot] - 1) / 2) * 0.12  # scenarios on the same spot sit side by side
+            labels_above = seen[spot]
+            seen[spot] += 1
             baseline = row.scenario.data.baseline
-            axes.errorbar(p.median, d.median, xerr=[[p.median - p.q1], [p.q3 - p.median]],
+            x = p.median + shift
+            axes.errorbar(x, d.median, xerr=[[p.median - p.q1], [p.q3 - p.median]],
                           yerr=[[d.median - d.q1], [d.q3 - d.median]], fmt="s" if baseline else "o",
                           color="black", markerfacecolor="black" if baseline else "white", markersize=9,
                           capsize=3, linewidth=0.8)
-            axes.annotate(labels[row.scenario.id], (p.median, d.median), xytext=(7, 6),
-                          textcoords="offset points", fontsize=8.5)
-            rows.append([labels[row.scenario.id], p.median, d.median, p.n])
+            axes.annotate(codes[row.scenario.id], (x, d.median), xytext=(6, 5 + 11 * labels_above),
+                          textcoords="offset points", fontsize=9, fontweight="bold")
+            rows.append([f"{codes[row.scenario.id]} {labels[row.scenario.id]}", p.median, d.median, p.n])
         axes.set_xlim(0.5, 5.5)
         axes.set_ylim(0.5, 5.5)
         axes.set_xticks(RATING_SCALE)
