@@ -195,7 +195,7 @@ def robustness_matrix(actions: list[ActionResult], scenarios: dict[str, str], te
     """Actions (rows) by scenarios (columns): + works, ~ mixed, − fails; the class in the last column."""
     columns = list(scenarios)
     with rc_context(STYLE):
-        figure = Figure(figsize=(7.0, 0.42 * len(actions) + 1.2))
+        figure = Figure(figsize=(7.0, 0.3 * len(actions) + 1.4))
         axes = figure.subplots()
         rows = []
         for y, result in enumerate(actions):
