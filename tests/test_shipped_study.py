@@ -130,19 +130,11 @@ def test_every_figure_cites_a_source_or_is_labelled_an_assumption():
 
     import yaml
 
-    def strings(value, key=()):
-        if isinstance(value, str):
-            yield key, value
-        elif isinstance(value, dict):
-            for name, item in value.items():
-                yield from strings(item, (*key, name))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from strings(item, (*key, index))
+    from toolkit.validate import iter_strings
 
     unsourced = []
     for path in [SHIPPED / "study.yaml", *sorted((SHIPPED / "scenarios").glob("*.yaml"))]:
-        for key, text in strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        for key, text in iter_strings(yaml.safe_load(path.read_text(encoding="utf-8")), ()):
             if key[0] in ("sources", "picks", "key_picks", "partners") or key[-1] == "name":
                 continue
             for sentence in re.split(r"(?<=[.!?])\s+", text):

@@ -178,14 +178,7 @@ def impact_grid(impacts: dict[str, dict[str, ImpactCell]], professions: dict[str
                 axes.text(x + 0.5, y + 0.5, symbol, ha="center", va="center", fontsize=12)
                 row.append(_impact_text(cell, texts))
             rows.append(row)
-        axes.set_xlim(0, len(columns))
-        axes.set_ylim(len(names), 0)
-        axes.set_xticks([x + 0.5 for x in range(len(columns))], [scenarios[s] for s in columns], rotation=25,
-                        ha="right", fontsize=8)
-        axes.set_yticks([y + 0.5 for y in range(len(names))], [professions[p] for p in names], fontsize=8)
-        axes.tick_params(length=0)
-        for spine in axes.spines.values():
-            spine.set_visible(False)
+        _grid_labels(axes, [scenarios[s] for s in columns], [professions[p] for p in names], len(columns))
         svg = _svg(figure, "chart-impacts", texts["impacts_title"], texts["impacts_desc"])
     return Chart("chart-impacts", texts["impacts_title"], texts["impacts_desc"], svg,
                  [texts["profession"], *[scenarios[s] for s in columns]], rows)
@@ -210,18 +203,22 @@ def robustness_matrix(actions: list[ActionResult], scenarios: dict[str, str], te
             klass = texts.get(result.robustness or "untested", "")
             axes.text(len(columns) + 0.15, y + 0.5, klass, ha="left", va="center", fontsize=8)
             rows.append([*row, klass])
-        axes.set_xlim(0, len(columns) + 2.2)
-        axes.set_ylim(len(actions), 0)
-        axes.set_xticks([x + 0.5 for x in range(len(columns))], [scenarios[s] for s in columns], rotation=25,
-                        ha="right", fontsize=8)
-        axes.set_yticks([y + 0.5 for y in range(len(actions))], [f"{a.group} · {a.id}" for a in actions],
-                        fontsize=8)
-        axes.tick_params(length=0)
-        for spine in axes.spines.values():
-            spine.set_visible(False)
+        _grid_labels(axes, [scenarios[s] for s in columns], [f"{a.group} · {a.id}" for a in actions],
+                     len(columns) + 2.2)
         svg = _svg(figure, "chart-robustness", texts["robustness_title"], texts["robustness_desc"])
     return Chart("chart-robustness", texts["robustness_title"], texts["robustness_desc"], svg,
                  [texts["action"], *[scenarios[s] for s in columns], texts["class"]], rows)
+
+
+def _grid_labels(axes, columns: list[str], rows: list[str], width: float) -> None:
+    """A table-like chart: one unit square per cell, labels on the left and slanted on the bottom."""
+    axes.set_xlim(0, width)
+    axes.set_ylim(len(rows), 0)
+    axes.set_xticks([x + 0.5 for x in range(len(columns))], columns, rotation=25, ha="right", fontsize=8)
+    axes.set_yticks([y + 0.5 for y in range(len(rows))], rows, fontsize=8)
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
 
 
 def _impact_text(cell: ImpactCell, texts: dict[str, str]) -> str:

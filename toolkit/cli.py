@@ -55,6 +55,13 @@ def _report(problems: list[Problem]) -> None:
 
 
 study_argument = click.argument("study", required=False)
+out_option = click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder the kits are written into.",
+)
 
 
 @click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,13 +92,7 @@ def check(study: str | None) -> None:
 @study_argument
 @click.option("--lang", "language", help="Edition language (default: every language of the study).")
 @click.option("--workshop", "workshop", metavar="ID", help="Build only this workshop's kit.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder the kits are written into.",
-)
+@out_option
 def build(study: str | None, language: str | None, workshop: str | None, out: Path) -> None:
     """Validate, then build the kit of a study (and its workshops) as PDF and HTML."""
     from toolkit.build import build_kit  # WeasyPrint loads only when needed
@@ -158,13 +159,7 @@ def list_(study: str | None) -> None:
 @click.argument("study")
 @click.option("--workshop", "workshop", metavar="ID", required=True, help="The workshop whose results to report.")
 @click.option("--lang", "language", help="Edition language (default: every language of the study).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder the kits are written into.",
-)
+@out_option
 def report(study: str, workshop: str, language: str | None, out: Path) -> None:
     """Build a workshop's synthesis report from its results file (PDF and HTML)."""
     from toolkit.build import build_report

@@ -334,7 +334,7 @@ _markdown = checking_parser()
 
 def check_texts(study: Study, loaded: LoadedFile, problems: Problems) -> None:
     sources = [s.id for s in study.meta.sources]
-    for key, text in _strings(loaded.data, ()):
+    for key, text in iter_strings(loaded.data, ()):
         for match in CITATION.finditer(text):
             if match.group(1) not in sources:
                 problems.add(
@@ -383,15 +383,15 @@ def unsafe_image_reason(url: str, study_folder: Path) -> str | None:
     return None
 
 
-def _strings(value: Any, key: PathKey) -> Iterable[tuple[PathKey, str]]:
+def iter_strings(value: Any, key: PathKey) -> Iterable[tuple[PathKey, str]]:
     if isinstance(value, str):
         yield key, value
     elif isinstance(value, dict):
         for name, item in value.items():
-            yield from _strings(item, (*key, name))
+            yield from iter_strings(item, (*key, name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, (*key, index))
+            yield from iter_strings(item, (*key, index))
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
