@@ -73,7 +73,7 @@ class Edition:
         env.install_gettext_translations(self.translations, newstyle=True)
         env.filters.update(t=self.text, md=self.block, mdi=self.inline, tone=self.tone, colon=self.colon,
                            format_date=self.format_date, clock_minus=_clock_minus, mm=_mm, num=self.number,
-                           signed=self.signed)
+                           signed=self.signed, quoted=self.quoted)
         env.globals.update(study=self.study, lang=self.language)
         env.globals.update(
             activity_scenarios=partial(logistics.activity_scenarios, self.study),
@@ -125,6 +125,12 @@ class Edition:
 
     def format_date(self, value: datetime.date) -> str:
         return format_date(value, format="full", locale=self.language)
+
+    def quoted(self, text: str) -> str:
+        """Text between the language's quotation marks: « » in French, “ ” otherwise."""
+        if self.language.startswith("fr"):
+            return f"«{NO_BREAK_SPACE}{text}{NO_BREAK_SPACE}»"
+        return f"“{text}”"
 
     def colon(self, label: str) -> str:
         """`label:` as the language writes it (French puts a no-break space before)."""
