@@ -55,6 +55,7 @@ install: system-deps $(VENV)/.installed
 	  echo "WeasyPrint cannot load Pango. Install it: sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 (macOS: brew install pango)"; exit 1; }
 
 install-test: install $(VENV)/.installed-test
+	@bash tools/browser-deps.sh
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache *.egg-info

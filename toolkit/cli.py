@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from toolkit import __version__
-from toolkit.errors import BuildError, InputError, Problem, display_path
+from toolkit.errors import BuildError, InputError, Problem, Problems, display_path
 from toolkit.project import UnknownStudy, select_studies
 from toolkit.validate import did_you_mean, load_study
 
@@ -76,16 +76,32 @@ def main() -> None:
 
 @main.command()
 @study_argument
-def check(study: str | None) -> None:
-    """Validate a study and print every problem found (exit 1 if any)."""
-    studies = [load_study(folder) for folder in _selected(study)]
+@click.option("--strict", is_flag=True, help="Treat warnings (weak content) as errors: exit 1 if there is any.")
+def check(study: str | None, strict: bool) -> None:
+    """Validate a study and print every problem found (exit 1 if any).
+
+    Warnings point at weak content (identical scenarios, short narratives, figures
+    without a source, forgotten professions or personas, drivers that never move,
+    incompatible hypotheses picked together): they are printed, and fail the check
+    only with --strict.
+    """
+    studies = [load_study(folder, review=True) for folder in _selected(study)]
+    treated = 0
     for loaded in studies:
-        _report(loaded.warnings)
+        warnings = Problems(list(loaded.warnings)).sorted()
+        _report(warnings)
+        if strict and warnings:
+            treated += len(warnings)
+            continue
+        count = f", {len(warnings)} warning" + ("s" if len(warnings) != 1 else "")
         click.echo(
             f"{display_path(loaded.folder)}: ok ({len(loaded.scenarios)} scenarios, "
             f"{len(loaded.meta.drivers)} drivers, {len(loaded.workshops)} workshops, "
-            f"{len(loaded.methods)} methods)"
+            f"{len(loaded.methods)} methods){count}"
         )
+    if treated:
+        click.echo(f"{treated} warning(s) treated as errors (--strict)", err=True)
+        raise click.exceptions.Exit(EXIT_INVALID)
 
 
 @main.command()
@@ -97,7 +113,7 @@ def build(study: str | None, language: str | None, workshop: str | None, out: Pa
     """Validate, then build the kit of a study (and its workshops) as PDF and HTML."""
     from toolkit.build import build_kit  # WeasyPrint loads only when needed
 
-    studies = [load_study(folder) for folder in _selected(study)]
+    studies = [load_study(folder, review=True) for folder in _selected(study)]
     for loaded in studies:
         _check_workshop_id(loaded, workshop)
     for loaded in studies:
@@ -157,6 +173,24 @@ def list_(study: str | None) -> None:
 
 @main.command()
 @click.argument("study")
+def explore(study: str) -> None:
+    """Explore the scenario space: combinations, consistency, ideas.
+
+    Counts the combinations of one hypothesis per driver and those that pick no
+    `incompatible` pair of study.yaml, shows how many drivers each scenario changes
+    from the baseline, and lists consistent combinations furthest from every
+    existing scenario, as ideas for a missing one.
+    """
+    from toolkit.explore import explore as explore_space
+    from toolkit.explore import report_lines
+
+    loaded = load_study(_selected(study)[0])
+    for line in report_lines(loaded, explore_space(loaded)):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("study")
 @click.option("--workshop", "workshop", metavar="ID", required=True, help="The workshop whose results to report.")
 @click.option("--lang", "language", help="Edition language (default: every language of the study).")
 @out_option
@@ -211,6 +245,92 @@ def import_(study: str, workshop: str, file: Path) -> None:
     _check_workshop_id(loaded, workshop)
     for line in import_ratings(loaded, workshop, file).lines():
         click.echo(line)
+
+
+@main.command()
+@click.argument("study")
+@click.option("--lang", "language", help="Edition language (default: the study's language).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes the study to the network.")
+def serve(study: str, language: str | None, port: int, host: str) -> None:
+    """Preview a study's kit in the browser, rebuilt and reloaded on every change.
+
+    HTML only (no PDF), served from memory at http://HOST:PORT/. When a file is
+    invalid, every page lists the problems until it is fixed. Ctrl-C stops.
+    """
+    from toolkit.serve import serve as run_preview
+
+    folder = _selected(study)[0]
+    try:
+        run_preview(folder, language, host, port, echo=click.echo)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+@main.group()
+def new() -> None:
+    """Start a study, a scenario or a workshop plan from a valid, commented scaffold.
+
+    The new file passes `prospective check` as written: replace every « À écrire »
+    placeholder. An existing file is never overwritten.
+    """
+
+
+@new.command("study")
+@click.argument("study_id", metavar="ID")
+def new_study(study_id: str) -> None:
+    """Create scenarios/ID/ with study.yaml and the baseline scenario."""
+    from toolkit.project import STUDIES_DIR
+    from toolkit.scaffold import new_study as scaffold
+
+    _print_created(scaffold(Path.cwd() / STUDIES_DIR, study_id), study_id)
+
+
+@new.command("scenario")
+@click.argument("study")
+@click.argument("scenario_id", metavar="ID")
+def new_scenario(study: str, scenario_id: str) -> None:
+    """Create STUDY/scenarios/ID.yaml, every pick copied from the baseline."""
+    from toolkit.scaffold import new_scenario as scaffold
+
+    folder = _selected(study)[0]
+    _print_created([scaffold(folder, scenario_id)], study)
+
+
+@new.command("workshop")
+@click.argument("study")
+@click.argument("workshop_id", metavar="ID")
+def new_workshop(study: str, workshop_id: str) -> None:
+    """Create STUDY/workshops/ID.yaml: a half-day agenda of library methods."""
+    from toolkit.scaffold import new_workshop as scaffold
+
+    folder = _selected(study)[0]
+    _print_created([scaffold(folder, workshop_id)], study)
+
+
+def _print_created(paths: list[Path], study: str) -> None:
+    for path in paths:
+        click.echo(f"created {display_path(path)}")
+    click.echo(f"replace the « À écrire » placeholders, then run `prospective check {study}`")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder the schemas are written into (default: the project's schemas/).")
+def schema(out: Path | None) -> None:
+    """Write the JSON Schema of every file kind (study, scenario, workshop, results, method).
+
+    Editors read them through a first line like
+    `# yaml-language-server: $schema=../../../schemas/scenario.schema.json`.
+    """
+    from toolkit.schema import SCHEMA_DIR, write_reference, write_schemas
+
+    for path in write_schemas(out or SCHEMA_DIR):
+        click.echo(f"wrote {display_path(path)}")
+    if out is None:  # the field reference of CONTRIBUTING.md follows the project's schemas
+        click.echo(f"wrote {display_path(write_reference())}")
 
 
 def _selected(study: str | None) -> list[Path]:

@@ -89,7 +89,7 @@ LocalText = Annotated[
                 {"type": "string", "minLength": 1},
                 {
                     "type": "object",
-                    "additionalProperties": {"type": "string"},
+                    "additionalProperties": {"type": "string", "minLength": 1},
                     "propertyNames": {"pattern": LANGUAGE_PATTERN},
                     "minProperties": 1,
                 },
@@ -181,6 +181,13 @@ class Persona(Strict):
     situation: LocalText
 
 
+class Incompatibility(Strict):
+    """Two hypotheses (`driver.hypothesis`) that cannot go together in one scenario, and why."""
+
+    pair: list[str] = Field(min_length=2, max_length=2)
+    reason: LocalText
+
+
 class StudyFile(Strict):
     """The `study.yaml` file of a study folder."""
 
@@ -198,6 +205,7 @@ class StudyFile(Strict):
     drivers: list[Driver] = Field(min_length=1)
     professions: list[Profession] = []
     personas: list[Persona] = []
+    incompatible: list[Incompatibility] = []
 
 
 class WeakSignal(Strict):

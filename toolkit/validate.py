@@ -28,17 +28,21 @@ CITATION = re.compile(r"\[@([^\]\s]*)\]")
 LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
 
 
-def load_study(folder: Path) -> Study:
-    """Load and validate a study folder; raise `InputError` with every problem found."""
+def load_study(folder: Path, *, review: bool = False) -> Study:
+    """Load and validate a study folder; raise `InputError` with every problem found.
+
+    With `review`, a valid study is also reviewed for weak content (`toolkit.review`):
+    those warnings join the others in `study.warnings`.
+    """
     problems = Problems()
-    study = _load(folder.resolve(), problems)
+    study = _load(folder.resolve(), problems, review=review)
     if problems or study is None:
         raise InputError(problems)
     study.warnings = problems.warnings
     return study
 
 
-def _load(folder: Path, problems: Problems) -> Study | None:
+def _load(folder: Path, problems: Problems, *, review: bool = False) -> Study | None:
     study_path = folder / STUDY_FILE
     if not study_path.is_file():
         problems.add(
@@ -58,6 +62,7 @@ def _load(folder: Path, problems: Problems) -> Study | None:
     if meta is None:
         return None
     _check_study_ids(meta, study_file, problems)
+    _check_incompatible(meta, study_file, problems)
     study = Study(id=folder.name, folder=folder, meta=meta, scenarios=scenarios)
     scenario_files = [f for f in scenario_files if any(s.path == f.path for s in scenarios)]
     study.scenarios.sort(key=lambda s: (not s.data.baseline, s.data.order, s.id))
@@ -70,6 +75,11 @@ def _load(folder: Path, problems: Problems) -> Study | None:
     for scenario, loaded in _pairs(study, scenario_files):
         attach_origins(scenario.data, loaded, ())
     _load_workshop_layer(study, problems)
+    if review and not problems:  # only a valid study is reviewed
+        from toolkit.review import StudyFiles, review_study
+
+        files = StudyFiles(study_file, {scenario.id: loaded for scenario, loaded in _pairs(study, scenario_files)})
+        review_study(study, files, problems)
     return study
 
 
@@ -181,6 +191,35 @@ def _check_study_ids(meta: StudyFile, loaded: LoadedFile, problems: Problems) ->
                 f"driver '{driver.id}' has {len(trends)} trend hypotheses, it needs exactly one",
                 "mark the hypothesis that continues today's trends with `trend: true`",
             )
+
+
+def _check_incompatible(meta: StudyFile, loaded: LoadedFile, problems: Problems) -> None:
+    """Each side of an `incompatible` pair names an existing `driver.hypothesis`."""
+    drivers = {d.id: d for d in meta.drivers}
+    for index, rule in enumerate(meta.incompatible):
+        sides = []
+        for side, reference in enumerate(rule.pair):
+            where = loaded.locate(("incompatible", index, "pair", side))
+            driver_id, dot, hypothesis_id = reference.partition(".")
+            driver = drivers.get(driver_id)
+            if not dot or not driver_id or not hypothesis_id:
+                problems.add(where, f"'{reference}' is not of the form driver.hypothesis",
+                             "write the driver id, a dot and one of its hypothesis ids, like "
+                             f"{meta.drivers[0].id}.{meta.drivers[0].hypotheses[0].id}")
+            elif driver is None:
+                problems.add(where, f"unknown driver '{driver_id}'{did_you_mean(driver_id, drivers)}",
+                             f"drivers of this study: {', '.join(drivers)}")
+            elif driver.hypothesis(hypothesis_id) is None:
+                options = [h.id for h in driver.hypotheses]
+                problems.add(where, f"driver '{driver_id}' has no hypothesis '{hypothesis_id}'"
+                             f"{did_you_mean(hypothesis_id, options)}", f"choose one of: {', '.join(options)}")
+            else:
+                sides.append(driver_id)
+        if len(sides) == 2 and sides[0] == sides[1]:
+            problems.add(loaded.locate(("incompatible", index, "pair")),
+                         f"both hypotheses of the pair belong to driver '{sides[0]}'",
+                         "a scenario picks one hypothesis per driver, so these never go together anyway: "
+                         "pair hypotheses of two different drivers")
 
 
 def check_unique(ids: list[str], key: PathKey, loaded: LoadedFile, problems: Problems) -> None:

@@ -1,0 +1,378 @@
+"""`prospective serve`: the live preview, over real HTTP and in a real headless Chromium."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run
+
+from toolkit import serve as serve_module
+from toolkit.errors import Location, Problem
+from toolkit.serve import Preview, PreviewServer, Watcher, error_page, inject_reload
+
+BROWSER_INSTALL = "apt-get install -y chromium chromium-driver && pip install selenium"
+OLD_TITLE = "Les communs territoriaux"
+NEW_TITLE = "Les communs réinventés"
+BROKEN_TITLE = "title: [Les communs"  # an unclosed flow sequence: YAML syntax error at 2:6
+TIMEOUT = 20
+
+
+class Running:
+    """A preview server on a free loopback port, with its watcher, in background threads."""
+
+    def __init__(self, folder: Path, interval: float = serve_module.POLL_SECONDS):
+        self.log: list[str] = []
+        self.preview = Preview(folder, log=self.log.append)
+        self.server = PreviewServer(self.preview, "127.0.0.1", 0)
+        self.watcher = Watcher(self.preview, interval)
+        self.preview.rebuild()
+        self.watcher.start()
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+        self.url = self.server.url
+
+    def stop(self) -> None:
+        self.watcher.stop()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+        self.watcher.join(5)
+
+    def get(self, path: str = "/", headers: dict | None = None) -> tuple[int, str]:
+        request = urllib.request.Request(self.url.rstrip("/") + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.read().decode("utf-8")
+
+    def version(self) -> int:
+        return int(self.get("/__version")[1])
+
+    def wait_version(self, above: int) -> int:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if (version := self.version()) > above:
+                return version
+            time.sleep(0.05)
+        raise AssertionError(f"no rebuild after version {above}; log: {self.log}")
+
+
+@pytest.fixture
+def served(mini: Path):
+    running = Running(mini)
+    yield running
+    running.stop()
+
+
+def communs(study: Path) -> Path:
+    return study / "scenarios" / "communs.yaml"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def script_version(page: str) -> int:
+    return int(re.search(r'var version = "(\d+)";', page).group(1))
+
+
+# --- plain HTTP -------------------------------------------------------------------------------
+
+
+def test_index_is_the_kit_index_with_the_reload_script(served: Running):
+    status, page = served.get("/")
+    assert status == 200
+    assert "Petite étude de test" in page and OLD_TITLE in page
+    assert page.count("/__version") == 1
+    assert page.index("/__version") < page.rindex("</body>")
+    assert script_version(page) == served.version() == 1
+    assert served.get("/index.html")[1] == page
+    for name in ("guide-animation.html", "livret-participant.html", "cartes-scenarios.html"):
+        status, document = served.get(f"/{name}")
+        assert status == 200 and "/__version" in document
+
+
+def test_paths_outside_the_kit_and_pdfs_are_not_found(served: Running):
+    assert served.get("/nothing.html")[0] == 404
+    status, page = served.get("/guide-animation.pdf")
+    assert status == 404 and "prospective build" in page
+    for path in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd"):
+        connection = http.client.HTTPConnection(*served.server.server_address[:2], timeout=5)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 404, path
+        assert b"root:" not in response.read()
+        connection.close()
+
+
+def test_a_foreign_host_name_is_refused(served: Running):
+    """A page of another site reaching the preview through DNS rebinding gets nothing."""
+    assert served.get("/", {"Host": "evil.example:8000"})[0] == 403
+    assert served.get("/", {"Host": "localhost:8000"})[0] == 200
+
+
+def test_an_invalid_study_shows_located_problems_on_every_page(served: Running):
+    edit(communs(served.preview.folder), f"title: {OLD_TITLE}", BROKEN_TITLE)
+    served.wait_version(1)
+    for path in ("/", "/index.html", "/guide-animation.html", "/anything/"):
+        status, page = served.get(path)
+        assert status == 500
+        assert "communs.yaml:2:6" in page and "YAML syntax error" in page
+        assert "hint: check indentation" in page
+        assert script_version(page) == 2
+    edit(communs(served.preview.folder), BROKEN_TITLE, f"title: {NEW_TITLE}")
+    served.wait_version(2)
+    status, page = served.get("/")
+    assert status == 200 and NEW_TITLE in page and "YAML syntax error" not in page
+
+
+def test_study_text_in_a_problem_is_escaped(served: Running):
+    edit(communs(served.preview.folder), "  numerique: proximite", '  "<img src=x onerror=alert(1)>": proximite')
+    served.wait_version(1)
+    status, page = served.get("/")
+    assert status == 500
+    assert "unknown driver &#x27;&lt;img src=x onerror=alert(1)&gt;&#x27;" in page
+    assert "<img" not in page
+    assert page.count("<script>") == 1  # ours, and only ours
+
+
+def test_error_page_escapes_everything():
+    problem = Problem(Location(Path("<b>.yaml"), 3, 4), "<script>alert(1)</script>", 'use "&"')
+    page = error_page([problem]).decode()
+    assert "&lt;b&gt;.yaml:3:4" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "use &quot;&amp;&quot;" in page
+    assert "<script>" not in page
+
+
+def test_reload_script_goes_before_the_last_body_end_and_holds_only_the_counter():
+    page = inject_reload(b"<html><body><p>&lt;/body&gt;</p></body></html>", 7).decode()
+    assert page.endswith("</script>\n</body></html>")
+    assert 'var version = "7";' in page
+    assert inject_reload(b"no body", 1).startswith(b"no body<script>")
+
+
+def test_a_template_error_is_shown_and_the_server_survives(served: Running, monkeypatch):
+    import jinja2
+
+    def broken(folder, language):
+        raise jinja2.TemplateSyntaxError("unexpected '}'", 12, "guide.html.j2", "/x/templates/guide.html.j2")
+
+    monkeypatch.setattr(serve_module, "render_site", broken)
+    served.preview.rebuild()
+    status, page = served.get("/")
+    assert status == 500 and "guide.html.j2:12:1" in page and "unexpected &#x27;}&#x27;" in page
+    monkeypatch.undo()
+    served.preview.rebuild()
+    assert served.get("/")[0] == 200
+
+
+def test_a_page_is_never_half_built_during_a_rebuild(served: Running, monkeypatch):
+    """While a rebuild runs, requests get the previous complete site; then the whole new one at once."""
+    original = serve_module.render_site
+    rendering, release = threading.Event(), threading.Event()
+
+    def slow(folder, language):
+        files = original(folder, language)
+        rendering.set()
+        assert release.wait(TIMEOUT)
+        return files
+
+    monkeypatch.setattr(serve_module, "render_site", slow)
+    edit(communs(served.preview.folder), OLD_TITLE, NEW_TITLE)  # the watcher starts the slow rebuild
+    assert rendering.wait(TIMEOUT)
+    for _ in range(5):
+        status, page = served.get("/")
+        assert status == 200 and OLD_TITLE in page and NEW_TITLE not in page
+        assert script_version(page) == served.version() == 1
+    release.set()
+    served.wait_version(1)
+    status, page = served.get("/")
+    assert NEW_TITLE in page and script_version(page) == 2
+
+
+def test_pages_stay_whole_under_requests_while_rebuilding(served: Running):
+    failures, stop = [], threading.Event()
+
+    def hammer():
+        while not stop.is_set():
+            status, page = served.get("/")
+            if status != 200 or not page.rstrip().endswith("</html>") or "Petite étude de test" not in page:
+                failures.append((status, page[-200:]))
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(4):
+            served.preview.rebuild()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+    assert not failures
+    assert served.version() == 5
+
+
+def test_the_site_cannot_be_changed_in_place(served: Running):
+    with pytest.raises(TypeError):
+        served.preview.site.files["index.html"] = b"x"
+
+
+def test_templates_of_the_study_are_watched(served: Running):
+    folder = served.preview.folder / "templates"
+    folder.mkdir()
+    shutil.copy(ROOT / "templates" / "index.html.j2", folder / "index.html.j2")
+    edit(folder / "index.html.j2", '<main>', '<main><p id="own">own template</p>')
+    deadline = time.monotonic() + TIMEOUT
+    while "own template" not in served.get("/")[1]:
+        assert time.monotonic() < deadline, served.log
+        time.sleep(0.1)
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_serve_command_prints_the_url_and_stops_on_ctrl_c(mini: Path, monkeypatch):
+    def interrupted(self, poll_interval=0.5):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PreviewServer, "serve_forever", interrupted)
+    result = run("serve", str(mini), "--port", "0")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"at http://127\.0\.0\.1:\d+/", result.stdout)
+    assert "stopped" in result.stdout
+    assert "warning" not in result.output
+
+
+def test_serve_warns_when_not_only_on_loopback(mini: Path, monkeypatch):
+    monkeypatch.setattr(PreviewServer, "serve_forever", lambda self, poll_interval=0.5: None)
+    result = run("serve", str(mini), "--port", "0", "--host", "0.0.0.0")
+    assert result.exit_code == 0
+    assert "warning: serving on 0.0.0.0" in result.output
+
+
+def test_a_taken_port_is_a_clear_error(mini: Path):
+    with PreviewServer(Preview(mini), "127.0.0.1", 0) as taken:
+        result = run("serve", str(mini), "--port", str(taken.server_address[1]))
+    assert result.exit_code == 1
+    assert "cannot listen on 127.0.0.1:" in result.output and "Traceback" not in result.output
+
+
+def test_ctrl_c_stops_the_real_process_without_traceback(mini: Path):
+    process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "serve", str(mini), "--port", "0"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        deadline = time.monotonic() + TIMEOUT
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if found := re.search(r"(http://127\.0\.0\.1:\d+/)", line):
+                url = found.group(1)
+        assert url, "no URL printed"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert OLD_TITLE in response.read().decode()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "stopped" in out
+    assert "Traceback" not in err and "Traceback" not in out
+
+
+# --- in a real browser ------------------------------------------------------------------------
+
+
+def _find(*names: str) -> str | None:
+    return next((found for name in names if (found := shutil.which(name))), None)
+
+
+@pytest.fixture
+def browser(tmp_path: Path):
+    """Headless Chromium driven by Selenium through chromedriver; skipped when missing."""
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.skip(f"selenium is not installed: {BROWSER_INSTALL}")
+    chromium = _find("chromium", "chromium-browser", "google-chrome")
+    chromedriver = _find("chromedriver")
+    if chromium is None or chromedriver is None:
+        pytest.skip(f"no {'chromium' if chromium is None else 'chromedriver'} on this machine: {BROWSER_INSTALL}")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    # no network look-ups: the tests run offline and Chromium hangs without these
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=chromedriver))
+    driver.set_page_load_timeout(TIMEOUT)
+    yield driver
+    driver.quit()
+
+
+def _wait(driver, condition, what: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, TIMEOUT, poll_frequency=0.1).until(condition, message=f"the page never showed {what}")
+
+
+def _body(driver) -> str:
+    return driver.execute_script("return document.body ? document.body.innerText : ''")
+
+
+def _mark(driver) -> None:
+    """A flag that only survives as long as the page is not reloaded."""
+    driver.execute_script("window.__notReloaded = true")
+
+
+def _reloaded(driver) -> bool:
+    return not driver.execute_script("return window.__notReloaded === true")
+
+
+def test_browser_reloads_when_a_scenario_title_changes(served: Running, browser):
+    browser.get(served.url)
+    assert OLD_TITLE in _body(browser)
+    _mark(browser)
+    edit(communs(served.preview.folder), OLD_TITLE, NEW_TITLE)
+    _wait(browser, lambda d: NEW_TITLE in _body(d), NEW_TITLE)
+    assert _reloaded(browser)  # the page reloaded itself: the test never navigated
+    assert OLD_TITLE not in _body(browser)
+    assert browser.current_url == served.url
+
+
+def test_browser_shows_the_located_error_then_the_kit_again(served: Running, browser):
+    browser.get(served.url + "guide-animation.html")
+    assert OLD_TITLE in _body(browser)
+    _mark(browser)
+    edit(communs(served.preview.folder), f"title: {OLD_TITLE}", BROKEN_TITLE)
+    _wait(browser, lambda d: "communs.yaml:2:6" in _body(d), "the located YAML error")
+    assert _reloaded(browser)
+    text = _body(browser)
+    assert "YAML syntax error" in text and "hint: check indentation" in text
+    assert browser.find_element("css selector", "body.preview-error")
+    _mark(browser)
+    edit(communs(served.preview.folder), BROKEN_TITLE, f"title: {NEW_TITLE}")
+    _wait(browser, lambda d: NEW_TITLE in _body(d), "the fixed kit")
+    assert _reloaded(browser)
+    assert "YAML syntax error" not in _body(browser)
+    assert not browser.find_elements("css selector", "body.preview-error")
+

@@ -1,0 +1,185 @@
+"""JSON Schemas of every file kind, for editors: `prospective schema` writes them into schemas/.
+
+The schemas are generated from the pydantic models of `toolkit.model`, so they never drift
+from what `prospective check` accepts for a file's shape (the cross-file rules, like picks
+naming real hypotheses, stay in `prospective check`). A YAML file opts in with a first line
+`# yaml-language-server: $schema=<relative path to schemas/<kind>.schema.json>`.
+
+Dialect: draft-07. The YAML language server (redhat yaml-language-server, behind VS Code's
+YAML extension) "supports JSON Schema 7 and below": it validates instances with the
+draft-07 rules of vscode-json-languageservice; support for 2019-09 and 2020-12 is still an
+open request (redhat-developer/yaml-language-server#856, #1112). Pydantic emits 2020-12
+(`$defs`), so the definitions are moved to `definitions` and every `$ref` follows; a `$ref`
+with sibling keywords is wrapped in `allOf`, since draft-07 ignores a `$ref`'s siblings.
+The other keywords pydantic and the model's custom types use (`const`, `propertyNames`,
+numeric `exclusiveMinimum`...) are all valid in draft-07.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from toolkit.model import MethodFile, ResultsFile, ScenarioFile, StudyFile, WorkshopFile
+
+DIALECT = "http://json-schema.org/draft-07/schema#"
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+MODELINE = "# yaml-language-server: $schema="
+
+# kind -> (model, title, description): what an editor shows when hovering the file
+KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
+    "study": (
+        StudyFile,
+        "Study (study.yaml)",
+        "scenarios/<study>/study.yaml: title, horizon, scoping question, sources, drivers of change "
+        "with their hypotheses (exactly one `trend: true` each), professions and personas. "
+        "Any text is a string or a mapping by language code, like {fr: ..., en: ...}.",
+    ),
+    "scenario": (
+        ScenarioFile,
+        "Scenario (scenarios/<id>.yaml)",
+        "scenarios/<study>/scenarios/<id>.yaml: one scenario, whose id is the file name. It picks one "
+        "hypothesis per driver (`picks: {driver-id: hypothesis-id}`); exactly one scenario of a study "
+        "is the baseline (`baseline: true`), which picks every driver's trend.",
+    ),
+    "workshop": (
+        WorkshopFile,
+        "Workshop plan (workshops/<id>.yaml)",
+        "scenarios/<study>/workshops/<id>.yaml: date, times, place, participants, groups and an agenda "
+        "of methods from the library, whose durations add up to the session (docs/workshops.md).",
+    ),
+    "results": (
+        ResultsFile,
+        "Workshop results (results/<workshop-id>.yaml)",
+        "scenarios/<study>/results/<workshop-id>.yaml: the capture sheets of a workshop typed up, group "
+        "by group: baseline, ratings (1 to 5), impacts, actions, signals, quotes (docs/workshops.md).",
+    ),
+    "method": (
+        MethodFile,
+        "Workshop method (templates/methods/<id>/method.yaml)",
+        "templates/methods/<id>/method.yaml: a method of the workshop library: what it is for, its "
+        "format, group size, duration range, steps, materials, tips and pitfalls (docs/workshops.md).",
+    ),
+}
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    """The draft-07 JSON Schema of one file kind."""
+    model, title, description = KINDS[kind]
+    generated = model.model_json_schema()
+    definitions = generated.pop("$defs", {})
+    schema = _draft7(generated)
+    schema.update({"$schema": DIALECT, "title": title, "description": description})
+    if definitions:
+        schema["definitions"] = _draft7(definitions)
+    return schema
+
+
+def schema_text(kind: str) -> str:
+    """Stable, pretty JSON: sorted keys, 2-space indent, a trailing newline."""
+    return json.dumps(schema_for(kind), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write `<kind>.schema.json` for every kind; files already up to date are left untouched."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in KINDS:
+        path = folder / f"{kind}.schema.json"
+        text = schema_text(kind)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def modeline(kind: str, yaml_file: Path, schema_dir: Path = SCHEMA_DIR) -> str:
+    """The first line that ties `yaml_file` to its schema, with a path relative to the file."""
+    import os
+
+    target = os.path.relpath(schema_dir / f"{kind}.schema.json", yaml_file.resolve().parent)
+    return f"{MODELINE}{Path(target).as_posix()}"
+
+
+def _draft7(value: Any) -> Any:
+    """Rewrite 2020-12 references for draft-07: `#/$defs/X` -> `#/definitions/X`."""
+    if isinstance(value, list):
+        return [_draft7(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result = {key: _draft7(item) for key, item in value.items()}
+    ref = result.get("$ref")
+    if isinstance(ref, str):
+        result["$ref"] = ref.replace("#/$defs/", "#/definitions/")
+        if len(result) > 1:  # draft-07 ignores the siblings of a $ref
+            siblings = {key: item for key, item in result.items() if key != "$ref"}
+            return {**siblings, "allOf": [{"$ref": result["$ref"]}]}
+    return result
+
+
+REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
+
+
+def reference_text() -> str:
+    """The field reference of CONTRIBUTING.md, written from the same schemas as the editor's help."""
+    lines = ["# Field reference", "",
+             "Generated by `prospective schema` from the JSON Schemas in `schemas/`: do not edit by hand.",
+             "A *text* is a string, or a mapping of language codes to strings (`{fr: ..., en: ...}`).", ""]
+    for kind in KINDS:
+        schema = schema_for(kind)
+        lines += [f"## {schema['title']}", "", schema["description"], ""]
+        lines += _fields_table(schema)
+        for name, definition in sorted(schema.get("definitions", {}).items()):
+            if definition.get("type") == "object" and definition.get("properties"):
+                lines += [f"### {kind}: `{name}`", "", *_fields_table(definition)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_reference(path: Path = REFERENCE) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = reference_text()
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _fields_table(schema: dict[str, Any]) -> list[str]:
+    required = set(schema.get("required", []))
+    rows = ["| field | type | required |", "| --- | --- | --- |"]
+    for name, field in schema.get("properties", {}).items():
+        rows.append(f"| `{name}` | {_type_of(field)} | {'yes' if name in required else ''} |")
+    return [*rows, ""]
+
+
+def _type_of(field: dict[str, Any]) -> str:
+    """A short, human description of a property's schema."""
+    if "$ref" in field:
+        return f"`{field['$ref'].rsplit('/', 1)[-1]}`"
+    if "allOf" in field:
+        return " and ".join(_type_of(part) for part in field["allOf"])
+    if "anyOf" in field:
+        kinds = [part for part in field["anyOf"] if part.get("type") != "null"]
+        if any(part.get("type") == "object" and "propertyNames" in part for part in kinds) and any(
+                part.get("type") == "string" for part in kinds):
+            return "text"
+        return " or ".join(_type_of(part) for part in kinds)
+    if "enum" in field:
+        return " / ".join(f"`{value}`" for value in field["enum"])
+    if "const" in field:
+        return f"`{field['const']}`"
+    kind = field.get("type", "any")
+    if kind == "array":
+        return f"list of {_type_of(field.get('items', {}))}"
+    if kind == "object":
+        values = field.get("additionalProperties")
+        return f"mapping of {_type_of(values)}" if isinstance(values, dict) else "mapping"
+    details = []
+    if "pattern" in field:
+        details.append(f"pattern `{field['pattern']}`")
+    for key, word in (("minimum", "≥"), ("maximum", "≤"), ("minItems", "items ≥"), ("maxItems", "items ≤")):
+        if key in field:
+            details.append(f"{word} {field[key]}")
+    return kind + (f" ({', '.join(details)})" if details else "")

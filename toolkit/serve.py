@@ -1,0 +1,443 @@
+"""`prospective serve`: a live HTML preview of a study kit, rebuilt and reloaded on every change.
+
+Only HTML is rendered (no PDF), from the same plan and templates as the build. Every
+rebuild produces a complete new `Site` in memory, swapped in with one assignment: a
+request sees either the previous site or the new one, never a half-built page. When the
+study is invalid or a template fails, every page is an error page listing the problems;
+the server itself never stops on a bad file.
+
+The reload script injected into every page is a constant of this module: nothing of the
+study's text goes into it, only the build counter (an integer).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import ipaddress
+import mimetypes
+import os
+import posixpath
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html import escape
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+
+from toolkit.errors import BuildError, InputError, Location, Problem
+from toolkit.paths import BUILTIN_TEMPLATES
+from toolkit.plan import KitPlan, PlannedDocument, WorkshopPlan, plan_kit
+from toolkit.render import Edition
+from toolkit.validate import ASSET_DIR, IMAGE_SUFFIXES, load_study
+
+POLL_SECONDS = 0.5
+VERSION_PATH = "/__version"
+NO_PAGES = "–"  # the preview counts no pages: it makes no PDF
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+SKIPPED_DIRS = {"__pycache__", "node_modules"}
+
+# Ours, constant; only the build counter (an int) is put in. Polls every second, reloads on change.
+RELOAD_SCRIPT = """<script>
+(function () {
+  var version = "%d";
+  function poll() {
+    fetch("%s", {cache: "no-store"}).then(function (response) { return response.text(); }).then(
+      function (text) { if (text.trim() !== version) { location.reload(); } else { setTimeout(poll, 1000); } },
+      function () { setTimeout(poll, 1000); });
+  }
+  setTimeout(poll, 1000);
+})();
+</script>
+"""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One complete build of the preview: pages by path, or the problems that stopped it."""
+
+    version: int
+    files: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    problems: tuple[Problem, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
+
+
+@dataclass
+class _Preview:
+    """What the kit index templates expect of a build report, without PDFs."""
+
+    planned: PlannedDocument
+    folder: str
+    pages: str = NO_PAGES
+
+
+@dataclass
+class _PreviewReport:
+    documents: list[_Preview] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def in_folder(self, folder: str) -> list[_Preview]:
+        return [d for d in self.documents if d.folder == folder]
+
+
+def render_site(folder: Path, language: str | None) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every HTML page of the study's kit (and its workshops), by path in the kit; and the warnings.
+
+    Raises InputError, BuildError or a Jinja error like the build does.
+    """
+    study = load_study(folder)
+    language = language or study.meta.language
+    edition = Edition(study, language)
+    plan = plan_kit(study, language, Path("preview"), edition.gettext)
+    files: dict[str, bytes] = {}
+    report = _PreviewReport()
+    assets = _assets(study.folder)
+
+    def put(path: str, html: str) -> None:
+        files[path] = html.encode("utf-8")
+
+    def add_assets(prefix: str) -> None:
+        for name, data in assets.items():
+            files[f"{prefix}{ASSET_DIR}/{name}"] = data
+
+    add_assets("")
+    for planned in plan.documents:
+        put(planned.html_name, _render(edition, plan, planned))
+        report.documents.append(_Preview(planned, ""))
+    for workshop_plan in plan.workshops:
+        name = workshop_plan.workshop.id
+        add_assets(f"{name}/")
+        for planned in workshop_plan.documents:
+            put(f"{name}/{planned.html_name}", _render(edition, plan, planned, workshop_plan=workshop_plan))
+            report.documents.append(_Preview(planned, name))
+        if workshop_plan.report:
+            report_folder = f"{name}/{workshop_plan.report_folder}"
+            add_assets(f"{report_folder}/")
+            for planned in workshop_plan.report:
+                put(f"{report_folder}/{planned.html_name}",
+                    _render(edition, plan, planned, workshop_plan=workshop_plan))
+                report.documents.append(_Preview(planned, report_folder))
+        put(f"{name}/index.html", _workshop_index(edition, plan, workshop_plan, report))
+    put("index.html", edition.render("index.html.j2", plan=plan, report=report))
+    return files, list(study.warnings)
+
+
+def _render(edition: Edition, plan: KitPlan, planned: PlannedDocument, **context) -> str:
+    extra = _artefact_context(planned, edition)
+    return edition.render(planned.artefact.template, plan=plan, document=planned, **planned.context, **context,
+                          **extra)
+
+
+def _artefact_context(planned: PlannedDocument, edition: Edition) -> dict:
+    """Extra data an artefact asks for in the registry, as the build gives it."""
+    if not planned.artefact.context:
+        return {}
+    module, function = planned.artefact.context.split(":")
+    return getattr(importlib.import_module(module), function)(edition, **planned.context)
+
+
+def _workshop_index(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, report: _PreviewReport) -> str:
+    name = workshop_plan.workshop.id
+    return edition.render("workshop/index.html.j2", plan=plan, workshop_plan=workshop_plan,
+                          workshop=workshop_plan.workshop, report=report, documents=report.in_folder(name))
+
+
+def _assets(study_folder: Path) -> dict[str, bytes]:
+    """The study's images, as the build copies them: regular image files only, no symbolic links."""
+    root = study_folder / ASSET_DIR
+    found = {}
+    for folder, _, names in os.walk(root, followlinks=False):
+        for name in names:
+            source = Path(folder) / name
+            if source.is_symlink() or source.suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            found[source.relative_to(root).as_posix()] = source.read_bytes()
+    return found
+
+
+def problems_of(error: BaseException) -> list[Problem]:
+    """The located problems an exception of a rebuild stands for."""
+    if isinstance(error, InputError):
+        return error.problems.sorted()
+    if isinstance(error, BuildError):
+        return [error.problem]
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        location = Location(Path(error.filename), error.lineno or 1) if error.filename else None
+        return [Problem(location, f"template error: {error.message}", "fix the template; the page reloads")]
+    if isinstance(error, jinja2.TemplateError):
+        return [Problem(None, f"template error: {type(error).__name__}: {error}",
+                        "a template or the study's data does not fit; fix it and the page reloads")]
+    return [Problem(None, f"internal error: {type(error).__name__}: {error}",
+                    "this is a bug in prospective-toolkit: please report it (the preview keeps running)")]
+
+
+def error_page(problems: Iterable[Problem]) -> bytes:
+    """The page every URL shows while the study cannot be built. Every piece of text is escaped."""
+    problems = list(problems)
+    items = []
+    for problem in problems:
+        where = f"<code class=\"where\">{escape(str(problem.location))}</code>: " if problem.location else ""
+        hint = f"<br><span class=\"hint\">hint: {escape(problem.hint)}</span>" if problem.hint else ""
+        items.append(f"<li>{where}<strong>{escape(problem.severity)}</strong>: "
+                     f"<span class=\"message\">{escape(problem.message)}</span>{hint}</li>")
+    count = len(problems)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Preview: {count} problem(s)</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; }}
+h1 {{ color: #a40000; font-size: 1.4rem; }}
+li {{ margin-bottom: .8rem; }}
+code {{ background: #f3f3f3; padding: 0 .2em; }}
+.hint {{ color: #555; }}
+</style>
+</head>
+<body class="preview-error">
+<h1>The kit cannot be built: {count} problem(s)</h1>
+<ol class="problems">
+{"".join(items)}
+</ol>
+<p>Fix the file and save it: this page reloads by itself.</p>
+</body>
+</html>
+""".encode()
+
+
+def message_page(title: str, text: str) -> bytes:
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>"
+            f"<body><h1>{escape(title)}</h1><p>{escape(text)}</p></body></html>\n").encode()
+
+
+def inject_reload(html: bytes, version: int) -> bytes:
+    """The page with our reload script before its last </body> (or at its end)."""
+    script = (RELOAD_SCRIPT % (version, VERSION_PATH)).encode()
+    at = html.lower().rfind(b"</body>")
+    return html + script if at < 0 else html[:at] + script + html[at:]
+
+
+class Preview:
+    """Builds the site of one study edition and holds the latest complete one."""
+
+    def __init__(self, folder: Path, language: str | None = None, log: Callable[[str], None] | None = None):
+        self.folder = Path(folder).resolve()
+        self.language = language
+        self.log = log or (lambda message: None)
+        self._lock = threading.Lock()  # one rebuild at a time; readers never wait
+        self._version = 0
+        self.site = Site(0, problems=(Problem(None, "the kit is being built", "wait a moment"),))
+
+    def rebuild(self) -> Site:
+        """Build a complete new site, then swap it in (a single assignment)."""
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                files, warnings = render_site(self.folder, self.language)
+                problems: list[Problem] = []
+            except Exception as error:  # the preview outlives every bad file
+                files, warnings, problems = {}, [], problems_of(error)
+            self._version += 1
+            site = Site(self._version, MappingProxyType(files), tuple(problems), time.perf_counter() - started)
+            self.site = site
+        for warning in warnings:
+            self.log(str(warning))
+        if site.failed:
+            self.log(f"{len(problems)} problem(s), shown in the browser:")
+            for problem in problems:
+                self.log(f"  {problem}")
+        else:
+            self.log(f"rebuilt {len(files)} files in {site.seconds:.2f} s (version {site.version})")
+        return site
+
+    def watched_roots(self) -> list[Path]:
+        roots = [self.folder, BUILTIN_TEMPLATES.resolve()]
+        return [r for i, r in enumerate(roots) if not any(r.is_relative_to(o) for o in roots[:i])]
+
+
+def snapshot(roots: Iterable[Path]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under the roots: a change, an addition or a removal changes it."""
+    state = {}
+    for root in roots:
+        for folder, dirs, names in os.walk(root, followlinks=False):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS]
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path)
+                except OSError:  # removed while we looked
+                    continue
+                state[path] = (info.st_mtime_ns, info.st_size)
+    return state
+
+
+class Watcher(threading.Thread):
+    """Polls the study and templates folders; rebuilds the preview when anything changed."""
+
+    def __init__(self, preview: Preview, interval: float = POLL_SECONDS):
+        super().__init__(name="prospective-watcher", daemon=True)
+        self.preview = preview
+        self.interval = interval
+        self.stopped = threading.Event()
+        self.last = snapshot(preview.watched_roots())
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                current = snapshot(self.preview.watched_roots())
+                if current != self.last:
+                    self.last = current
+                    self.preview.rebuild()
+            except Exception as error:  # never let the watcher die
+                self.preview.log(f"watcher: {type(error).__name__}: {error}")
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, preview: Preview, host: str, port: int):
+        self.preview = preview
+        self.loopback = is_loopback(host)
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        super().__init__((host, port), PreviewHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    server_version = "prospective-preview"
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the page polls every second
+        pass
+
+    def _answer(self, body: bool) -> None:
+        if self.server.loopback and not self._local_host_header():
+            # a page of another site reaching us through DNS rebinding: refuse it
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"forbidden host\n", body)
+            return
+        path = unquote(urlsplit(self.path).path)
+        site = self.server.preview.site  # one read: the whole request sees one build
+        if path == VERSION_PATH:
+            self._send(HTTPStatus.OK, "text/plain; charset=utf-8", str(site.version).encode(), body)
+            return
+        relative = _relative(path)
+        if relative is None:
+            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8",
+                       inject_reload(message_page("Not found", path), site.version), body)
+            return
+        if site.failed:
+            if _is_page(relative):
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8",
+                           inject_reload(error_page(site.problems), site.version), body)
+            else:
+                self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not built\n", body)
+            return
+        if relative in site.files:
+            data = site.files[relative]
+            kind = mimetypes.guess_type(relative)[0] or "application/octet-stream"
+            if kind == "text/html":
+                self._send(HTTPStatus.OK, "text/html; charset=utf-8", inject_reload(data, site.version), body)
+            else:
+                self._send(HTTPStatus.OK, kind, data, body)
+        elif f"{relative}/index.html" in site.files:
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", f"/{relative}/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif relative.endswith(".pdf"):
+            page = message_page("No PDF in the preview",
+                                "The preview renders HTML only. Run `prospective build` to make the PDFs.")
+            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", inject_reload(page, site.version), body)
+        else:
+            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8",
+                       inject_reload(message_page("Not found", relative), site.version), body)
+
+    def _local_host_header(self) -> bool:
+        host = self.headers.get("Host", "")
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 or host.startswith("[") else host
+        return name.strip("[]").lower() in LOOPBACK_NAMES
+
+    def _send(self, status: HTTPStatus, kind: str, data: bytes, body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if body:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser went away: fine
+                self.wfile.write(data)
+
+
+def _relative(path: str) -> str | None:
+    """The kit path a URL path asks for ("" or "x/" mean the index); None if it tries to climb out."""
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") or "\\" in p or "\x00" in p for p in parts):
+        return None
+    relative = posixpath.join(*parts) if parts else ""
+    if not relative or path.endswith("/"):
+        relative = posixpath.join(relative, "index.html") if relative else "index.html"
+    return relative
+
+
+def _is_page(relative: str) -> bool:
+    return relative.endswith((".html", ".htm")) or "." not in relative.rsplit("/", 1)[-1]
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(folder: Path, language: str | None = None, host: str = "127.0.0.1", port: int = 8000,
+          echo: Callable[[str], None] | None = None) -> None:
+    """Build, serve and watch until Ctrl-C."""
+    echo = echo or (lambda message: print(message, flush=True))
+    if not is_loopback(host):
+        echo(f"warning: serving on {host}, not only on this computer: anyone who can reach it on the network "
+             "can read the study (use --host 127.0.0.1 to keep it local)")
+    preview = Preview(folder, language, log=echo)
+    server = PreviewServer(preview, host.strip("[]"), port)  # OSError when the port is taken
+    watcher = None
+    try:
+        echo(f"preview of {preview.folder.name} at {server.url} (HTML only; Ctrl-C to stop)")
+        watcher = Watcher(preview)  # its first look comes before the build: no change is missed
+        preview.rebuild()
+        watcher.start()
+        server.serve_forever(poll_interval=0.25)
+    except KeyboardInterrupt:
+        echo("stopped")
+    finally:
+        if watcher is not None:
+            watcher.stop()
+        server.server_close()
