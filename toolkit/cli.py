@@ -93,12 +93,10 @@ def check(study: str | None, strict: bool) -> None:
         if strict and warnings:
             treated += len(warnings)
             continue
-        count = f", {len(warnings)} warning" + ("s" if len(warnings) != 1 else "")
-        click.echo(
-            f"{display_path(loaded.folder)}: ok ({len(loaded.scenarios)} scenarios, "
-            f"{len(loaded.meta.drivers)} drivers, {len(loaded.workshops)} workshops, "
-            f"{len(loaded.methods)} methods){count}"
-        )
+        counts = ", ".join(_count(len(items), name) for items, name in (
+            (loaded.scenarios, "scenario"), (loaded.meta.drivers, "driver"), (loaded.workshops, "workshop"),
+            (loaded.methods, "method")))
+        click.echo(f"{display_path(loaded.folder)}: ok ({counts}), {_count(len(warnings), 'warning')}")
     if treated:
         click.echo(f"{treated} warning(s) treated as errors (--strict)", err=True)
         raise click.exceptions.Exit(EXIT_INVALID)
@@ -331,6 +329,10 @@ def schema(out: Path | None) -> None:
         click.echo(f"wrote {display_path(path)}")
     if out is None:  # the field reference of CONTRIBUTING.md follows the project's schemas
         click.echo(f"wrote {display_path(write_reference())}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _selected(study: str | None) -> list[Path]:
