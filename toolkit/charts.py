@@ -173,9 +173,7 @@ def impact_grid(impacts: dict[str, dict[str, ImpactCell]], professions: dict[str
             for x, scenario in enumerate(columns):
                 cell = impacts[profession][scenario]
                 symbol = IMPACT_SYMBOLS.get(cell.dominant or "", "·" if cell.total else "")
-                shade = "#d9d9d9" if cell.total else "white"
-                axes.add_patch(Rectangle((x, y), 1, 1, facecolor=shade, edgecolor="black", linewidth=0.5))
-                axes.text(x + 0.5, y + 0.5, symbol, ha="center", va="center", fontsize=12)
+                _grid_cell(axes, x, y, "#d9d9d9" if cell.total else "white", symbol)
                 row.append(_impact_text(cell, texts))
             rows.append(row)
         _grid_labels(axes, [scenarios[s] for s in columns], [professions[p] for p in names], len(columns))
@@ -195,10 +193,7 @@ def robustness_matrix(actions: list[ActionResult], scenarios: dict[str, str], te
             row = [f"{result.group} {result.id}"]
             for x, scenario in enumerate(columns):
                 verdict = result.verdicts.get(scenario)
-                axes.add_patch(Rectangle((x, y), 1, 1, facecolor=GREYS.get(verdict or "", "white"),
-                                             edgecolor="black", linewidth=0.5))
-                axes.text(x + 0.5, y + 0.5, VERDICT_SYMBOLS.get(verdict or "", ""), ha="center", va="center",
-                          fontsize=12)
+                _grid_cell(axes, x, y, GREYS.get(verdict or "", "white"), VERDICT_SYMBOLS.get(verdict or "", ""))
                 row.append(texts.get(verdict or "", ""))
             klass = texts.get(result.robustness or "untested", "")
             axes.text(len(columns) + 0.15, y + 0.5, klass, ha="left", va="center", fontsize=8)
@@ -208,6 +203,11 @@ def robustness_matrix(actions: list[ActionResult], scenarios: dict[str, str], te
         svg = _svg(figure, "chart-robustness", texts["robustness_title"], texts["robustness_desc"])
     return Chart("chart-robustness", texts["robustness_title"], texts["robustness_desc"], svg,
                  [texts["action"], *[scenarios[s] for s in columns], texts["class"]], rows)
+
+
+def _grid_cell(axes, x: int, y: int, shade: str, symbol: str) -> None:
+    axes.add_patch(Rectangle((x, y), 1, 1, facecolor=shade, edgecolor="black", linewidth=0.5))
+    axes.text(x + 0.5, y + 0.5, symbol, ha="center", va="center", fontsize=12)
 
 
 def _grid_labels(axes, columns: list[str], rows: list[str], width: float) -> None:
