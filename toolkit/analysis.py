@@ -181,9 +181,6 @@ class Synthesis:
             "signals": [(g, s) for g in assigned for s in groups[g].signals],
         }
 
-    def _planned(self, group_id: str) -> list[str]:
-        return next((g.scenarios for g in self.workshop.data.groups if g.id == group_id), [])
-
     def professions_by_change(self, change: str) -> list[tuple[str, int]]:
         """Professions most often said to `change` (grows, shrinks...), across scenarios and groups."""
         counts = [(p, sum(cell.counts[change] for cell in cells.values())) for p, cells in self.impacts.items()]

@@ -59,9 +59,6 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "warning"]
 
-    def extend(self, problems: Problems | list[Problem]) -> None:
-        self.items.extend(problems.items if isinstance(problems, Problems) else problems)
-
     def __bool__(self) -> bool:
         """True when there is at least one error (warnings alone do not stop a build)."""
         return bool(self.errors)

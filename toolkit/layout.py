@@ -39,8 +39,6 @@ class Box:
     def bottom(self) -> float:
         return self.y + self.height
 
-    def grown(self, margin: float) -> Box:
-        return Box(self.x - margin, self.y - margin, self.width + 2 * margin, self.height + 2 * margin)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from toolkit.i18n import N_
-from toolkit.layout import card_sheet
 from toolkit.model import Group, Persona, Scenario, ScheduledActivity, Study, Text, Workshop
 
 
@@ -60,20 +59,8 @@ def materials(study: Study, workshop: Workshop, language: str) -> list[MaterialL
     return sorted(lines.values(), key=lambda line: line.item.get(language, study.meta.language).lower())
 
 
-@dataclass
-class PrintLine:
-    """One document to print: how many copies, on what paper, how."""
-
-    document: str  # artefact id
-    basename: str
-    copies: int
-    paper: str
-    sides: str  # "single", "duplex-long", "duplex-short"
-    why: str  # an English msgid explaining the count
-
-
 def copies(workshop: Workshop, artefact: str) -> tuple[int, str]:
-    """How many copies of one document, and why (an English msgid with %(n)d)."""
+    """How many copies of one document, and why (an English msgid, translated where it is shown)."""
     groups = len(workshop.data.groups)
     people = workshop.data.participants.count
     facilitators = groups + 1
@@ -88,10 +75,6 @@ def copies(workshop: Workshop, artefact: str) -> tuple[int, str]:
         "guide": (1, N_("for the lead facilitator")),
         "cards": (groups, N_("one sheet set per table")),
     }.get(artefact, (1, ""))
-
-
-def cards_per_sheet(workshop: Workshop, mode: str) -> int:
-    return card_sheet(workshop.data.paper, mode).per_sheet
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,6 @@ class Text:
                 return self.values[key]
         return next(iter(self.values.values()), "")
 
-    def has(self, language: str) -> bool:
-        return language in self.values or DEFAULT_LANGUAGE in self.values
-
     def items(self) -> Iterator[tuple[str, str]]:
         return iter(self.values.items())
 
