@@ -28,8 +28,8 @@ _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 started = time.perf_counter()
-from toolkit.validate import load_study
-from toolkit.build import build_kit
+from toolkit.study.load import load_study
+from toolkit.kit.build import build_kit
 study = load_study(Path(sys.argv[1]))
 loaded = time.perf_counter()
 report = build_kit(study, study.languages[0], Path(sys.argv[2]))

@@ -6,9 +6,9 @@ import pypdf
 import pytest
 from conftest import box_mm, card_overflows, normalise, pdf_pages, pdf_text
 
-from toolkit.build import build_kit
 from toolkit.errors import BuildError
-from toolkit.validate import load_study
+from toolkit.kit.build import build_kit
+from toolkit.study.load import load_study
 
 
 @pytest.fixture(scope="module")

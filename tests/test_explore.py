@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import SHIPPED, run
 
-from toolkit.explore import distance, explore
-from toolkit.validate import load_study
+from toolkit.authoring.explore import distance, explore
+from toolkit.study.load import load_study
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "review"
 

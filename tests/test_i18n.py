@@ -7,9 +7,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from conftest import ROOT
 
-from toolkit.i18n import catalogue_path, load_translations
+from toolkit.kit.i18n import catalogue_path, load_translations
+from toolkit.kit.render import french_typography
 from toolkit.paths import BUILTIN_TEMPLATES
-from toolkit.render import french_typography
 
 
 def extracted_messages() -> set[str]:

@@ -314,12 +314,12 @@ def test_missing_workshop_option_study_or_file_are_usage_errors(project: Path):
 
 def test_a_results_file_that_fails_validation_is_put_back(project: Path, monkeypatch):
     """Should the written file not load (a bug), the previous one is restored and nothing half-written stays."""
-    import toolkit.importer
+    import toolkit.synthesis.importer
 
     def refuse(folder):
         raise InputError([Problem(Location(Path(folder) / "results/atelier.yaml", 3, 1), "broken")])
 
-    monkeypatch.setattr(toolkit.importer, "load_study", refuse)
+    monkeypatch.setattr(toolkit.synthesis.importer, "load_study", refuse)
     before = RESULTS.read_bytes()
     result = import_csv("ratings.csv")
     assert result.exit_code == 1

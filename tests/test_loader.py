@@ -5,7 +5,7 @@ from pathlib import Path
 from conftest import write
 
 from toolkit.errors import Problems
-from toolkit.loader import load_yaml
+from toolkit.study.loader import load_yaml
 
 
 def test_positions_of_keys_and_values(tmp_path: Path):

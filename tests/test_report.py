@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import normalise, pdf_pages, run, squash
 
-from toolkit.analysis import analyse, describe
-from toolkit.build import build_report
-from toolkit.render import Edition
-from toolkit.report import report_context
-from toolkit.validate import load_study
+from toolkit.kit.build import build_report
+from toolkit.kit.render import Edition
+from toolkit.study.load import load_study
+from toolkit.synthesis.analysis import analyse, describe
+from toolkit.synthesis.report import report_context
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "workshop"
 SVG = "{http://www.w3.org/2000/svg}"

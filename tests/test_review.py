@@ -12,8 +12,8 @@ import pytest
 from conftest import run
 
 from toolkit.errors import InputError
-from toolkit.review import unsourced_figures
-from toolkit.validate import load_study
+from toolkit.study.load import load_study
+from toolkit.study.review import unsourced_figures
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "review"
 BASELINE = "scenarios/si-rien-ne-change.yaml"

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from conftest import ROOT, run
 
-from toolkit.model import ScenarioFile, StudyFile, WorkshopFile, clock_minutes
-from toolkit.schema import SCHEMA_DIR, modeline, schema_for
-from toolkit.validate import load_study
+from toolkit.study.load import load_study
+from toolkit.study.model import ScenarioFile, StudyFile, WorkshopFile, clock_minutes
+from toolkit.study.schema import SCHEMA_DIR, modeline, schema_for
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -37,7 +37,7 @@ def assert_schema_valid(path: Path, kind: str) -> None:
 
 
 def test_a_new_scenario_starts_from_the_baseline_and_builds(mini: Path, tmp_path: Path):
-    from toolkit.build import build_kit
+    from toolkit.kit.build import build_kit
 
     result = run("new", "scenario", str(mini), "metropoles")
     assert result.exit_code == 0, result.output

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import ROOT, run
 
-from toolkit.schema import DIALECT, KINDS, MODELINE, SCHEMA_DIR, modeline, schema_for, schema_text
+from toolkit.study.schema import DIALECT, KINDS, MODELINE, SCHEMA_DIR, modeline, schema_for, schema_text
 
 
 def shipped_files() -> list[tuple[Path, str]]:
@@ -123,6 +123,7 @@ def test_the_schemas_catch_what_check_catches():
 
 
 def test_the_field_reference_is_up_to_date():
-    from toolkit.schema import REFERENCE, reference_text
+    from toolkit.paths import REFERENCE_DOC as REFERENCE
+    from toolkit.study.schema import reference_text
 
     assert REFERENCE.read_text(encoding="utf-8") == reference_text(), "run `prospective schema`"

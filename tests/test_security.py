@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 from conftest import normalise, pdf_text
 from test_validate import edit, problems_of
+from weasyprint.urls import FatalURLFetchingError
 
-from toolkit.build import build_kit
-from toolkit.pdf import RefusedURL, make_fetcher
-from toolkit.validate import load_study
+from toolkit.kit.build import build_kit
+from toolkit.kit.pdf import make_fetcher
+from toolkit.study.load import load_study
 
 NARRATIVE = "  Les plateformes gèrent **tout**.\n"
 
@@ -70,7 +71,7 @@ def test_a_study_image_is_allowed(mini: Path, tmp_path: Path):
     "data:text/plain,secret", "ftp://example.org/x"])
 def test_the_fetcher_serves_nothing_outside_its_roots(tmp_path: Path, url: str):
     fetcher = make_fetcher([tmp_path])
-    with pytest.raises(RefusedURL):
+    with pytest.raises(FatalURLFetchingError):
         fetcher.fetch(url)
 
 
@@ -78,14 +79,14 @@ def test_the_fetcher_serves_files_under_its_roots(tmp_path: Path):
     (tmp_path / "a.css").write_text("p { color: red }")
     response = make_fetcher([tmp_path]).fetch((tmp_path / "a.css").as_uri())
     assert response.read() == b"p { color: red }"
-    with pytest.raises(RefusedURL):
+    with pytest.raises(FatalURLFetchingError):
         make_fetcher([tmp_path]).fetch((tmp_path / ".." / "etc" / "passwd").as_uri())
 
 
 def test_the_renderer_refuses_what_validation_would_have_caught(mini: Path, tmp_path: Path):
     """Defence in depth: even unvalidated text cannot make WeasyPrint read a file."""
     from toolkit.errors import BuildError
-    from toolkit.model import Text
+    from toolkit.study.model import Text
 
     study = load_study(mini)
     scenario = study.scenarios[1]

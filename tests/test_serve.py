@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run
 
-from toolkit import serve as serve_module
+from toolkit.authoring import serve as serve_module
+from toolkit.authoring.serve import Preview, PreviewServer, Watcher, error_page, inject_reload
 from toolkit.errors import Location, Problem
-from toolkit.serve import Preview, PreviewServer, Watcher, error_page, inject_reload
 
 BROWSER_INSTALL = "apt-get install -y chromium chromium-driver && pip install selenium"
 OLD_TITLE = "Les communs territoriaux"

@@ -7,8 +7,8 @@ import pypdf
 import pytest
 from conftest import SHIPPED, box_mm, card_overflows, normalise, pdf_pages, run, squash
 
-from toolkit.build import build_kit
-from toolkit.validate import load_study
+from toolkit.kit.build import build_kit
+from toolkit.study.load import load_study
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,7 @@ def test_every_figure_cites_a_source_or_is_labelled_an_assumption():
 
     import yaml
 
-    from toolkit.validate import iter_strings
+    from toolkit.study.rules import iter_strings
 
     unsourced = []
     for path in [SHIPPED / "study.yaml", *sorted((SHIPPED / "scenarios").glob("*.yaml"))]:

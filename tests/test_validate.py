@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.errors import InputError
-from toolkit.validate import load_study
+from toolkit.study.load import load_study
 
 
 def problems_of(folder: Path) -> list[str]:

@@ -9,9 +9,9 @@ import pypdf
 import pytest
 from conftest import box_mm, card_overflows, normalise, pdf_pages, run
 
-from toolkit.build import build_kit
-from toolkit.layout import BLEED, CARD_HEIGHT, CARD_WIDTH, PAPER_SIZES, card_sheet
-from toolkit.validate import load_study
+from toolkit.kit.build import build_kit
+from toolkit.kit.layout import BLEED, CARD_HEIGHT, CARD_WIDTH, PAPER_SIZES, card_sheet
+from toolkit.study.load import load_study
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "workshop"
 MM = 72 / 25.4

@@ -11,9 +11,10 @@ import pytest
 from conftest import SHIPPED, write
 
 from toolkit.errors import InputError
-from toolkit.layout import card_pages, card_sheet
-from toolkit.logistics import activity_personas, activity_scenarios, copies, decks, materials
-from toolkit.validate import load_study
+from toolkit.kit.layout import card_pages, card_sheet
+from toolkit.kit.logistics import copies, decks, materials
+from toolkit.study.load import load_study
+from toolkit.study.model import activity_personas, activity_scenarios
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "workshop"
 PLAN = "workshops/atelier.yaml"

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from toolkit import __version__
-from toolkit.errors import BuildError, InputError, Problem, Problems, display_path
-from toolkit.project import UnknownStudy, select_studies
-from toolkit.validate import did_you_mean, load_study
+from toolkit.errors import BuildError, InputError, Problem, Problems, did_you_mean, display_path
+from toolkit.study.discovery import UnknownStudy, default_studies_dir, resolve_study, select_studies
+from toolkit.study.load import load_study
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -66,12 +66,17 @@ out_option = click.option(
 
 @click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="prospective")
-def main() -> None:
+@click.option("--studies", "studies", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="Folder holding the studies, one sub-folder each (default: ./scenarios/).")
+@click.pass_context
+def main(ctx: click.Context, studies: Path | None) -> None:
     """Turn YAML foresight studies into print-ready workshop kits.
 
-    STUDY is a study id under scenarios/ or the path of a study folder;
-    without it, commands work on every study of the project.
+    STUDY is a study id under the studies folder (./scenarios/ unless --studies
+    says otherwise) or the path of a study folder; without it, commands work on
+    every study of that folder.
     """
+    ctx.obj = studies if studies is not None else default_studies_dir()
 
 
 @main.command()
@@ -109,7 +114,7 @@ def check(study: str | None, strict: bool) -> None:
 @out_option
 def build(study: str | None, language: str | None, workshop: str | None, out: Path) -> None:
     """Validate, then build the kit of a study (and its workshops) as PDF and HTML."""
-    from toolkit.build import build_kit  # WeasyPrint loads only when needed
+    from toolkit.kit.build import build_kit  # WeasyPrint loads only when needed
 
     studies = [load_study(folder, review=True) for folder in _selected(study)]
     for loaded in studies:
@@ -179,8 +184,8 @@ def explore(study: str) -> None:
     from the baseline, and lists consistent combinations furthest from every
     existing scenario, as ideas for a missing one.
     """
-    from toolkit.explore import explore as explore_space
-    from toolkit.explore import report_lines
+    from toolkit.authoring.explore import explore as explore_space
+    from toolkit.authoring.explore import report_lines
 
     loaded = load_study(_selected(study)[0])
     for line in report_lines(loaded, explore_space(loaded)):
@@ -194,7 +199,7 @@ def explore(study: str) -> None:
 @out_option
 def report(study: str, workshop: str, language: str | None, out: Path) -> None:
     """Build a workshop's synthesis report from its results file (PDF and HTML)."""
-    from toolkit.build import build_report
+    from toolkit.kit.build import build_report
 
     loaded = load_study(_selected(study)[0])
     _check_workshop_id(loaded, workshop)
@@ -236,10 +241,9 @@ def import_(study: str, workshop: str, file: Path) -> None:
     kept. Every problem is reported as FILE:ROW:COL (the header is row 1),
     and nothing is written when there is any.
     """
-    from toolkit.importer import import_ratings
-    from toolkit.project import resolve_study
+    from toolkit.synthesis.importer import import_ratings
 
-    loaded = load_study(resolve_study(study, Path.cwd()))
+    loaded = load_study(resolve_study(study, _studies_dir()))
     _check_workshop_id(loaded, workshop)
     for line in import_ratings(loaded, workshop, file).lines():
         click.echo(line)
@@ -258,7 +262,7 @@ def serve(study: str, language: str | None, port: int, host: str) -> None:
     HTML only (no PDF), served from memory at http://HOST:PORT/. When a file is
     invalid, every page lists the problems until it is fixed. Ctrl-C stops.
     """
-    from toolkit.serve import serve as run_preview
+    from toolkit.authoring.serve import serve as run_preview
 
     folder = _selected(study)[0]
     try:
@@ -279,11 +283,9 @@ def new() -> None:
 @new.command("study")
 @click.argument("study_id", metavar="ID")
 def new_study(study_id: str) -> None:
-    """Create scenarios/ID/ with study.yaml and the baseline scenario."""
-    from toolkit.project import STUDIES_DIR
-    from toolkit.scaffold import new_study as scaffold
-
-    _print_created(scaffold(Path.cwd() / STUDIES_DIR, study_id), study_id)
+    """Create ID/ in the studies folder, with study.yaml and the baseline scenario."""
+    from toolkit.authoring.scaffold import new_study as scaffold
+    _print_created(scaffold(_studies_dir(), study_id), study_id)
 
 
 @new.command("scenario")
@@ -291,7 +293,7 @@ def new_study(study_id: str) -> None:
 @click.argument("scenario_id", metavar="ID")
 def new_scenario(study: str, scenario_id: str) -> None:
     """Create STUDY/scenarios/ID.yaml, every pick copied from the baseline."""
-    from toolkit.scaffold import new_scenario as scaffold
+    from toolkit.authoring.scaffold import new_scenario as scaffold
 
     folder = _selected(study)[0]
     _print_created([scaffold(folder, scenario_id)], study)
@@ -302,7 +304,7 @@ def new_scenario(study: str, scenario_id: str) -> None:
 @click.argument("workshop_id", metavar="ID")
 def new_workshop(study: str, workshop_id: str) -> None:
     """Create STUDY/workshops/ID.yaml: a half-day agenda of library methods."""
-    from toolkit.scaffold import new_workshop as scaffold
+    from toolkit.authoring.scaffold import new_workshop as scaffold
 
     folder = _selected(study)[0]
     _print_created([scaffold(folder, workshop_id)], study)
@@ -323,7 +325,7 @@ def schema(out: Path | None) -> None:
     Editors read them through a first line like
     `# yaml-language-server: $schema=../../../schemas/scenario.schema.json`.
     """
-    from toolkit.schema import SCHEMA_DIR, write_reference, write_schemas
+    from toolkit.study.schema import SCHEMA_DIR, write_reference, write_schemas
 
     for path in write_schemas(out or SCHEMA_DIR):
         click.echo(f"wrote {display_path(path)}")
@@ -335,8 +337,13 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
+def _studies_dir() -> Path:
+    """The folder of studies the root command was given (or ./scenarios/)."""
+    return click.get_current_context().find_root().obj
+
+
 def _selected(study: str | None) -> list[Path]:
-    return select_studies(study, Path.cwd())
+    return select_studies(study, _studies_dir())
 
 
 if __name__ == "__main__":  # pragma: no cover

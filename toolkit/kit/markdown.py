@@ -8,7 +8,6 @@ here from trusted strings; nothing in the text can inject markup.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -18,14 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-MARKER = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]|\[(hypothèse|assumption)\]")
-
-
-def checking_parser() -> MarkdownIt:
-    """A parser that keeps every link and image, so validation can judge each URL."""
-    parser = MarkdownIt("commonmark", {"html": False})
-    parser.validateLink = lambda url: True
-    return parser
+from toolkit.study.markup import MARKER
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Stage 2, model: the typed shape of a study and its scenarios.
 
 Pydantic checks each file's shape (required fields, types, unknown fields); the
-cross-file rules (one baseline, picks that exist...) live in `toolkit.validate`.
+cross-file rules (one baseline, picks that exist...) live in `toolkit.study.load` and `toolkit.study.rules`.
 """
 
 from __future__ import annotations
@@ -578,3 +578,28 @@ class ResultsFile(Strict):
     example: bool = False
     note: LocalText | None = None
     groups: dict[str, GroupResults]
+
+
+# --- who works on what: queries the checks, the logistics and the templates share ---
+
+
+def activity_scenarios(study: Study, activity: ScheduledActivity, group: Group | None = None) -> list[Scenario]:
+    """The scenarios an activity works on; `groups` means the group's own ones."""
+    wanted = activity.activity.scenarios
+    if wanted == "all" or (wanted == "groups" and group is None):
+        return list(study.scenarios)
+    ids = group.scenarios if wanted == "groups" else wanted
+    return [s for s in study.scenarios if s.id in ids]
+
+
+def activity_personas(study: Study, activity: ScheduledActivity, group: Group | None = None) -> list[Persona]:
+    wanted = activity.activity.personas
+    personas = study.meta.personas
+    if wanted == "groups":
+        ids = group.personas if group and group.personas else [p.id for p in personas]
+        return [p for p in personas if p.id in ids]
+    return [p for p in personas if p.id in wanted]
+
+
+def group_scenarios(study: Study, group: Group) -> list[Scenario]:
+    return [s for s in study.scenarios if s.id in group.scenarios]

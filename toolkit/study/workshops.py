@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from toolkit.errors import Location, Problems
-from toolkit.loader import LoadedFile, load_yaml
-from toolkit.logistics import activity_scenarios
-from toolkit.model import (
+from toolkit.errors import Location, Problems, did_you_mean
+from toolkit.paths import CANVAS_TEMPLATE, METHOD_FILE, METHODS_DIR, RESULTS_DIR, WORKSHEET_TEMPLATE, WORKSHOPS_DIR
+from toolkit.study.loader import LoadedFile, load_yaml
+from toolkit.study.model import (
     SLUG_PATTERN,
     Method,
     MethodFile,
@@ -23,16 +23,11 @@ from toolkit.model import (
     Study,
     Workshop,
     WorkshopFile,
+    activity_scenarios,
     clock_minutes,
     clock_text,
 )
-from toolkit.validate import attach_origins, check_texts, check_unique, did_you_mean, parse_file
-
-METHODS_DIR = "methods"
-METHOD_FILE = "method.yaml"
-WORKSHEET_TEMPLATE = "worksheet.html.j2"
-CANVAS_TEMPLATE = "canvas.html.j2"
-WORKSHOPS_DIR = "workshops"
+from toolkit.study.rules import attach_origins, check_texts, check_unique, parse_file
 
 
 def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Method]:
@@ -207,9 +202,6 @@ def _check_baseline_used(study: Study, workshop: Workshop, loaded: LoadedFile, p
                      f"the baseline '{baseline.id}' is used by no activity",
                      "confront participants with 'what if nothing changes?': add it to an activity's "
                      "scenarios, or give it to a group")
-
-
-RESULTS_DIR = "results"
 
 
 def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import Location, Problems
-from toolkit.loader import LoadedFile, PathKey
-from toolkit.markdown import MARKER
-from toolkit.model import Scenario, Study
+from toolkit.study.loader import LoadedFile, PathKey
+from toolkit.study.markup import MARKER
+from toolkit.study.model import Scenario, Study
+from toolkit.study.rules import iter_strings
 
 MIN_NARRATIVE_WORDS = 150
 WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
@@ -195,8 +196,6 @@ def _sentence(text: str, offset: int) -> str:
 
 
 def _prose(value, key: PathKey) -> Iterable[tuple[PathKey, str]]:
-    from toolkit.validate import iter_strings
-
     for item_key, text in iter_strings(value, key):
         if not any(isinstance(part, str) and part in NOT_PROSE for part in item_key):
             yield item_key, text

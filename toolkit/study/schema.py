@@ -1,6 +1,6 @@
 """JSON Schemas of every file kind, for editors: `prospective schema` writes them into schemas/.
 
-The schemas are generated from the pydantic models of `toolkit.model`, so they never drift
+The schemas are generated from the pydantic models of `toolkit.study.model`, so they never drift
 from what `prospective check` accepts for a file's shape (the cross-file rules, like picks
 naming real hypotheses, stay in `prospective check`). A YAML file opts in with a first line
 `# yaml-language-server: $schema=<relative path to schemas/<kind>.schema.json>`.
@@ -23,10 +23,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from toolkit.model import MethodFile, ResultsFile, ScenarioFile, StudyFile, WorkshopFile
+from toolkit.paths import REFERENCE_DOC, SCHEMA_DIR
+from toolkit.study.model import MethodFile, ResultsFile, ScenarioFile, StudyFile, WorkshopFile
 
 DIALECT = "http://json-schema.org/draft-07/schema#"
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 MODELINE = "# yaml-language-server: $schema="
 
 # kind -> (model, title, description): what an editor shows when hovering the file
@@ -120,7 +120,6 @@ def _draft7(value: Any) -> Any:
     return result
 
 
-REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
 
 
 def reference_text() -> str:
@@ -138,7 +137,7 @@ def reference_text() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_reference(path: Path = REFERENCE) -> Path:
+def write_reference(path: Path = REFERENCE_DOC) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = reference_text()
     if not path.is_file() or path.read_text(encoding="utf-8") != text:

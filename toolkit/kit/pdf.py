@@ -12,7 +12,6 @@ import logging
 import mimetypes
 import multiprocessing
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -22,18 +21,10 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from toolkit.errors import BuildError
-from toolkit.model import Origin
+from toolkit.files import atomic_file
+from toolkit.study.model import Origin
 
 PARALLEL_FROM = 3  # fewer documents than this are written in-process (no worker start-up)
-
-
-class RefusedURL(BaseException):
-    """Raised by the fetcher; BaseException so WeasyPrint does not swallow it."""
-
-    def __init__(self, url: str, reason: str):
-        self.url = url
-        self.reason = reason
-        super().__init__(f"{url}: {reason}")
 
 
 def _weasyprint():
@@ -50,9 +41,15 @@ def _weasyprint():
 
 
 def make_fetcher(roots: list[Path]):
-    """A WeasyPrint URL fetcher serving only files under `roots`."""
+    """A WeasyPrint URL fetcher serving only files under `roots`.
+
+    Any other URL raises WeasyPrint's `FatalURLFetchingError` with (url, reason): WeasyPrint
+    re-raises that one instead of logging it, so a refused URL always stops the build.
+    """
     weasyprint = _weasyprint()
     resolved = [root.resolve() for root in roots]
+
+    refused = weasyprint.urls.FatalURLFetchingError  # WeasyPrint lets it stop the rendering
 
     class AssetFetcher(weasyprint.urls.URLFetcher):
         def __init__(self) -> None:
@@ -61,12 +58,12 @@ def make_fetcher(roots: list[Path]):
         def fetch(self, url: str, headers: dict | None = None):
             parsed = urlparse(url)
             if parsed.scheme != "file":
-                raise RefusedURL(url, "only the study's own asset files may be loaded")
+                raise refused(url, "only the study's own asset files may be loaded")
             path = Path(url2pathname(parsed.path)).resolve()
             if not any(path.is_relative_to(root) for root in resolved):
-                raise RefusedURL(url, "the file is outside the study's and templates' asset folders")
+                raise refused(url, "the file is outside the study's and templates' asset folders")
             if not path.is_file():
-                raise RefusedURL(url, "no such file")
+                raise refused(url, "no such file")
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": mime})
 
@@ -124,11 +121,12 @@ def write_pdf(job: PdfJob) -> PdfResult:
             ).render()
             with atomic_file(job.target) as temporary:
                 document.write_pdf(temporary, pdf_variant=job.variant)
-        except RefusedURL as refused:
+        except weasyprint.urls.FatalURLFetchingError as refused:
+            url, reason = refused.args  # as our fetcher raised it
             raise BuildError(
-                f"{job.document_name}: refused to load {refused.url} ({refused.reason})",
+                f"{job.document_name}: refused to load {url} ({reason})",
                 "images must be files in the study's assets/ folder",
-                url=refused.url,
+                url=url,
             ) from None
     return PdfResult(job.target, len(document.pages), list(warnings))
 
@@ -152,17 +150,3 @@ def write_pdfs(jobs: list[PdfJob], origin_of: Callable[[str], Origin | None] | N
             raise
         raise BuildError(f"{error.problem.message}, asked for by {origin.field}", error.problem.hint,
                          origin.location, error.url) from None
-
-
-@contextmanager
-def atomic_file(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; rename it over `target` only on success."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -13,7 +13,6 @@ study's text goes into it, only the build counter (an integer).
 from __future__ import annotations
 
 import contextlib
-import importlib
 import ipaddress
 import mimetypes
 import os
@@ -34,10 +33,20 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 
 from toolkit.errors import BuildError, InputError, Location, Problem
-from toolkit.paths import BUILTIN_TEMPLATES
-from toolkit.plan import KitPlan, PlannedDocument, WorkshopPlan, plan_kit
-from toolkit.render import Edition
-from toolkit.validate import ASSET_DIR, IMAGE_SUFFIXES, load_study
+from toolkit.kit.plan import plan_kit
+from toolkit.kit.render import Edition
+from toolkit.kit.walk import (
+    Listed,
+    Listing,
+    edition_documents,
+    folders,
+    render_document,
+    render_edition_index,
+    render_workshop_index,
+    study_images,
+)
+from toolkit.paths import ASSET_DIR, BUILTIN_TEMPLATES
+from toolkit.study.load import load_study
 
 POLL_SECONDS = 0.5
 VERSION_PATH = "/__version"
@@ -74,97 +83,31 @@ class Site:
         return bool(self.problems)
 
 
-@dataclass
-class _Preview:
-    """What the kit index templates expect of a build report, without PDFs."""
-
-    planned: PlannedDocument
-    folder: str
-    pages: str = NO_PAGES
-
-
-@dataclass
-class _PreviewReport:
-    documents: list[_Preview] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def in_folder(self, folder: str) -> list[_Preview]:
-        return [d for d in self.documents if d.folder == folder]
-
-
 def render_site(folder: Path, language: str | None) -> tuple[dict[str, bytes], list[Problem]]:
     """Every HTML page of the study's kit (and its workshops), by path in the kit; and the warnings.
 
-    Raises InputError, BuildError or a Jinja error like the build does.
+    The same walk as the build (`toolkit.kit.walk`), without PDFs. Raises InputError,
+    BuildError or a Jinja error like the build does.
     """
     study = load_study(folder)
     language = language or study.meta.language
     edition = Edition(study, language)
     plan = plan_kit(study, language, Path("preview"), edition.gettext)
+    placed = edition_documents(plan)
+    listing = Listing()
     files: dict[str, bytes] = {}
-    report = _PreviewReport()
-    assets = _assets(study.folder)
-
-    def put(path: str, html: str) -> None:
-        files[path] = html.encode("utf-8")
-
-    def add_assets(prefix: str) -> None:
+    assets = {name: source.read_bytes() for name, source in study_images(study.folder)}
+    for kit_folder in folders(placed):
         for name, data in assets.items():
-            files[f"{prefix}{ASSET_DIR}/{name}"] = data
-
-    add_assets("")
-    for planned in plan.documents:
-        put(planned.html_name, _render(edition, plan, planned))
-        report.documents.append(_Preview(planned, ""))
+            files[posixpath.join(kit_folder, ASSET_DIR, name)] = data
+    for item in placed:
+        files[item.html_path] = render_document(edition, plan, item).encode("utf-8")
+        listing.documents.append(Listed(item.planned, item.folder, NO_PAGES))
     for workshop_plan in plan.workshops:
-        name = workshop_plan.workshop.id
-        add_assets(f"{name}/")
-        for planned in workshop_plan.documents:
-            put(f"{name}/{planned.html_name}", _render(edition, plan, planned, workshop_plan=workshop_plan))
-            report.documents.append(_Preview(planned, name))
-        if workshop_plan.report:
-            report_folder = f"{name}/{workshop_plan.report_folder}"
-            add_assets(f"{report_folder}/")
-            for planned in workshop_plan.report:
-                put(f"{report_folder}/{planned.html_name}",
-                    _render(edition, plan, planned, workshop_plan=workshop_plan))
-                report.documents.append(_Preview(planned, report_folder))
-        put(f"{name}/index.html", _workshop_index(edition, plan, workshop_plan, report))
-    put("index.html", edition.render("index.html.j2", plan=plan, report=report))
+        index = render_workshop_index(edition, plan, workshop_plan, listing)
+        files[posixpath.join(workshop_plan.workshop.id, "index.html")] = index.encode("utf-8")
+    files["index.html"] = render_edition_index(edition, plan, listing).encode("utf-8")
     return files, list(study.warnings)
-
-
-def _render(edition: Edition, plan: KitPlan, planned: PlannedDocument, **context) -> str:
-    extra = _artefact_context(planned, edition)
-    return edition.render(planned.artefact.template, plan=plan, document=planned, **planned.context, **context,
-                          **extra)
-
-
-def _artefact_context(planned: PlannedDocument, edition: Edition) -> dict:
-    """Extra data an artefact asks for in the registry, as the build gives it."""
-    if not planned.artefact.context:
-        return {}
-    module, function = planned.artefact.context.split(":")
-    return getattr(importlib.import_module(module), function)(edition, **planned.context)
-
-
-def _workshop_index(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, report: _PreviewReport) -> str:
-    name = workshop_plan.workshop.id
-    return edition.render("workshop/index.html.j2", plan=plan, workshop_plan=workshop_plan,
-                          workshop=workshop_plan.workshop, report=report, documents=report.in_folder(name))
-
-
-def _assets(study_folder: Path) -> dict[str, bytes]:
-    """The study's images, as the build copies them: regular image files only, no symbolic links."""
-    root = study_folder / ASSET_DIR
-    found = {}
-    for folder, _, names in os.walk(root, followlinks=False):
-        for name in names:
-            source = Path(folder) / name
-            if source.is_symlink() or source.suffix.lower() not in IMAGE_SUFFIXES:
-                continue
-            found[source.relative_to(root).as_posix()] = source.read_bytes()
-    return found
 
 
 def problems_of(error: BaseException) -> list[Problem]:

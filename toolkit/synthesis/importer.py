@@ -46,11 +46,11 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from toolkit.errors import BuildError, InputError, Location, Problems, display_path
-from toolkit.model import RATING_VALUES, GroupResults, Study, Workshop
-from toolkit.pdf import atomic_file
-from toolkit.validate import did_you_mean, load_study
-from toolkit.workshops import RESULTS_DIR
+from toolkit.errors import BuildError, InputError, Location, Problems, did_you_mean, display_path
+from toolkit.files import atomic_file, write_text
+from toolkit.paths import RESULTS_DIR
+from toolkit.study.load import load_study
+from toolkit.study.model import RATING_VALUES, GroupResults, Study, Workshop
 
 DIMENSIONS = ("probability", "desirability")
 REQUIRED = ("group", "scenario", *DIMENSIONS)
@@ -127,7 +127,7 @@ def import_ratings(study: Study, workshop_id: str, source: Path) -> ImportReport
     target = study.folder / RESULTS_DIR / f"{workshop.id}.yaml"
     previous = target.read_bytes() if target.is_file() else None
     text = previous.decode("utf-8") if previous is not None else None
-    _write(target, merge_ratings(text, imported, study, workshop))
+    write_text(target, merge_ratings(text, imported, study, workshop))
     _validate_or_restore(study, target, previous)
     return ImportReport(imported, target, created=previous is None)
 
@@ -458,11 +458,6 @@ def _ratings_map(by_scenario: dict[str, dict[str, list[int]]], scenario_order: l
                 dimensions[dimension] = counts
             ratings[scenario] = dimensions
     return ratings
-
-
-def _write(target: Path, text: str) -> None:
-    with atomic_file(target) as temporary:
-        temporary.write_text(text, encoding="utf-8")
 
 
 def _validate_or_restore(study: Study, target: Path, previous: bytes | None) -> None:

@@ -1,19 +1,22 @@
 """Stage 3, plan the kit: which documents a study and its workshops produce, and where.
 
-Adding an artefact type is one template plus one entry in `ARTEFACTS`. An artefact is
+Adding an artefact type is one template plus one entry in `ARTEFACTS` (`toolkit.kit.walk`
+places and renders it for the build and the preview alike). An artefact is
 made once per study edition, once per workshop, once per group of a workshop, or once
 per card print mode.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.i18n import N_
-from toolkit.layout import DUPLEX_MODES
-from toolkit.model import Study, Workshop
+from toolkit.kit.i18n import N_
+from toolkit.kit.layout import DUPLEX_MODES
+from toolkit.study.model import Study, Workshop
+from toolkit.synthesis.report import report_context
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class Artefact:
     scope: str = "study"  # "study" (one per edition), "workshop", or "report" (a workshop with results)
     per: str | None = None  # None, "group" (one per group) or "mode" (one per card print mode)
     pdf_variant: str | None = "pdf/ua-1"  # tagged PDF for screen readers
-    context: str | None = None  # "module:function(edition, **document context) -> dict" for extra data
+    context: Callable[..., dict[str, Any]] | None = None  # (edition, **document context) -> extra data
 
 
 ARTEFACTS: tuple[Artefact, ...] = (
@@ -48,7 +51,7 @@ ARTEFACTS: tuple[Artefact, ...] = (
     Artefact("checklist", "workshop/checklist.html.j2", N_("materials-checklist"),
              N_("Materials and print checklist"), "facilitators", scope="workshop"),
     Artefact("report", "report/report.html.j2", N_("synthesis-report"), N_("Synthesis report"), "participants",
-             scope="report", context="toolkit.report:report_context"),
+             scope="report", context=report_context),
 )
 REPORT_FOLDER = N_("report")  # the sub-folder of a workshop's kit that holds its synthesis report
 

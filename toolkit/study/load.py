@@ -1,37 +1,30 @@
-"""Stage 2b, validate: turn loaded files into a `Study`, collecting every problem.
+"""Reading a study folder into a checked `Study`: the entry point of the study package.
 
-Shape errors come from the pydantic models; the rules that span fields and files
-(ids, one baseline, picks, references, citations, safe URLs) are checked here.
-All problems of a run are gathered before anything is reported.
+`load_study` loads study.yaml and every scenario, checks the rules that span fields and
+files (ids, one baseline, picks, references), then the workshop layer (methods, plans,
+results) and, when asked, reviews the content. Every problem of a run is gathered before
+anything is reported.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, get_args
 
-from pydantic import BaseModel, ValidationError
-
-from toolkit.errors import InputError, Location, Problems
-from toolkit.loader import LoadedFile, PathKey, load_yaml
-from toolkit.markdown import checking_parser
-from toolkit.model import SLUG_PATTERN, Origin, Scenario, ScenarioFile, Study, StudyFile, Text, suggest_slug
-
-STUDY_FILE = "study.yaml"
-SCENARIO_DIR = "scenarios"
-ASSET_DIR = "assets"
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
-CITATION = re.compile(r"\[@([^\]\s]*)\]")
-LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
+from toolkit.errors import InputError, Location, Problems, did_you_mean
+from toolkit.paths import SCENARIO_DIR, STUDY_FILE, template_dirs
+from toolkit.study.loader import LoadedFile, load_yaml
+from toolkit.study.model import SLUG_PATTERN, Scenario, ScenarioFile, Study, StudyFile, suggest_slug
+from toolkit.study.review import StudyFiles, review_study
+from toolkit.study.rules import attach_origins, check_texts, check_unique, parse_file
+from toolkit.study.workshops import load_methods, load_workshops
 
 
 def load_study(folder: Path, *, review: bool = False) -> Study:
     """Load and validate a study folder; raise `InputError` with every problem found.
 
-    With `review`, a valid study is also reviewed for weak content (`toolkit.review`):
+    With `review`, a valid study is also reviewed for weak content (`toolkit.study.review`):
     those warnings join the others in `study.warnings`.
     """
     problems = Problems()
@@ -76,8 +69,6 @@ def _load(folder: Path, problems: Problems, *, review: bool = False) -> Study | 
         attach_origins(scenario.data, loaded, ())
     _load_workshop_layer(study, problems)
     if review and not problems:  # only a valid study is reviewed
-        from toolkit.review import StudyFiles, review_study
-
         files = StudyFiles(study_file, {scenario.id: loaded for scenario, loaded in _pairs(study, scenario_files)})
         review_study(study, files, problems)
     return study
@@ -85,9 +76,6 @@ def _load(folder: Path, problems: Problems, *, review: bool = False) -> Study | 
 
 def _load_workshop_layer(study: Study, problems: Problems) -> None:
     """Methods and workshop plans need the study, so they are checked after it."""
-    from toolkit.paths import template_dirs
-    from toolkit.workshops import load_methods, load_workshops
-
     study.methods = load_methods(template_dirs(study.folder), problems)
     study.workshops = load_workshops(study, problems)
 
@@ -105,74 +93,6 @@ def _load_scenario_files(folder: Path, problems: Problems) -> list[LoadedFile]:
         problems.add(Location(stray), "scenario files must end in .yaml", f"rename it to {stray.stem}.yaml")
     files = [load_yaml(path, problems) for path in sorted(scenario_dir.glob("*.yaml"))]
     return [loaded for loaded in files if loaded is not None]
-
-
-# --- shape (pydantic) -------------------------------------------------------------
-
-
-def parse_file(model: type[BaseModel], loaded: LoadedFile, problems: Problems) -> Any:
-    if not isinstance(loaded.data, dict):
-        problems.add(
-            loaded.locate(()),
-            "the file must be a mapping of fields (`name: value`)",
-            f"see an existing {loaded.path.name} for the expected layout",
-        )
-        return None
-    try:
-        return model.model_validate(loaded.data)
-    except ValidationError as error:
-        for item in error.errors():
-            _shape_problem(model, loaded, item, problems)
-        return None
-
-
-def _shape_problem(model: type[BaseModel], loaded: LoadedFile, item: dict, problems: Problems) -> None:
-    loc = tuple(part for part in item["loc"] if part != "[key]")
-    name = str(loc[-1]) if loc else ""
-    if item["type"] == "extra_forbidden":
-        allowed = list(_model_at(model, loc[:-1]).model_fields) if _model_at(model, loc[:-1]) else []
-        allowed = [field for field in allowed if field != "id" or model is not ScenarioFile]
-        problems.add(
-            loaded.locate(loc, at_key=True),
-            f"unknown field '{name}'{did_you_mean(name, allowed)}",
-            f"allowed fields here: {', '.join(allowed)}" if allowed else "",
-        )
-    elif item["type"] == "missing":
-        problems.add(
-            loaded.locate(loc[:-1]), f"missing required field '{name}'", f"add a line `{name}: ...` here"
-        )
-    else:
-        message = item["msg"].removeprefix("Value error, ")
-        problems.add(loaded.locate(loc), f"{_dotted(loc)}: {message}")
-
-
-def _model_at(model: type[BaseModel], loc: PathKey) -> type[BaseModel] | None:
-    current: type[BaseModel] | None = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = current.model_fields.get(part) if current else None
-        current = _model_in(field.annotation) if field else None
-        if current is None:
-            return None
-    return current
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in get_args(annotation):
-        found = _model_in(argument)
-        if found:
-            return found
-    return None
-
-
-def _dotted(loc: PathKey) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return f"field '{text}'" if text else "file"
 
 
 # --- ids and the baseline ---------------------------------------------------------
@@ -222,18 +142,6 @@ def _check_incompatible(meta: StudyFile, loaded: LoadedFile, problems: Problems)
                          "pair hypotheses of two different drivers")
 
 
-def check_unique(ids: list[str], key: PathKey, loaded: LoadedFile, problems: Problems) -> None:
-    seen: set[str] = set()
-    for index, item_id in enumerate(ids):
-        if item_id in seen:
-            problems.add(
-                loaded.locate((*key, index, "id")),
-                f"duplicate id '{item_id}' in {key[-1]}",
-                "every id must be unique: rename one of them",
-            )
-        seen.add(item_id)
-
-
 def _check_scenario_id(loaded: LoadedFile, data: ScenarioFile, problems: Problems) -> bool:
     stem = loaded.path.stem
     if not re.match(SLUG_PATTERN, stem):
@@ -273,21 +181,6 @@ def _check_baseline(study: Study, files: list[LoadedFile], problems: Problems) -
             f"more than one baseline: '{baselines[0].id}' and '{extra.id}'",
             "keep `baseline: true` in exactly one scenario",
         )
-
-
-def attach_origins(value: Any, loaded: LoadedFile, key: PathKey) -> None:
-    """Remember where each text was written, so a build-time error can point at it."""
-    if isinstance(value, Text):
-        value.origin = Origin(loaded.locate_in_text(key, 0), _dotted(key))
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            attach_origins(getattr(value, name), loaded, (*key, name))
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            attach_origins(item, loaded, (*key, name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            attach_origins(item, loaded, (*key, index))
 
 
 def _pairs(study: Study, files: list[LoadedFile]) -> Iterable[tuple[Scenario, LoadedFile]]:
@@ -364,76 +257,3 @@ def _check_references(study: Study, scenario: Scenario, loaded: LoadedFile, prob
                 f"unknown source '{signal.source}'{did_you_mean(signal.source, sources)}",
                 "add it to the sources list of study.yaml, or fix the id",
             )
-
-
-# --- text: citations and URLs -----------------------------------------------------
-
-_markdown = checking_parser()
-
-
-def check_texts(study: Study, loaded: LoadedFile, problems: Problems) -> None:
-    sources = [s.id for s in study.meta.sources]
-    for key, text in iter_strings(loaded.data, ()):
-        for match in CITATION.finditer(text):
-            if match.group(1) not in sources:
-                problems.add(
-                    loaded.locate_in_text(key, match.start()),
-                    f"citation [@{match.group(1)}] names no source{did_you_mean(match.group(1), sources)}",
-                    "add the source to study.yaml (author, title, year) or fix the id",
-                )
-        if "](" in text or "]:" in text or "<" in text:
-            _check_urls(study, loaded, key, text, problems)
-
-
-def _check_urls(study: Study, loaded: LoadedFile, key: PathKey, text: str, problems: Problems) -> None:
-    for token in _markdown.parse(text):
-        for child in token.children or []:
-            if child.type == "image":
-                url = str(child.attrGet("src") or "")
-                reason = unsafe_image_reason(url, study.folder)
-            elif child.type == "link_open":
-                url = str(child.attrGet("href") or "")
-                safe = url.startswith(LINK_SCHEMES)
-                reason = None if safe else "links may only be http(s), mailto or #anchors"
-            else:
-                continue
-            if reason:
-                offset = max(text.find(url), 0)
-                problems.add(
-                    loaded.locate_in_text(key, offset),
-                    f"refused URL '{url}': {reason}",
-                    f"images must be files in the study's {ASSET_DIR}/ folder, "
-                    f"written like ![description]({ASSET_DIR}/picture.png)",
-                )
-
-
-def unsafe_image_reason(url: str, study_folder: Path) -> str | None:
-    """Why an image URL may not be loaded, or None when it is a study asset."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) or url.startswith(("/", "\\")):
-        return "only relative paths to the study's assets are allowed"
-    assets = (study_folder / ASSET_DIR).resolve()
-    target = (study_folder / url).resolve()
-    if not target.is_relative_to(assets):
-        return f"the file is outside the study's {ASSET_DIR}/ folder"
-    if target.suffix.lower() not in IMAGE_SUFFIXES:
-        return f"not an image ({', '.join(sorted(IMAGE_SUFFIXES))})"
-    if not target.is_file():
-        return "no such file"
-    return None
-
-
-def iter_strings(value: Any, key: PathKey) -> Iterable[tuple[PathKey, str]]:
-    if isinstance(value, str):
-        yield key, value
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            yield from iter_strings(item, (*key, name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from iter_strings(item, (*key, index))
-
-
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' when one option is close to `word`, else ''."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -20,11 +20,20 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoe
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from toolkit import layout, logistics
-from toolkit.i18n import load_translations
-from toolkit.markdown import MarkdownRenderer
-from toolkit.model import Origin, Study, Text, clock_minutes, clock_text
+from toolkit.kit import layout, logistics
+from toolkit.kit.i18n import load_translations
+from toolkit.kit.markdown import MarkdownRenderer
 from toolkit.paths import template_dirs
+from toolkit.study.model import (
+    Origin,
+    Study,
+    Text,
+    activity_personas,
+    activity_scenarios,
+    clock_minutes,
+    clock_text,
+    group_scenarios,
+)
 
 NO_BREAK_SPACE = "\u00a0"
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([:;!?»])")
@@ -76,9 +85,9 @@ class Edition:
                            signed=self.signed, quoted=self.quoted)
         env.globals.update(study=self.study, lang=self.language)
         env.globals.update(
-            activity_scenarios=partial(logistics.activity_scenarios, self.study),
-            activity_personas=partial(logistics.activity_personas, self.study),
-            group_scenarios=partial(logistics.group_scenarios, self.study),
+            activity_scenarios=partial(activity_scenarios, self.study),
+            activity_personas=partial(activity_personas, self.study),
+            group_scenarios=partial(group_scenarios, self.study),
             materials=lambda workshop: logistics.materials(self.study, workshop, self.language),
             copies=logistics.copies,
             decks=partial(logistics.decks, self.study),

@@ -8,30 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from toolkit.i18n import N_
-from toolkit.model import Group, Persona, Scenario, ScheduledActivity, Study, Text, Workshop
-
-
-def activity_scenarios(study: Study, activity: ScheduledActivity, group: Group | None = None) -> list[Scenario]:
-    """The scenarios an activity works on; `groups` means the group's own ones."""
-    wanted = activity.activity.scenarios
-    if wanted == "all" or (wanted == "groups" and group is None):
-        return list(study.scenarios)
-    ids = group.scenarios if wanted == "groups" else wanted
-    return [s for s in study.scenarios if s.id in ids]
-
-
-def activity_personas(study: Study, activity: ScheduledActivity, group: Group | None = None) -> list[Persona]:
-    wanted = activity.activity.personas
-    personas = study.meta.personas
-    if wanted == "groups":
-        ids = group.personas if group and group.personas else [p.id for p in personas]
-        return [p for p in personas if p.id in ids]
-    return [p for p in personas if p.id in wanted]
-
-
-def group_scenarios(study: Study, group: Group) -> list[Scenario]:
-    return [s for s in study.scenarios if s.id in group.scenarios]
+from toolkit.kit.i18n import N_
+from toolkit.study.model import Study, Text, Workshop
 
 
 @dataclass

@@ -15,6 +15,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from toolkit.paths import LOCALE_DIR
+
 DOMAIN = "messages"
 
 
@@ -24,7 +26,7 @@ def N_(message: str) -> str:
 
 
 def catalogue_path(template_dir: Path, language: str) -> Path:
-    return template_dir / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return template_dir / LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def load_translations(template_dirs: list[Path], language: str) -> gettext.NullTranslations:

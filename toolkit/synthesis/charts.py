@@ -18,7 +18,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from toolkit.analysis import RATING_SCALE, ActionResult, ImpactCell, ScenarioRatings
+from toolkit.synthesis.analysis import RATING_SCALE, ActionResult, ImpactCell, ScenarioRatings
 
 SVG_NS = "http://www.w3.org/2000/svg"
 STYLE = {

@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 
 from toolkit.errors import InputError, Problem, display_path
-from toolkit.model import SLUG_PATTERN, Study, Text, clock_minutes, clock_text, suggest_slug
-from toolkit.schema import modeline
-from toolkit.validate import SCENARIO_DIR, STUDY_FILE, load_study
-from toolkit.workshops import WORKSHOPS_DIR
+from toolkit.paths import SCENARIO_DIR, STUDY_FILE, WORKSHOPS_DIR
+from toolkit.study.load import load_study
+from toolkit.study.model import SLUG_PATTERN, Study, Text, clock_minutes, clock_text, suggest_slug
+from toolkit.study.schema import modeline
 
 BASELINE_ID = "si-rien-ne-change"
 TODO = "À écrire : "

@@ -20,7 +20,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from toolkit.model import Study
+from toolkit.study.model import Study
 
 MAX_COMBINATIONS = 2_000_000  # above this, the space is counted, not enumerated
 MAX_IDEAS = 5

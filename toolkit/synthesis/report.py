@@ -1,15 +1,15 @@
 """The synthesis report's context: the analysis of a workshop's results and its charts.
 
 Registered as the `context` of the report artefact: the template gets `synthesis` (every
-number, from toolkit.analysis) and `charts` (SVG plus text alternative plus data table).
+number, from toolkit.synthesis.analysis) and `charts` (SVG plus text alternative plus data table).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from toolkit import charts
-from toolkit.analysis import analyse
+from toolkit.synthesis import charts
+from toolkit.synthesis.analysis import analyse
 
 
 def report_context(edition, workshop) -> dict[str, Any]:

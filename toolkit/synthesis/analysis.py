@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from toolkit.model import IMPACTS, VERDICTS, Action, Scenario, Study, Text, Workshop
+from toolkit.study.model import IMPACTS, VERDICTS, Action, Scenario, Study, Text, Workshop
 
 RATING_SCALE = (1, 2, 3, 4, 5)
 CONSENSUS_IQR = 1.0  # Delphi's usual threshold on a five-point scale
