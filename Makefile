@@ -5,19 +5,38 @@ BIN    := $(VENV)/bin
 STUDY  ?= metiers-du-social-2040
 OUT    ?= output
 
-.PHONY: kit test lint check messages system-deps install install-test clean help
+.PHONY: kit test test-min wheel lint lint-imports check messages system-deps install install-test clean help
 
 help:
 	@echo "make kit    create $(VENV), install, build the $(STUDY) kit into $(OUT)/"
-	@echo "make test   install test tools, run ruff and the whole test suite"
+	@echo "make test   install test tools, run ruff, the import contracts and the whole test suite"
+	@echo "make test-min  the test suite on the oldest dependency versions we support"
+	@echo "make wheel  build the installable package into dist/"
 	@echo "make check  validate every study"
 
 kit: install
 	$(BIN)/prospective build $(STUDY) --out $(OUT)
 
+# The suite includes tests/test_package.py: the wheel, installed in a fresh virtualenv,
+# builds the shipped study from a folder outside the repository.
 test: install-test
 	$(BIN)/ruff check toolkit tests bench
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/pytest
+
+# The same suite on the floors of pyproject.toml (requirements/minimum.txt), in its own virtualenv.
+MIN_VENV := .venv-min
+test-min: system-deps
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install --quiet -r requirements/minimum.txt -e '.[test,browser]' -c requirements/minimum.txt
+	$(MIN_VENV)/bin/pytest
+
+wheel: install-test
+	$(BIN)/python -m build --wheel --outdir dist .
+
+lint-imports: install-test
+	$(BIN)/lint-imports --no-logo
 
 check: install
 	$(BIN)/prospective check
@@ -47,7 +66,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,browser]'
 	@touch $@
 
 install: system-deps $(VENV)/.installed
@@ -58,4 +77,4 @@ install-test: install $(VENV)/.installed-test
 	@bash tools/browser-deps.sh
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(MIN_VENV) $(OUT) dist .pytest_cache .ruff_cache .import_linter_cache *.egg-info

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from toolkit.kit.i18n import N_
+from toolkit.kit.plan import ARTEFACT_BY_ID
 from toolkit.study.model import Study, Text, Workshop
 
 
@@ -37,22 +37,22 @@ def materials(study: Study, workshop: Workshop, language: str) -> list[MaterialL
     return sorted(lines.values(), key=lambda line: line.item.get(language, study.meta.language).lower())
 
 
+COPY_COUNTS = {  # how many copies each rule of the ARTEFACTS registry asks for, from the plan
+    "one": lambda workshop: 1,
+    "participants": lambda workshop: workshop.data.participants.count,
+    "groups": lambda workshop: len(workshop.data.groups),
+    "groups-and-spare": lambda workshop: len(workshop.data.groups) + 1,
+    "facilitators": lambda workshop: len(workshop.data.groups) + 1,  # one per table, plus the lead
+}
+
+
 def copies(workshop: Workshop, artefact: str) -> tuple[int, str]:
-    """How many copies of one document, and why (an English msgid, translated where it is shown)."""
-    groups = len(workshop.data.groups)
-    people = workshop.data.participants.count
-    facilitators = groups + 1
-    return {
-        "booklet": (people, N_("one per participant")),
-        "run-of-show": (facilitators, N_("one per table facilitator, plus the lead facilitator")),
-        "group-pack": (1, N_("one for the group's table")),
-        "posters": (1, N_("one set, pinned up in the room")),
-        "card-decks": (groups + 1, N_("one set per table, plus a spare")),
-        "calibration": (1, N_("one, to test the printer before the cards")),
-        "checklist": (1, N_("for the organiser")),
-        "guide": (1, N_("for the lead facilitator")),
-        "cards": (groups, N_("one sheet set per table")),
-    }.get(artefact, (1, ""))
+    """How many copies of one document, and why (an English msgid, translated where it is shown).
+
+    The rule is the artefact's own, in its registry entry (`toolkit.kit.plan.ARTEFACTS`).
+    """
+    entry = ARTEFACT_BY_ID[artefact]
+    return COPY_COUNTS[entry.copies](workshop), entry.copies_why
 
 
 @dataclass(frozen=True)

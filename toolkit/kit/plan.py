@@ -32,27 +32,36 @@ class Artefact:
     per: str | None = None  # None, "group" (one per group) or "mode" (one per card print mode)
     pdf_variant: str | None = "pdf/ua-1"  # tagged PDF for screen readers
     context: Callable[..., dict[str, Any]] | None = None  # (edition, **document context) -> extra data
+    copies: str = "one"  # how many to print for a workshop: a key of toolkit.kit.logistics.COPY_COUNTS
+    copies_why: str = ""  # an English msgid: why that many, on the checklist
 
 
 ARTEFACTS: tuple[Artefact, ...] = (
-    Artefact("guide", "guide.html.j2", N_("facilitator-guide"), N_("Facilitator guide"), "facilitators"),
-    Artefact("booklet", "booklet.html.j2", N_("participant-booklet"), N_("Participant booklet"), "participants"),
-    Artefact("cards", "cards.html.j2", N_("scenario-cards"), N_("Scenario cards"), "participants"),
+    Artefact("guide", "guide.html.j2", N_("facilitator-guide"), N_("Facilitator guide"), "facilitators",
+             copies_why=N_("for the lead facilitator")),
+    Artefact("booklet", "booklet.html.j2", N_("participant-booklet"), N_("Participant booklet"), "participants",
+             copies="participants", copies_why=N_("one per participant")),
+    Artefact("cards", "cards.html.j2", N_("scenario-cards"), N_("Scenario cards"), "participants",
+             copies="groups", copies_why=N_("one sheet set per table")),
     Artefact("run-of-show", "workshop/guide.html.j2", N_("facilitator-guide"), N_("Facilitator guide"),
-             "facilitators", scope="workshop"),
+             "facilitators", scope="workshop",
+             copies="facilitators", copies_why=N_("one per table facilitator, plus the lead facilitator")),
     Artefact("group-pack", "workshop/pack.html.j2", N_("group-pack"), N_("Group pack"), "participants",
-             scope="workshop", per="group"),
+             scope="workshop", per="group", copies_why=N_("one for the group's table")),
     Artefact("posters", "workshop/posters.html.j2", N_("posters"), N_("Posters and canvases"), "participants",
-             scope="workshop"),
+             scope="workshop", copies_why=N_("one set, pinned up in the room")),
     Artefact("card-decks", "workshop/decks.html.j2", N_("cards"), N_("Card decks"), "print shop",
-             scope="workshop", per="mode"),
+             scope="workshop", per="mode", copies="groups-and-spare", copies_why=N_("one set per table, plus a spare")),
     Artefact("calibration", "workshop/calibration.html.j2", N_("duplex-calibration"),
-             N_("Duplex calibration sheet"), "print shop", scope="workshop"),
+             N_("Duplex calibration sheet"), "print shop", scope="workshop",
+             copies_why=N_("one, to test the printer before the cards")),
     Artefact("checklist", "workshop/checklist.html.j2", N_("materials-checklist"),
-             N_("Materials and print checklist"), "facilitators", scope="workshop"),
+             N_("Materials and print checklist"), "facilitators", scope="workshop",
+             copies_why=N_("for the organiser")),
     Artefact("report", "report/report.html.j2", N_("synthesis-report"), N_("Synthesis report"), "participants",
              scope="report", context=report_context),
 )
+ARTEFACT_BY_ID = {artefact.id: artefact for artefact in ARTEFACTS}
 REPORT_FOLDER = N_("report")  # the sub-folder of a workshop's kit that holds its synthesis report
 
 MODE_NAMES = {"long-edge": N_("duplex-long-edge"), "short-edge": N_("duplex-short-edge"), "fold": N_("fold-over")}
