@@ -5,8 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import run
-from test_validate import edit
+from tests.helpers import edit, run
 
 
 def test_help_everywhere():

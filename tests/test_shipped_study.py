@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import SHIPPED, box_mm, card_overflows, normalise, pdf_pages, run, squash
 
+from tests.helpers import SHIPPED, box_mm, card_overflows, normalise, pdf_pages, run, squash
 from toolkit.kit.build import build_kit
 from toolkit.study.load import load_study
 

@@ -2,28 +2,8 @@
 
 from pathlib import Path
 
-import pytest
-
-from toolkit.errors import InputError
+from tests.helpers import edit, problems_of
 from toolkit.study.load import load_study
-
-
-def problems_of(folder: Path) -> list[str]:
-    """Every problem as `relative/path:line:col: message` (hints left out)."""
-    with pytest.raises(InputError) as caught:
-        load_study(folder)
-    lines = []
-    for problem in caught.value.problems.sorted():
-        location = problem.location
-        relative = location.file.relative_to(folder.resolve())
-        lines.append(f"{relative}:{location.line}:{location.column}: {problem.message}")
-    return lines
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_the_fixture_is_valid(mini: Path):

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-from conftest import write
-
+from tests.helpers import write
 from toolkit.errors import Problems
 from toolkit.study.loader import load_yaml
 

@@ -1,22 +1,17 @@
-"""The workshop layer: method library, workshop plans, results files and the logistics computed from them.
+"""The workshop layer: method library, workshop plans and results files.
 
 Every problem is checked with its exact file:line:col and message, against tests/fixtures/workshop/
 (the mini study plus workshops/atelier.yaml and results/atelier.yaml).
 """
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED, write
 
-from toolkit.errors import InputError
-from toolkit.kit.layout import card_pages, card_sheet
-from toolkit.kit.logistics import copies, decks, materials
+from tests.helpers import SHIPPED, copy_fixture, edit, located, problems_of, warnings_of, write
 from toolkit.study.load import load_study
 from toolkit.study.model import activity_personas, activity_scenarios
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "workshop"
 PLAN = "workshops/atelier.yaml"
 RESULTS = "results/atelier.yaml"
 
@@ -24,36 +19,7 @@ RESULTS = "results/atelier.yaml"
 @pytest.fixture
 def study_dir(tmp_path: Path) -> Path:
     """A writable copy of the workshop fixture study."""
-    target = tmp_path / "workshop"
-    shutil.copytree(FIXTURE, target)
-    return target
-
-
-def located(problem, folder: Path) -> str:
-    location = problem.location
-    relative = location.file.relative_to(folder.resolve())
-    severity = "" if problem.severity == "error" else f"{problem.severity}: "
-    return f"{relative}:{location.line}:{location.column}: {severity}{problem.message}"
-
-
-def problems_of(folder: Path) -> list[str]:
-    """Every problem as `relative/path:line:col: message` (hints left out, warnings marked)."""
-    with pytest.raises(InputError) as caught:
-        load_study(folder)
-    return [located(problem, folder) for problem in caught.value.problems.sorted()]
-
-
-def warnings_of(folder: Path) -> list[str]:
-    """The study loads; its warnings as `relative/path:line:col: message`."""
-    study = load_study(folder)
-    assert all(w.severity == "warning" for w in study.warnings)
-    return [located(w, folder).replace(": warning: ", ": ", 1) for w in study.warnings]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_fixture("workshop", tmp_path)
 
 
 METHOD = """
@@ -367,51 +333,6 @@ def test_results_bad_impact_change(study_dir: Path):
 def test_results_bad_action_id(study_dir: Path):
     edit(study_dir / RESULTS, "      a2:", "      A2:")
     assert problems_of(study_dir) == ["results/atelier.yaml:24:7: 'A2' is not a valid action id"]
-
-
-# --- logistics --------------------------------------------------------------------------
-
-
-def test_materials_are_summed_over_the_agenda(study_dir: Path):
-    study = load_study(study_dir)
-    [workshop] = study.workshops
-    lines = materials(study, workshop, "fr")
-    # 3 groups, 12 participants. Method files: accueil (plenary), et-si-rien-ne-changeait (groups),
-    # matrice-metiers (groups), vote-probabilite-desirabilite (plenary), restitution (plenary).
-    assert {line.item.get("fr"): line.quantity for line in lines} == {
-        "Badges nominatifs": 12,  # accueil 1 x 12 participants
-        "Feutres noirs": 28,  # et-si 1 x 12 participants + matrice 1 x 12 participants + vote 2 + restitution 2
-        "Gommettes de couleur (planche)": 2,  # vote 2 x 1 (per group, but a plenary activity)
-        "Micro sans fil": 2,  # restitution 2 x 1 workshop
-        "Minuteur": 8,  # accueil 1 + et-si 1 x 3 groups + matrice 1 x 3 groups + restitution 1
-        "Paperboard (feuilles)": 4,  # restitution 4 x 1 workshop
-        "Post-it (bloc de 100)": 6,  # et-si 1 x 3 groups + matrice 1 x 3 groups
-        "Pâte adhésive": 1,  # vote 1 x 1 workshop
-        "Vidéoprojecteur et écran": 1,  # accueil 1 x 1 workshop
-    }
-    assert [line.item.get("fr") for line in lines] == sorted((line.item.get("fr") for line in lines), key=str.lower)
-    minuteur = next(line for line in lines if line.item.get("fr") == "Minuteur")
-    assert minuteur.used_by == ["accueil", "et-si-rien-ne-changeait", "matrice-metiers", "restitution"]
-
-
-def test_copies_follow_the_plan(study_dir: Path):
-    [workshop] = load_study(study_dir).workshops
-    assert copies(workshop, "booklet")[0] == 12  # participants
-    assert copies(workshop, "card-decks")[0] == 4  # 3 groups + a spare
-    assert copies(workshop, "group-pack")[0] == 1
-
-
-def test_card_decks_fit_the_plan_paper(study_dir: Path):
-    study = load_study(study_dir)
-    [workshop] = study.workshops
-    sheet = card_sheet(workshop.data.paper, "long-edge")
-    assert sheet.per_sheet == 4
-    sizes = {deck: len(cards) for deck, cards in decks(study)}
-    assert sizes == {"scenarios": 3, "drivers": 2, "personas": 1, "professions": 1}
-    for deck, cards in decks(study):
-        pages = card_pages(cards, sheet)
-        assert [page.side for page in pages] == ["front", "back"], deck  # fewer than 4 cards: one sheet
-        assert [p.card.code for p in pages[0].placements] == [c.code for c in cards]
 
 
 # --- the shipped plan -------------------------------------------------------------------

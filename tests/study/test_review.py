@@ -5,17 +5,14 @@ tests/fixtures/review/ (the mini study with full narratives, every profession an
 covered in every scenario, and one incompatible pair): the fixture itself has no warning.
 """
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run
 
-from toolkit.errors import InputError
+from tests.helpers import REVIEW, copy_fixture, edit, problems_of, run, warnings_of
 from toolkit.study.load import load_study
 from toolkit.study.review import unsourced_figures
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "review"
 BASELINE = "scenarios/si-rien-ne-change.yaml"
 PLATEFORMES = "scenarios/plateformes.yaml"
 COMMUNS = "scenarios/communs.yaml"
@@ -24,38 +21,11 @@ COMMUNS = "scenarios/communs.yaml"
 @pytest.fixture
 def study_dir(tmp_path: Path) -> Path:
     """A writable copy of the review fixture study."""
-    target = tmp_path / "review"
-    shutil.copytree(FIXTURE, target)
-    return target
-
-
-def located(problem, folder: Path) -> str:
-    location = problem.location
-    relative = location.file.relative_to(folder.resolve())
-    return f"{relative}:{location.line}:{location.column}: {problem.message}"
-
-
-def warnings_of(folder: Path) -> list[str]:
-    """The study loads; its review warnings as `relative/path:line:col: message`, in file order."""
-    study = load_study(folder, review=True)
-    assert all(w.severity == "warning" and w.hint for w in study.warnings)
-    return [located(w, folder) for w in sorted(study.warnings, key=lambda w: (w.sort_key, w.message))]
-
-
-def problems_of(folder: Path) -> list[str]:
-    with pytest.raises(InputError) as caught:
-        load_study(folder, review=True)
-    return [located(p, folder) for p in caught.value.problems.sorted()]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_fixture("review", tmp_path)
 
 
 def test_the_fixture_has_no_warning(study_dir: Path):
-    assert warnings_of(study_dir) == []
+    assert warnings_of(study_dir, review=True) == []
 
 
 def test_review_is_asked_for(study_dir: Path):
@@ -70,7 +40,7 @@ def test_review_is_asked_for(study_dir: Path):
 
 def test_a_scenario_identical_to_the_baseline(study_dir: Path):
     edit(study_dir / PLATEFORMES, "numerique: plateformes", "numerique: dematerialisation")
-    assert warnings_of(study_dir) == [
+    assert warnings_of(study_dir, review=True) == [
         "scenarios/plateformes.yaml:5:1: scenario 'plateformes' picks the same hypotheses as the baseline "
         "'si-rien-ne-change': it changes no driver"]
 
@@ -78,7 +48,7 @@ def test_a_scenario_identical_to_the_baseline(study_dir: Path):
 def test_a_scenario_identical_to_another_and_a_driver_never_moved(study_dir: Path):
     edit(study_dir / COMMUNS, "demographie: adaptation\n  numerique: proximite",
          "demographie: vieillissement\n  numerique: plateformes")
-    assert warnings_of(study_dir) == [
+    assert warnings_of(study_dir, review=True) == [
         "scenarios/communs.yaml:4:1: scenario 'communs' picks the same hypotheses as scenario 'plateformes'",
         "study.yaml:21:5: no scenario moves driver 'demographie' away from its trend 'vieillissement'",
     ]
@@ -93,16 +63,16 @@ def set_narrative(path: Path, narrative: str) -> None:
 
 def test_a_short_narrative_says_how_many_words(study_dir: Path):
     set_narrative(study_dir / COMMUNS, "narrative: |\n  Les maisons des solidarités sont des communs.\n")
-    assert warnings_of(study_dir) == [
+    assert warnings_of(study_dir, review=True) == [
         "scenarios/communs.yaml:7:1: the narrative is short: 7 words"]
 
 
 def test_an_empty_narrative_and_a_short_one_in_one_language(study_dir: Path):
     set_narrative(study_dir / PLATEFORMES, 'narrative: "*…*"\n')
-    long_text = (FIXTURE / BASELINE).read_text(encoding="utf-8").split("narrative: |\n")[1].split("professions:")[0]
+    long_text = (REVIEW / BASELINE).read_text(encoding="utf-8").split("narrative: |\n")[1].split("professions:")[0]
     set_narrative(study_dir / BASELINE, "narrative:\n  en: Nothing changes.\n  fr: |\n"
                   + long_text.replace("\n  ", "\n    ").replace("  ", "    ", 1))
-    assert warnings_of(study_dir) == [
+    assert warnings_of(study_dir, review=True) == [
         "scenarios/plateformes.yaml:8:1: the narrative is empty",
         "scenarios/si-rien-ne-change.yaml:9:3: the narrative (en) is short: 2 words",
     ]
@@ -113,7 +83,7 @@ def test_a_scenario_silent_about_a_profession_or_a_persona(study_dir: Path):
     edit(study_dir / "study.yaml", "personas:\n", "  - id: aide-a-domicile\n    name: Aide à domicile\n"
          "    description: Intervient chez les personnes.\npersonas:\n  - id: malik\n    name: Malik\n"
          "    situation: Étudiant.\n")
-    assert warnings_of(study_dir) == [
+    assert warnings_of(study_dir, review=True) == [
         "scenarios/communs.yaml:21:1: the scenario says nothing about the profession 'aide-a-domicile'",
         "scenarios/communs.yaml:23:1: the scenario says nothing about the persona 'malik'",
         "scenarios/plateformes.yaml:1:1: the scenario says nothing about the professions 'educateur', "
@@ -135,7 +105,7 @@ def test_figures_without_source_point_at_the_number(study_dir: Path):
          "\n  les 3,5 millions de personnes qu'ils accompagnent,")
     edit(study_dir / "study.yaml", "description: La place des outils numériques.",
          "description: La place des outils numériques, 12 heures par jour.")
-    assert warnings_of(study_dir) == [
+    assert warnings_of(study_dir, review=True) == [
         "scenarios/plateformes.yaml:3:25: figure '1 200' has no source and is not labelled as an assumption",
         "scenarios/plateformes.yaml:4:36: figure '60' has no source and is not labelled as an assumption",
         "scenarios/si-rien-ne-change.yaml:15:7: figure '3,5' has no source and is not labelled as an assumption",
@@ -148,7 +118,7 @@ def test_a_figure_is_fine_with_a_source_or_an_assumption_label(study_dir: Path):
          "summary: Les plateformes orientent 60 % des demandes [@source-a]. Et 30 % des autres. [hypothèse]")
     edit(study_dir / COMMUNS, "summary: Les territoires s'organisent en communs.",
          "summary: En 2030, les territoires s'organisent en communs depuis la loi n° 412 du 18 février 2031.")
-    assert warnings_of(study_dir) == []
+    assert warnings_of(study_dir, review=True) == []
 
 
 @pytest.mark.parametrize(("text", "figures"), [
@@ -172,7 +142,7 @@ def test_what_counts_as_an_unsourced_figure(text: str, figures: list):
 def test_a_scenario_picking_an_incompatible_pair(study_dir: Path):
     edit(study_dir / "study.yaml", "pair: [demographie.adaptation, numerique.plateformes]",
          "pair: [numerique.proximite, demographie.adaptation]")
-    assert warnings_of(study_dir) == [
+    assert warnings_of(study_dir, review=True) == [
         "scenarios/communs.yaml:4:1: picks 'numerique.proximite' and 'demographie.adaptation', which study.yaml "
         "says cannot go together: Une société adaptée au grand âge ne confie pas l'orientation à un algorithme."]
 
@@ -185,7 +155,7 @@ def test_incompatible_pairs_must_name_existing_hypotheses(study_dir: Path):
          "    reason: y\n"
          "  - pair: [numerique.proximite, numerique.plateformes]\n"
          )
-    assert problems_of(study_dir) == [
+    assert problems_of(study_dir, review=True) == [
         "study.yaml:50:12: unknown driver 'demografie' (did you mean 'demographie'?)",
         "study.yaml:50:35: driver 'numerique' has no hypothesis 'plateforme' (did you mean 'plateformes'?)",
         "study.yaml:52:12: 'demographie' is not of the form driver.hypothesis",
@@ -196,7 +166,7 @@ def test_incompatible_pairs_must_name_existing_hypotheses(study_dir: Path):
 def test_an_incompatible_pair_has_two_sides(study_dir: Path):
     edit(study_dir / "study.yaml", "pair: [demographie.adaptation, numerique.plateformes]",
          "pair: [demographie.adaptation]")
-    assert problems_of(study_dir) == [
+    assert problems_of(study_dir, review=True) == [
         "study.yaml:50:11: field 'incompatible[0].pair': List should have at least 2 items after validation, not 1"]
 
 
@@ -204,7 +174,7 @@ def test_no_review_while_the_study_has_errors(study_dir: Path):
     edit(study_dir / PLATEFORMES, "numerique: plateformes", "numerique: plateforme")
     edit(study_dir / PLATEFORMES, "summary: Les plateformes orientent les demandes.",
          "summary: Les plateformes orientent 60 % des demandes.")
-    assert problems_of(study_dir) == [
+    assert problems_of(study_dir, review=True) == [
         "scenarios/plateformes.yaml:7:14: driver 'numerique' has no hypothesis 'plateforme' "
         "(did you mean 'plateformes'?)"]
 

@@ -1,19 +1,17 @@
 """Issue 4: aggregates worked out by hand, the same numbers in the PDF, and well-formed charts."""
 
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import normalise, pdf_pages, run, squash
 
+from tests.helpers import WORKSHOP, copy_fixture, normalise, pdf_pages, run, squash
 from toolkit.kit.build import build_report
 from toolkit.kit.render import Edition
 from toolkit.study.load import load_study
 from toolkit.synthesis.analysis import analyse, describe
 from toolkit.synthesis.report import report_context
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "workshop"
 SVG = "{http://www.w3.org/2000/svg}"
 
 RESULTS = """\
@@ -49,8 +47,7 @@ groups:
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("study") / "workshop"
-    shutil.copytree(FIXTURE, folder)
+    folder = copy_fixture("workshop", tmp_path_factory.mktemp("study"))
     (folder / "results" / "atelier.yaml").write_text(RESULTS, encoding="utf-8")
     return folder
 
@@ -154,5 +151,5 @@ def test_report_command(study, tmp_path):
     result = run("report", str(study), "--workshop", "atelier", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert list((tmp_path / "workshop" / "fr" / "atelier").rglob("*.pdf"))
-    result = run("report", str(FIXTURE.parent / "workshop"), "--workshop", "nope", "--out", str(tmp_path))
+    result = run("report", str(WORKSHOP), "--workshop", "nope", "--out", str(tmp_path))
     assert result.exit_code == 2

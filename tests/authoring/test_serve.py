@@ -15,8 +15,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run
 
+from tests.helpers import ROOT, edit, run
 from toolkit.authoring import serve as serve_module
 from toolkit.authoring.serve import Preview, PreviewServer, Watcher, error_page, inject_reload
 from toolkit.errors import Location, Problem
@@ -79,12 +79,6 @@ def served(mini: Path):
 
 def communs(study: Path) -> Path:
     return study / "scenarios" / "communs.yaml"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def script_version(page: str) -> int:

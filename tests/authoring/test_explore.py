@@ -9,23 +9,19 @@ driver away from their nearest scenarios: (v, x) from all three, (a, d) from the
 and communs (plateformes is 2 away).
 """
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED, run
 
+from tests.helpers import REVIEW, SHIPPED, copy_fixture, edit, run
 from toolkit.authoring.explore import distance, explore
 from toolkit.study.load import load_study
-
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "review"
 
 
 @pytest.fixture
 def study_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "review"
-    shutil.copytree(FIXTURE, target)
-    return target
+    """A writable copy of the review fixture study."""
+    return copy_fixture("review", tmp_path)
 
 
 def without_pairs(folder: Path) -> None:
@@ -40,7 +36,7 @@ def test_distance_counts_changed_drivers():
 
 
 def test_counts_and_distances_by_hand():
-    result = explore(load_study(FIXTURE))
+    result = explore(load_study(REVIEW))
     assert result.drivers == [("demographie", 2), ("numerique", 3)]
     assert result.combinations == 6
     assert result.incompatible == 1
@@ -73,16 +69,13 @@ def test_without_the_incompatible_pair(study_dir: Path):
 
 def test_a_third_driver_makes_a_far_idea(study_dir: Path):
     without_pairs(study_dir)
-    path = study_dir / "study.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("professions:\n", (
+    edit(study_dir / "study.yaml", "professions:\n", (
         "  - id: finances\n    name: Finances\n    description: Les moyens.\n    hypotheses:\n"
         "      - id: austerite\n        label: Austérité\n        trend: true\n"
         "      - id: relance\n        label: Relance\n"
-        "professions:\n"), 1), encoding="utf-8")
+        "professions:\n"))
     for name in ("si-rien-ne-change", "plateformes", "communs"):
-        scenario = study_dir / "scenarios" / f"{name}.yaml"
-        text = scenario.read_text(encoding="utf-8")
-        scenario.write_text(text.replace("picks:\n", "picks:\n  finances: austerite\n", 1), encoding="utf-8")
+        edit(study_dir / "scenarios" / f"{name}.yaml", "picks:\n", "picks:\n  finances: austerite\n")
     result = explore(load_study(study_dir))
     # 2 × 3 × 2 = 12; every scenario picks austerite, so a combination with relance is at least 1 away from each:
     # (v, x, relance), (a, d, relance) and (a, p, relance) are 2 away from their nearest scenarios
@@ -97,7 +90,7 @@ def test_a_third_driver_makes_a_far_idea(study_dir: Path):
 
 
 def test_a_space_too_large_is_counted_not_enumerated():
-    result = explore(load_study(FIXTURE), limit=5)
+    result = explore(load_study(REVIEW), limit=5)
     assert result.combinations == 6
     assert not result.enumerated
     assert result.consistent is None and result.ideas == []
@@ -114,7 +107,7 @@ def test_the_shipped_study_space():
 
 
 def test_the_explore_command():
-    result = run("explore", str(FIXTURE))
+    result = run("explore", str(REVIEW))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "review: the scenario space",
@@ -136,9 +129,7 @@ def test_the_explore_command():
 
 
 def test_explore_needs_a_valid_study(study_dir: Path):
-    path = study_dir / "study.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("numerique.plateformes", "numerique.plateforme"),
-                    encoding="utf-8")
+    edit(study_dir / "study.yaml", "numerique.plateformes", "numerique.plateforme")
     result = run("explore", str(study_dir))
     assert result.exit_code == 1
     assert "error: driver 'numerique' has no hypothesis 'plateforme' (did you mean 'plateformes'?)" in result.stderr

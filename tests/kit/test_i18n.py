@@ -5,8 +5,8 @@ from pathlib import Path
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from conftest import ROOT
 
+from tests.helpers import ROOT
 from toolkit.kit.i18n import catalogue_path, load_translations
 from toolkit.kit.render import french_typography
 from toolkit.paths import BUILTIN_TEMPLATES

@@ -1,45 +1,14 @@
-"""Scenario text is untrusted: it cannot read files, reach the network or run template code."""
+"""Scenario text is untrusted: in the kit it cannot read files, reach the network or run template code."""
 
 from pathlib import Path
 
 import pytest
-from conftest import normalise, pdf_text
-from test_validate import edit, problems_of
 from weasyprint.urls import FatalURLFetchingError
 
+from tests.helpers import normalise, pdf_text, with_narrative
 from toolkit.kit.build import build_kit
 from toolkit.kit.pdf import make_fetcher
 from toolkit.study.load import load_study
-
-NARRATIVE = "  Les plateformes gèrent **tout**.\n"
-
-
-def with_narrative(mini: Path, extra: str) -> None:
-    edit(mini / "scenarios/plateformes.yaml", NARRATIVE, NARRATIVE + "  " + extra + "\n")
-
-
-@pytest.mark.parametrize(("markdown", "reason"), [
-    ("![mot de passe](file:///etc/passwd)", "only relative paths to the study's assets are allowed"),
-    ("![photo](http://example.org/photo.png)", "only relative paths to the study's assets are allowed"),
-    ("![photo](/etc/passwd)", "only relative paths to the study's assets are allowed"),
-    ("![photo](assets/../../../../etc/passwd)", "the file is outside the study's assets/ folder"),
-    ("![photo](data:image/png;base64,AAAA)", "only relative paths to the study's assets are allowed"),
-    ("[lien](file:///etc/passwd)", "links may only be http(s), mailto or #anchors"),
-])
-def test_unsafe_urls_are_rejected_with_their_location(mini: Path, markdown: str, reason: str):
-    with_narrative(mini, markdown)
-    url = markdown.split("](")[1].rstrip(")")
-    column = 3 + markdown.index(url)
-    assert problems_of(mini) == [f"scenarios/plateformes.yaml:10:{column}: refused URL '{url}': {reason}"]
-
-
-def test_a_symlink_in_assets_cannot_reach_outside(mini: Path):
-    (mini / "assets").mkdir()
-    (mini / "assets" / "photo.png").symlink_to("/etc/passwd")
-    with_narrative(mini, "![photo](assets/photo.png)")
-    assert problems_of(mini) == [
-        "scenarios/plateformes.yaml:10:12: refused URL 'assets/photo.png': "
-        "the file is outside the study's assets/ folder"]
 
 
 def test_template_code_and_html_in_text_stay_inert(mini: Path, tmp_path: Path):

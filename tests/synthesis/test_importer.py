@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run, write
 
+from tests.helpers import CSV, copy_fixture, run, write
 from toolkit.errors import InputError, Location, Problem
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RESULTS = Path("workshop/results/atelier.yaml")
 
 # What tests/fixtures/csv/ratings.csv (and its French twin notes-fr.csv) says, counted by hand.
@@ -34,8 +33,8 @@ EXPECTED = {
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the workshop study and of the CSV files, run from their folder (short paths in messages)."""
-    shutil.copytree(FIXTURES / "workshop", tmp_path / "workshop")
-    for csv_file in (FIXTURES / "csv").glob("*.csv"):
+    copy_fixture("workshop", tmp_path)
+    for csv_file in CSV.glob("*.csv"):
         shutil.copy(csv_file, tmp_path / csv_file.name)
     monkeypatch.chdir(tmp_path)
     return tmp_path

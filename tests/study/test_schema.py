@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, run
 
+from tests.helpers import ROOT, run
 from toolkit.study.schema import DIALECT, KINDS, MODELINE, SCHEMA_DIR, modeline, schema_for, schema_text
 
 

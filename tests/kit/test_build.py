@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import box_mm, card_overflows, normalise, pdf_pages, pdf_text
 
+from tests.helpers import MINI, box_mm, card_overflows, normalise, pdf_pages, pdf_text
 from toolkit.errors import BuildError
 from toolkit.kit.build import build_kit
 from toolkit.study.load import load_study
@@ -13,8 +13,6 @@ from toolkit.study.load import load_study
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory) -> Path:
-    from conftest import MINI
-
     out = tmp_path_factory.mktemp("out")
     report = build_kit(load_study(MINI), "fr", out)
     assert report.warnings == []

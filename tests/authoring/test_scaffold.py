@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, run
 
+from tests.helpers import ROOT, copy_fixture, run
 from toolkit.study.load import load_study
 from toolkit.study.model import ScenarioFile, StudyFile, WorkshopFile, clock_minutes
 from toolkit.study.schema import SCHEMA_DIR, modeline, schema_for
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture
@@ -90,8 +87,7 @@ def test_a_new_study_with_a_scenario_and_a_workshop(project: Path):
 
 
 def test_a_new_workshop_uses_the_library_and_the_baseline(tmp_path: Path):
-    folder = tmp_path / "workshop"
-    shutil.copytree(FIXTURES / "workshop", folder)
+    folder = copy_fixture("workshop", tmp_path)
     result = run("new", "workshop", str(folder), "deuxieme-atelier")
     assert result.exit_code == 0, result.output
     path = folder / "workshops" / "deuxieme-atelier.yaml"

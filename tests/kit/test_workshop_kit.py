@@ -1,20 +1,16 @@
 """Issue 3: the kit of one workshop, checked in its PDFs (sizes, boxes, duplex geometry, counts)."""
 
-import shutil
 import zipfile
 from pathlib import Path
 
 import pdfplumber
 import pypdf
 import pytest
-from conftest import box_mm, card_overflows, normalise, pdf_pages, run
 
+from tests.helpers import MM, WORKSHOP, box_mm, card_overflows, copy_fixture, edit, normalise, pdf_pages, run
 from toolkit.kit.build import build_kit
 from toolkit.kit.layout import BLEED, CARD_HEIGHT, CARD_WIDTH, PAPER_SIZES, card_sheet
 from toolkit.study.load import load_study
-
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "workshop"
-MM = 72 / 25.4
 
 
 def build_workshop(folder: Path, out: Path) -> Path:
@@ -25,15 +21,13 @@ def build_workshop(folder: Path, out: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory) -> Path:
-    return build_workshop(FIXTURE, tmp_path_factory.mktemp("out"))
+    return build_workshop(WORKSHOP, tmp_path_factory.mktemp("out"))
 
 
 @pytest.fixture(scope="module")
 def letter_kit(tmp_path_factory) -> Path:
-    study = tmp_path_factory.mktemp("letter") / "workshop"
-    shutil.copytree(FIXTURE, study)
-    plan = study / "workshops" / "atelier.yaml"
-    plan.write_text(plan.read_text().replace("paper: A4", "paper: letter"))
+    study = copy_fixture("workshop", tmp_path_factory.mktemp("letter"))
+    edit(study / "workshops" / "atelier.yaml", "paper: A4", "paper: letter")
     return build_workshop(study, tmp_path_factory.mktemp("out"))
 
 
@@ -161,9 +155,9 @@ def test_checklist_counts_match_the_plan(kit: Path):
 
 
 def test_build_one_workshop_from_the_command_line(tmp_path: Path):
-    result = run("build", str(FIXTURE), "--workshop", "atelier", "--out", str(tmp_path))
+    result = run("build", str(WORKSHOP), "--workshop", "atelier", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert "atelier/" in result.output and "atelier.zip" in result.output
-    result = run("build", str(FIXTURE), "--workshop", "ateleir", "--out", str(tmp_path))
+    result = run("build", str(WORKSHOP), "--workshop", "ateleir", "--out", str(tmp_path))
     assert result.exit_code == 2
     assert "no workshop 'ateleir' in workshop (did you mean 'atelier'?)" in result.stderr
