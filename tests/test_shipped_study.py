@@ -1,12 +1,15 @@
 """End to end: the shipped study builds into a kit whose PDFs say what the study says."""
 
 import math
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from tests.helpers import SHIPPED, box_mm, card_overflows, normalise, pdf_pages, run, squash
+from tests.helpers import ROOT, SHIPPED, box_mm, card_overflows, normalise, pdf_pages, run, squash
 from toolkit.kit.build import build_kit
 from toolkit.study.load import load_study
 
@@ -162,3 +165,35 @@ def test_the_shipped_workshop_kit(study, kit: Path):
     for mode in ("recto-verso-bord-long", "recto-verso-bord-court", "a-plier"):
         assert card_overflows(folder / f"cartes-{mode}.html", selector="deck-card") == []
     assert (folder / f"{workshop.id}.zip").is_file()
+
+
+def kit_pages(folder: Path) -> dict[str, int | None]:
+    """Every file of a kit by its path in the kit, with the page count of each PDF."""
+    return {path.relative_to(folder).as_posix(): len(pypdf.PdfReader(path).pages) if path.suffix == ".pdf" else None
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_the_wheel_builds_the_same_kit_from_anywhere(kit: Path, tmp_path: Path):
+    """Issue 8: the wheel carries templates, methods, catalogues and schemas; installed in a fresh
+    virtualenv, its `prospective` builds the shipped study from a folder outside the repository."""
+    dist, venv, elsewhere = tmp_path / "dist", tmp_path / "venv", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def call(*command: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+        result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, f"{' '.join(command)}\n{result.stdout}\n{result.stderr}"
+        return result
+
+    call(sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT))
+    wheel = next(dist.glob("prospective_toolkit-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    for data in ("toolkit/_data/templates/methods/accueil/method.yaml", "toolkit/_data/schemas/study.schema.json",
+                 "toolkit/_data/templates/locale/fr/LC_MESSAGES/messages.po", "toolkit/__main__.py"):
+        assert data in names
+    call(sys.executable, "-m", "venv", str(venv))
+    call(str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel))
+    call(str(venv / "bin" / "prospective"), "build", str(SHIPPED), "--out", "x", cwd=elsewhere)
+    assert kit_pages(elsewhere / "x" / SHIPPED.name / "fr") == kit_pages(kit)
+    version = call(str(venv / "bin" / "python"), "-m", "toolkit", "--version", cwd=elsewhere)
+    assert version.stdout.startswith("prospective, version")
