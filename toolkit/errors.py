@@ -1,8 +1,14 @@
-"""Located problems: every message a user sees names a file, a line and a column."""
+"""Located problems: every message a user sees names a file, a line and a column.
+
+Every text a message quotes from the input (ids, values, file names) may hold control
+characters; `Problem.__str__` escapes them, so no input can drive the user's terminal.
+"""
 
 from __future__ import annotations
 
 import difflib
+import errno
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +23,7 @@ class Location:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{display_path(self.file)}:{self.line}:{self.column}"
+        return f"{printable(display_path(self.file))}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)
@@ -31,8 +37,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.severity}: {self.message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        text = f"{where}{self.severity}: {printable(self.message)}"
+        return f"{text}\n    hint: {printable(self.hint)}" if self.hint else text
 
     @property
     def sort_key(self) -> tuple:
@@ -89,6 +95,11 @@ class BuildError(Exception):
         self.url = url  # a refused URL, so the caller can say which text asked for it
         super().__init__(message)
 
+    @classmethod
+    def of(cls, problem: Problem) -> BuildError:
+        """A build error carrying an existing problem (e.g. from `os_problem`)."""
+        return cls(problem.message, problem.hint, problem.location)
+
     def __reduce__(self):  # keep every field when it crosses a process boundary
         return (BuildError, (self.problem.message, self.problem.hint, self.problem.location, self.url))
 
@@ -106,3 +117,37 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when one option is close to `word`, else ''."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (escape sequences, bidi overrides) written as \\xNN / \\uNNNN."""
+    def escape(match: re.Match) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return _CONTROL.sub(escape, text)
+
+
+_OS_ADVICE = {
+    errno.EROFS: "the disk or folder is read-only: choose another folder (--out DIR) or make it writable",
+    errno.EACCES: "you may not write there: choose another folder (--out DIR) or change its permissions",
+    errno.EPERM: "the system refused: choose another folder (--out DIR) or change its permissions",
+    errno.ENOSPC: "the disk is full: free some space, or choose a folder on another disk (--out DIR)",
+    errno.EDQUOT: "your disk quota is used up: free some space, or choose another folder (--out DIR)",
+    errno.ENOENT: "a folder on the way does not exist (was it removed, or a drive unplugged?): check the path",
+    errno.ENOTDIR: "part of the path is a file, not a folder: check the path",
+    errno.EISDIR: "a folder stands where a file is expected: rename or remove it",
+    errno.ENAMETOOLONG: "the path is too long for this system: use shorter ids or a shorter --out folder",
+    errno.EMFILE: "too many files are open: close other programs and try again",
+}
+
+
+def os_problem(error: OSError, doing: str, path: Path | None = None) -> Problem:
+    """A problem, in words, for an error of the operating system while `doing` something with `path`."""
+    target = path if path is not None else (Path(error.filename) if error.filename else None)
+    reason = error.strerror or type(error).__name__
+    where = f" {display_path(target)}" if target is not None else ""
+    advice = _OS_ADVICE.get(error.errno or 0, "check the path and try again")
+    return Problem(None, f"cannot {doing}{where}: {reason}", advice)
