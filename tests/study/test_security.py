@@ -27,5 +27,6 @@ def test_a_symlink_in_assets_cannot_reach_outside(mini: Path):
     (mini / "assets" / "photo.png").symlink_to("/etc/passwd")
     with_narrative(mini, "![photo](assets/photo.png)")
     assert problems_of(mini) == [
+        "assets/photo.png:1:1: symbolic links are not allowed in a study folder",
         "scenarios/plateformes.yaml:10:12: refused URL 'assets/photo.png': "
         "the file is outside the study's assets/ folder"]

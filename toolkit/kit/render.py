@@ -1,8 +1,9 @@
 """Stage 4, render HTML: one sandboxed Jinja environment per kit edition.
 
-Templates are trusted; study data is not. Data reaches templates only as values:
-autoescape is on, undefined names fail loudly, text goes through the safe Markdown
-renderer, and the sandbox keeps even an overriding template away from internals.
+Neither study data nor a study's own templates are trusted (docs/security.md). Data reaches
+templates only as values: autoescape is on, undefined names fail loudly, text goes through
+the safe Markdown renderer, and the sandbox (`toolkit.kit.sandbox`) keeps every template
+away from paths, modules and internals, and bounds its rendering.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from urllib.parse import urljoin
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup
 
 from toolkit.kit import layout, logistics
 from toolkit.kit.i18n import load_translations
 from toolkit.kit.markdown import MarkdownRenderer
+from toolkit.kit.sandbox import ConfinedLoader, DataSandbox, render_bounded, template_error
 from toolkit.paths import template_dirs
 from toolkit.study.model import (
     Origin,
@@ -70,9 +71,9 @@ class Edition:
         self.markdown = MarkdownRenderer(self._cite, self.gettext("scenario assumption"))
         self.env = self._environment()
 
-    def _environment(self) -> SandboxedEnvironment:
-        env = SandboxedEnvironment(
-            loader=ChoiceLoader([FileSystemLoader(str(d)) for d in self.dirs]),
+    def _environment(self) -> DataSandbox:
+        env = DataSandbox(
+            loader=ChoiceLoader([ConfinedLoader(d) for d in self.dirs]),
             autoescape=select_autoescape(["html", "html.j2", "svg.j2"], default_for_string=True),
             undefined=StrictUndefined,
             extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
@@ -156,4 +157,9 @@ class Edition:
         return f'<a class="citation" href="#source-{escape(source.id)}">({escape(source.citation)})</a>'
 
     def render(self, template: str, **context) -> str:
-        return self.env.get_template(template).render(**context)
+        """Render a template of the lookup chain, bounded; a template error is a located BuildError."""
+        try:
+            loaded = self.env.get_template(template)
+        except TemplateError as error:
+            raise template_error(error, template) from None
+        return render_bounded(loaded, context)

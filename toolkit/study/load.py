@@ -14,6 +14,7 @@ from pathlib import Path
 
 from toolkit.errors import InputError, Location, Problems, did_you_mean
 from toolkit.paths import SCENARIO_DIR, STUDY_FILE, template_dirs
+from toolkit.study.folder import check_folder
 from toolkit.study.loader import LoadedFile, load_yaml
 from toolkit.study.model import SLUG_PATTERN, Scenario, ScenarioFile, Study, StudyFile, suggest_slug
 from toolkit.study.review import StudyFiles, review_study
@@ -44,6 +45,7 @@ def _load(folder: Path, problems: Problems, *, review: bool = False) -> Study | 
             "a study folder holds a study.yaml file and a scenarios/ folder",
         )
         return None
+    check_folder(folder, problems)
     study_file = load_yaml(study_path, problems)
     meta = parse_file(StudyFile, study_file, problems) if study_file else None
     scenario_files = _load_scenario_files(folder, problems)
