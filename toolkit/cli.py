@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
 
 from toolkit import __version__
-from toolkit.errors import BuildError, InputError, Problem, Problems, did_you_mean, display_path
+from toolkit.errors import BuildError, InputError, Problem, Problems, did_you_mean, display_path, os_problem, printable
 from toolkit.study.discovery import UnknownStudy, default_studies_dir, resolve_study, select_studies
 from toolkit.study.load import load_study
 
@@ -17,10 +19,24 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 
+class Stopped(Exception):
+    """SIGTERM arrived: stop like Ctrl-C (the build's `finally` blocks and workers clean up)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    raise Stopped(signum)
+
+
 class ToolkitGroup(click.Group):
     """Turns library errors into messages and exit codes, never a traceback."""
 
     def invoke(self, ctx: click.Context):
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _stop)
         try:
             return super().invoke(ctx)
         except InputError as error:
@@ -31,17 +47,26 @@ class ToolkitGroup(click.Group):
             _report([error.problem])
             ctx.exit(EXIT_INVALID)
         except UnknownStudy as error:
-            raise click.UsageError(str(error), ctx) from None
+            raise click.UsageError(printable(str(error)), ctx) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
             click.echo("interrupted: the previous output is unchanged", err=True)
             ctx.exit(130)
+        except Stopped as stopped:
+            click.echo("stopped (SIGTERM): the previous output is unchanged", err=True)
+            ctx.exit(128 + stopped.signum)
+        except OSError as error:  # the machine said no (disk full, read-only, permissions): in words
+            _report([os_problem(error, "use")])
+            ctx.exit(EXIT_INVALID)
+        except MemoryError:
+            click.echo("error: out of memory: the input is too large for this computer", err=True)
+            ctx.exit(EXIT_INVALID)
         except Exception as error:
             if os.environ.get("PROSPECTIVE_DEBUG"):
                 raise
             click.echo(
-                f"internal error: {type(error).__name__}: {error}\n"
+                f"internal error: {type(error).__name__}: {printable(str(error))}\n"
                 "    this is a bug in prospective-toolkit: please report it with the "
                 "command you ran (PROSPECTIVE_DEBUG=1 shows the details)",
                 err=True,
@@ -119,6 +144,7 @@ def build(study: str | None, language: str | None, workshop: str | None, out: Pa
     studies = [load_study(folder, review=True) for folder in _selected(study)]
     for loaded in studies:
         _check_workshop_id(loaded, workshop)
+        _check_language(loaded, language)
     for loaded in studies:
         _report(loaded.warnings)
         languages = [language] if language else loaded.languages
@@ -126,11 +152,19 @@ def build(study: str | None, language: str | None, workshop: str | None, out: Pa
             _print_report(build_kit(loaded, edition, out, workshop))
 
 
+def _check_language(study, language: str | None) -> None:
+    """--lang names an edition of the study (it becomes a folder of the kit: never a path)."""
+    if language is not None and language not in study.languages:
+        known = study.languages
+        raise click.UsageError(f"no '{printable(language)}' edition in {study.id}{did_you_mean(language, known)}; "
+                               f"its languages: {', '.join(known)} (add one to `languages:` in study.yaml)")
+
+
 def _check_workshop_id(study, workshop: str | None) -> None:
     known = [w.id for w in study.workshops]
     if workshop is not None and workshop not in known:
         listing = ", ".join(known) or "none"
-        raise click.UsageError(f"no workshop '{workshop}' in {study.id}{did_you_mean(workshop, known)}; "
+        raise click.UsageError(f"no workshop '{printable(workshop)}' in {study.id}{did_you_mean(workshop, known)}; "
                                f"workshops: {listing}")
 
 
@@ -203,6 +237,7 @@ def report(study: str, workshop: str, language: str | None, out: Path) -> None:
 
     loaded = load_study(_selected(study)[0])
     _check_workshop_id(loaded, workshop)
+    _check_language(loaded, language)
     if next(w for w in loaded.workshops if w.id == workshop).results is None:
         raise click.UsageError(f"workshop '{workshop}' has no results yet: type the capture sheets into "
                                f"results/{workshop}.yaml, or use `prospective import`")

@@ -82,7 +82,7 @@ def communs(study: Path) -> Path:
 
 
 def script_version(page: str) -> int:
-    return int(re.search(r'var version = "(\d+)";', page).group(1))
+    return int(re.search(r'<script src="/__reload.js" data-version="(\d+)"></script>', page).group(1))
 
 
 # --- plain HTTP -------------------------------------------------------------------------------
@@ -92,13 +92,13 @@ def test_index_is_the_kit_index_with_the_reload_script(served: Running):
     status, page = served.get("/")
     assert status == 200
     assert "Petite étude de test" in page and OLD_TITLE in page
-    assert page.count("/__version") == 1
-    assert page.index("/__version") < page.rindex("</body>")
+    assert page.count("/__reload.js") == 1
+    assert page.index("/__reload.js") < page.rindex("</body>")
     assert script_version(page) == served.version() == 1
     assert served.get("/index.html")[1] == page
     for name in ("guide-animation.html", "livret-participant.html", "cartes-scenarios.html"):
         status, document = served.get(f"/{name}")
-        assert status == 200 and "/__version" in document
+        assert status == 200 and "/__reload.js" in document
 
 
 def test_paths_outside_the_kit_and_pdfs_are_not_found(served: Running):
@@ -142,7 +142,7 @@ def test_study_text_in_a_problem_is_escaped(served: Running):
     assert status == 500
     assert "unknown driver &#x27;&lt;img src=x onerror=alert(1)&gt;&#x27;" in page
     assert "<img" not in page
-    assert page.count("<script>") == 1  # ours, and only ours
+    assert page.count("<script") == 1 and page.count('<script src="/__reload.js"') == 1  # ours, and only ours
 
 
 def test_error_page_escapes_everything():
@@ -157,8 +157,22 @@ def test_error_page_escapes_everything():
 def test_reload_script_goes_before_the_last_body_end_and_holds_only_the_counter():
     page = inject_reload(b"<html><body><p>&lt;/body&gt;</p></body></html>", 7).decode()
     assert page.endswith("</script>\n</body></html>")
-    assert 'var version = "7";' in page
-    assert inject_reload(b"no body", 1).startswith(b"no body<script>")
+    assert '<script src="/__reload.js" data-version="7"></script>' in page
+    assert inject_reload(b"no body", 1).startswith(b"no body<script")
+
+
+def test_every_answer_lets_the_browser_load_only_this_server(served: Running):
+    """No remote image, style, font or script written in a study reaches the browser."""
+    for path in ("/", "/livret-participant.html", "/__version", "/__reload.js", "/nothing.html", "/x.pdf"):
+        connection = http.client.HTTPConnection("127.0.0.1", served.server.server_address[1], timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        policy = response.getheader("Content-Security-Policy") or ""
+        response.read()
+        connection.close()
+        assert "default-src 'self'" in policy and "img-src 'self'" in policy and "script-src 'self'" in policy, path
+    status, script = served.get("/__reload.js")
+    assert status == 200 and "/__version" in script and "data-version" in script
 
 
 def test_a_template_error_is_shown_and_the_server_survives(served: Running, monkeypatch):

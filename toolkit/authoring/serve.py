@@ -6,8 +6,11 @@ request sees either the previous site or the new one, never a half-built page. W
 study is invalid or a template fails, every page is an error page listing the problems;
 the server itself never stops on a bad file.
 
-The reload script injected into every page is a constant of this module: nothing of the
-study's text goes into it, only the build counter (an integer).
+The reload script is a constant of this module, served as its own file: nothing of the
+study's text goes into it, and a page only carries the build counter (an integer). Every
+answer carries a Content-Security-Policy that lets the browser load nothing but this
+server's own files: no remote image, style, font or script written in a study or its
+results ever reaches the browser (docs/security.md).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from toolkit.errors import BuildError, InputError, Location, Problem
+from toolkit.errors import BuildError, InputError, Location, Problem, did_you_mean, printable
 from toolkit.kit.plan import plan_kit
 from toolkit.kit.render import Edition
 from toolkit.kit.walk import (
@@ -50,23 +53,27 @@ from toolkit.study.load import load_study
 
 POLL_SECONDS = 0.5
 VERSION_PATH = "/__version"
+RELOAD_PATH = "/__reload.js"
+# Inline styles stay (the kit's HTML carries its CSS inline); scripts only from this server.
+CONTENT_POLICY = ("default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
+                  "script-src 'self'; connect-src 'self'; object-src 'none'; frame-src 'none'; "
+                  "form-action 'none'; base-uri 'none'")
 NO_PAGES = "–"  # the preview counts no pages: it makes no PDF
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 SKIPPED_DIRS = {"__pycache__", "node_modules"}
 
-# Ours, constant; only the build counter (an int) is put in. Polls every second, reloads on change.
-RELOAD_SCRIPT = """<script>
-(function () {
-  var version = "%d";
+# Ours, constant, served at RELOAD_PATH. Polls every second, reloads when the build counter changes.
+RELOAD_SCRIPT = """(function () {
+  var version = document.currentScript.getAttribute("data-version");
   function poll() {
-    fetch("%s", {cache: "no-store"}).then(function (response) { return response.text(); }).then(
+    fetch("VERSION_PATH", {cache: "no-store"}).then(function (response) { return response.text(); }).then(
       function (text) { if (text.trim() !== version) { location.reload(); } else { setTimeout(poll, 1000); } },
       function () { setTimeout(poll, 1000); });
   }
   setTimeout(poll, 1000);
 })();
-</script>
-"""
+""".replace("VERSION_PATH", VERSION_PATH)
+RELOAD_TAG = f'<script src="{RELOAD_PATH}" data-version="{{version}}"></script>\n'
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,9 @@ def render_site(folder: Path, language: str | None) -> tuple[dict[str, bytes], l
     """
     study = load_study(folder)
     language = language or study.meta.language
+    if language not in study.languages:  # --lang becomes no folder here, but is refused as in `build`
+        raise BuildError(f"no '{printable(language)}' edition in {study.id}{did_you_mean(language, study.languages)}",
+                         f"its languages: {', '.join(study.languages)} (add one to `languages:` in study.yaml)")
     edition = Edition(study, language)
     plan = plan_kit(study, language, Path("preview"), edition.gettext)
     placed = edition_documents(plan)
@@ -167,7 +177,7 @@ def message_page(title: str, text: str) -> bytes:
 
 def inject_reload(html: bytes, version: int) -> bytes:
     """The page with our reload script before its last </body> (or at its end)."""
-    script = (RELOAD_SCRIPT % (version, VERSION_PATH)).encode()
+    script = RELOAD_TAG.format(version=int(version)).encode()
     at = html.lower().rfind(b"</body>")
     return html + script if at < 0 else html[:at] + script + html[at:]
 
@@ -289,6 +299,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if path == VERSION_PATH:
             self._send(HTTPStatus.OK, "text/plain; charset=utf-8", str(site.version).encode(), body)
             return
+        if path == RELOAD_PATH:
+            self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode(), body)
+            return
         relative = _relative(path)
         if relative is None:
             self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8",
@@ -332,6 +345,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", CONTENT_POLICY)
+        self.send_header("Referrer-Policy", "no-referrer")
         self.end_headers()
         if body:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser went away: fine
