@@ -78,7 +78,7 @@ def test_aggregates_over_the_groups(synthesis):
     assert (baseline.probability.median, baseline.probability.mean, baseline.probability.iqr) == (4, 4.4, 1)
     assert (baseline.desirability.median, baseline.desirability.consensus) == (1, "consensus")
     communs = ratings_of(synthesis, "communs")
-    assert communs.probability.values == [2, 2, 3]  # the tally {2: 2, 3: 1}
+    assert communs.probability.distribution == [0, 2, 1, 0, 0]  # the tally {2: 2, 3: 1}, kept as a tally
     assert (communs.probability.median, communs.probability.q1, communs.probability.q3) == (2, 2, 2.5)
     plateformes = ratings_of(synthesis, "plateformes")
     assert plateformes.desirability.consensus == "divided"

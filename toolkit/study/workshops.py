@@ -9,12 +9,15 @@ other problem, and the schedule (clock times) is worked out here once for every 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from toolkit.errors import Location, Problems, did_you_mean
+from toolkit.limits import MAX_TALLY
 from toolkit.paths import CANVAS_TEMPLATE, METHOD_FILE, METHODS_DIR, RESULTS_DIR, WORKSHEET_TEMPLATE, WORKSHOPS_DIR
 from toolkit.study.loader import LoadedFile, load_yaml
 from toolkit.study.model import (
+    RATING_VALUES,
     SLUG_PATTERN,
     Method,
     MethodFile,
@@ -27,7 +30,12 @@ from toolkit.study.model import (
     clock_minutes,
     clock_text,
 )
-from toolkit.study.rules import attach_origins, check_texts, check_unique, parse_file
+from toolkit.study.rules import attach_origins, check_texts, check_unique, dotted, parse_file
+
+# Marks in all the tallies of one results file: a workshop of MAX_PARTICIPANTS people rating
+# 50 scenarios gives a million; a local bound until toolkit/limits.py holds it.
+MAX_RESULTS_RATINGS = 10 * MAX_TALLY
+RATING_KEYS = {str(value) for value in RATING_VALUES}
 
 
 def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Method]:
@@ -205,12 +213,22 @@ def _check_baseline_used(study: Study, workshop: Workshop, loaded: LoadedFile, p
 
 
 def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
-    """Read `results/<workshop-id>.yaml` if it exists; every id must be one the plan or study knows."""
+    """Read `results/<workshop-id>.yaml` if it exists; every id must be one the plan or study knows.
+
+    Its text reaches the synthesis report, so it goes through the study's own text checks
+    (citations, links, images): every string of the file, whatever its field, as the report
+    renders notes, actions, signals and the baseline as Markdown and the rest as plain text.
+    """
     path = study.folder / RESULTS_DIR / f"{workshop.id}.yaml"
     if not path.is_file():
         return
     loaded = load_yaml(path, problems)
-    data = parse_file(ResultsFile, loaded, problems) if loaded else None
+    if loaded is None:
+        return
+    check_texts(study, loaded, problems)
+    if not _check_tallies(loaded, problems):
+        return
+    data = parse_file(ResultsFile, loaded, problems)
     if data is None:
         return
     groups = [g.id for g in workshop.data.groups]
@@ -235,6 +253,42 @@ def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
                         loaded, problems)
     attach_origins(data, loaded, ())
     workshop.results = data
+
+
+def _check_tallies(loaded: LoadedFile, problems: Problems) -> bool:
+    """Tallies no group could have counted are refused before the model sees them.
+
+    A tally is a count per rating (`{1: 0, 2: 3, ...}`): one count above MAX_TALLY, or more
+    than MAX_RESULTS_RATINGS marks in the whole file, is a typing slip (or a hostile file), and
+    must not cost memory or time further on. True when every tally is within bounds.
+    """
+    total, fine = 0, True
+    groups = loaded.data.get("groups") if isinstance(loaded.data, dict) else None
+    for key, count in _tally_counts(groups):
+        field = dotted(key[:-1])
+        if count > MAX_TALLY:
+            problems.add(loaded.locate(key), f"{field}: {count:,} people gave the rating {key[-1]}, more than one "
+                         f"group's tally may count ({MAX_TALLY:,})",
+                         "a tally counts the marks of one group's sheet: check the number (a digit typed twice?)")
+            fine = False
+        total += count
+        if fine and total > MAX_RESULTS_RATINGS:
+            problems.add(loaded.locate(key), f"{field}: the tallies of this file count more than "
+                         f"{MAX_RESULTS_RATINGS:,} ratings in all",
+                         "a results file holds one workshop's ratings: check the counts")
+            return False
+    return fine
+
+
+def _tally_counts(groups) -> Iterator[tuple[tuple, int]]:
+    """(key, count) for every whole-number count of every tally under `groups` (other shapes: the model's job)."""
+    for group_id, group in groups.items() if isinstance(groups, dict) else ():
+        ratings = group.get("ratings") if isinstance(group, dict) else None
+        for scenario_id, by_dimension in ratings.items() if isinstance(ratings, dict) else ():
+            for dimension, tally in by_dimension.items() if isinstance(by_dimension, dict) else ():
+                for value, count in tally.items() if isinstance(tally, dict) else ():
+                    if str(value) in RATING_KEYS and isinstance(count, int) and not isinstance(count, bool):
+                        yield ("groups", group_id, "ratings", scenario_id, dimension, value), count
 
 
 def _check_keys(mapping: dict, known: list[str], kind: str, key, loaded: LoadedFile, problems: Problems) -> None:

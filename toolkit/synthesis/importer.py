@@ -17,11 +17,26 @@ The CSV file has a header row, then one row per person and scenario:
 Header names are matched ignoring case and surrounding spaces; ids ignoring case. The
 separator is a comma or a semicolon (French spreadsheets export `;`), told apart by
 counting them in the header. The file is UTF-8, with or without a byte order mark
-(spreadsheets call this "CSV UTF-8"). Empty rows are skipped.
+(spreadsheets call this "CSV UTF-8"); lines end in LF, CRLF or CR. Empty rows are skipped.
 
 Every problem is reported at once, located as `FILE:ROW:COL` where ROW is the row number
-a spreadsheet shows (the header is row 1) and COL the column number (A is 1); nothing is
-written when there is any problem.
+a spreadsheet shows (the header is row 1) and COL the column number (A is 1); a problem
+with the bytes of the file (not UTF-8, a NUL byte, a line too long) is located at its
+line and column in the file. Nothing is written when there is any problem.
+
+The file comes from elsewhere, so it is read as a stream, never whole, within the bounds
+of toolkit.limits: at most MAX_CSV_BYTES bytes, MAX_CSV_ROWS rows and MAX_CSV_LINE_CHARS
+characters a line (or a row, when a quoted cell runs over several lines). Only a regular
+file is read: a pipe or a device (`/dev/zero`, a FIFO) could never end, and is refused
+before a byte is read. A workbook, UTF-16 text or binary data is refused with the reason.
+
+Cells are data, never formulas: a cell like `=HYPERLINK("http://...")` is not evaluated
+here nor anywhere downstream. Nothing a cell holds is copied into the results file except
+through checks: a group or scenario cell must name an id of the plan or the study (the
+id is written, as the plan spells it), a rating must be a whole number from 1 to 5 (the
+number is written), and the participant column is ignored. The results file is YAML,
+which no spreadsheet evaluates; cells only ever reach the terminal in problem messages,
+with their control characters escaped and shortened to a few dozen characters.
 
 The ratings of every group found in the file replace that group's `ratings` in
 `results/<workshop-id>.yaml`, written as tallies (`{1: n, 2: n, 3: n, 4: n, 5: n}`);
@@ -34,11 +49,17 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
+import re
+import stat
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -46,7 +67,8 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from toolkit.errors import BuildError, InputError, Location, Problems, did_you_mean, display_path
+from toolkit import limits
+from toolkit.errors import BuildError, InputError, Location, Problem, Problems, did_you_mean, display_path, printable
 from toolkit.files import atomic_file, write_text
 from toolkit.paths import RESULTS_DIR
 from toolkit.study.load import load_study
@@ -65,9 +87,17 @@ HEADERS = {
 }
 DELIMITERS = ",;"
 WORKBOOK_MAGIC = b"PK\x03\x04"  # .xlsx and .ods files are zip archives
+OLD_WORKBOOK_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls files (OLE2 compound documents)
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_HINT = ("save the sheet as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8; LibreOffice: "
              "Save As > Text CSV, character set Unicode (UTF-8))")
 RATING_HINT = "ratings are whole numbers from 1 (not at all) to 5 (very); leave the cell empty when nobody rated"
+CHUNK_BYTES = 64 * 1024  # read at a time
+MAX_UTF8_BYTES = 4  # a character takes at most 4 bytes in UTF-8
+MAX_CSV_PROBLEMS = 100  # reported before the rest of the file is left unchecked (local: not in toolkit.limits)
+SHOWN_CHARS = 40  # of a cell quoted in a message
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -81,19 +111,23 @@ class Column:
 
 @dataclass
 class ImportedRatings:
-    """What a CSV file says, already checked: group -> scenario -> dimension -> values."""
+    """What a CSV file says, already checked: group -> scenario -> dimension -> tally (rating -> people)."""
 
     source: Path
     rows: int = 0
-    ratings: dict[str, dict[str, dict[str, list[int]]]] = field(default_factory=dict)
+    ratings: dict[str, dict[str, dict[str, dict[int, int]]]] = field(default_factory=dict)
+
+    def tally(self, group: str, scenario: str, dimension: str) -> dict[int, int]:
+        by_scenario = self.ratings.setdefault(group, {})
+        by_dimension = by_scenario.setdefault(scenario, {name: dict.fromkeys(RATING_VALUES, 0) for name in DIMENSIONS})
+        return by_dimension[dimension]
 
     def add(self, group: str, scenario: str, dimension: str, value: int) -> None:
-        by_scenario = self.ratings.setdefault(group, {})
-        by_dimension = by_scenario.setdefault(scenario, {name: [] for name in DIMENSIONS})
-        by_dimension[dimension].append(value)
+        self.tally(group, scenario, dimension)[value] += 1
 
     def count(self, group: str) -> int:
-        return sum(len(values) for by_dimension in self.ratings[group].values() for values in by_dimension.values())
+        return sum(sum(tally.values()) for by_dimension in self.ratings[group].values()
+                   for tally in by_dimension.values())
 
 
 @dataclass
@@ -107,12 +141,13 @@ class ImportReport:
     def lines(self) -> list[str]:
         imported = self.imported
         total = sum(imported.count(group) for group in imported.ratings)
-        lines = [f"{display_path(imported.source)}: {_plural(imported.rows, 'row')}, {_plural(total, 'rating')}"]
+        source = printable(display_path(imported.source))
+        lines = [f"{source}: {_plural(imported.rows, 'row')}, {_plural(total, 'rating')}"]
         for group, by_scenario in imported.ratings.items():
             lines.append(f"  {group}: {_plural(imported.count(group), 'rating')} on "
                          f"{_plural(len(by_scenario), 'scenario')}")
         verb = "created" if self.created else "updated (the ratings of these groups replaced, the rest kept)"
-        lines.append(f"{display_path(self.target)}: {verb}")
+        lines.append(f"{printable(display_path(self.target))}: {verb}")
         return lines
 
 
@@ -135,21 +170,22 @@ def import_ratings(study: Study, workshop_id: str, source: Path) -> ImportReport
 # --- reading and checking the CSV file ---------------------------------------------
 
 
+class _Unreadable(Exception):
+    """The file cannot be read as a CSV table: one problem says why, and the rows found before do not matter."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 def read_ratings(source: Path, study: Study, workshop: Workshop) -> ImportedRatings:
     """Every rating of the file, or an `InputError` listing every problem in it."""
     problems = Problems()
-    rows = _read_rows(source, problems)
     imported = ImportedRatings(source)
-    if rows:
-        (header_number, header), *data = rows
-        columns, width = _parse_header(source, header_number, header, problems)
-        for number, cells in data:
-            if _check_width(source, number, cells, width, problems):
-                imported.rows += 1
-                _read_row(source, number, cells, columns, study, workshop, imported, problems)
-        if not problems and not imported.ratings:  # importing nothing would only rewrite the file
-            problems.add(Location(source, header_number), "no rating in this file: after the header, one row per "
-                         "person and scenario gives a probability and a desirability from 1 to 5")
+    try:
+        _check_rows(source, _Checker(source, study, workshop), imported, problems)
+    except _Unreadable as error:
+        raise InputError([error.problem]) from None
     if problems:
         raise InputError(problems)
     plan_order = [g.id for g in workshop.data.groups]
@@ -157,48 +193,294 @@ def read_ratings(source: Path, study: Study, workshop: Workshop) -> ImportedRati
     return imported
 
 
-def _read_rows(source: Path, problems: Problems) -> list[tuple[int, list[str]]]:
-    """Non-empty rows with their spreadsheet row number; the first one is the header."""
-    text = _decode(source, problems)
-    if text is None:
-        return []
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for number, cells in enumerate(reader, start=1):
-            if any(cell.strip() for cell in cells):
-                rows.append((number, cells))
-    except csv.Error as error:
-        problems.add(Location(source, reader.line_num), f"not a readable CSV file: {error}", UTF8_HINT)
-        return []
-    if not rows:
+def _check_rows(source: Path, checker: _Checker, imported: ImportedRatings, problems: Problems) -> None:
+    """Read the rows one by one: the header, then each row checked and counted, never kept."""
+    header_number = None
+    for number, cells in _rows(source):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if header_number is None:
+            header_number = number
+            checker.header(number, cells, problems)
+        elif checker.width_fits(number, cells, problems):
+            imported.rows += 1
+            checker.row(number, cells, imported, problems)
+        if len(problems) >= MAX_CSV_PROBLEMS:
+            problems.add(Location(source, number), f"{len(problems)} problems up to row {number}: the rest of the "
+                         "file was not checked", "fix these first: is it the right file, with the right header?")
+            return
+    if header_number is None:
         problems.add(Location(source), "the file is empty: it needs a header row, then one row per person and "
                      "scenario", "header: " + ",".join((*REQUIRED, *OPTIONAL)))
-    return rows
+    elif not problems and not imported.ratings:  # importing nothing would only rewrite the file
+        problems.add(Location(source, header_number), "no rating in this file: after the header, one row per "
+                     "person and scenario gives a probability and a desirability from 1 to 5")
 
 
-def _decode(source: Path, problems: Problems) -> str | None:
-    """UTF-8 text (a spreadsheet's byte order mark dropped), or None with a located problem."""
-    data = source.read_bytes()
-    if data.startswith(WORKBOOK_MAGIC):
-        problems.add(Location(source), "this is a spreadsheet workbook (.xlsx or .ods), not a CSV file", UTF8_HINT)
-        return None
+# --- the bytes of the file: a regular file, bounded, UTF-8, line by line ----------------
+
+
+def _rows(source: Path) -> Iterator[tuple[int, list[str]]]:
+    """Every row (empty ones too) with its spreadsheet row number, read as a stream."""
+    with _opened(source) as handle:
+        lines = _lines(source, handle)
+        skipped = 0  # blank lines before the header: rows of the sheet, with nothing to read
+        for line in lines:
+            if line.strip():
+                break
+            skipped += 1
+            _check_row_count(source, skipped)
+        else:
+            return
+        delimiter = max(DELIMITERS, key=line.count)  # the header's: a comma wins a tie
+        feed = _Feed(source, itertools.chain([line], lines), skipped + 1)
+        reader = csv.reader(feed, delimiter=delimiter)
+        number = skipped
+        try:
+            for cells in reader:
+                number += 1
+                _check_row_count(source, number)
+                feed.next_row(number + 1)
+                yield number, cells
+        except csv.Error as error:
+            raise _Unreadable(Problem(Location(source, skipped + reader.line_num), f"not a readable CSV file: {error}",
+                                      UTF8_HINT)) from None
+
+
+@contextmanager
+def _opened(source: Path) -> Iterator[BinaryIO]:
+    """The file opened for reading, when it is a regular file within MAX_CSV_BYTES.
+
+    Opened without waiting (a FIFO with no writer would block the open itself), then
+    refused unless it is a regular file: a pipe or a device may never end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        return data.decode("utf-8-sig")
+        descriptor = os.open(source, flags)
+    except OSError as error:
+        raise _Unreadable(_cannot_read(source, error)) from None
+    with open(descriptor, "rb") as handle:
+        mode, size = _status(source, descriptor)
+        if not stat.S_ISREG(mode):
+            raise _Unreadable(Problem(Location(source), f"this is {_kind(mode)}, not a file: `prospective import` "
+                                      "reads a CSV file saved on disk (a pipe or a device may never end)",
+                                      "save the ratings in a .csv file first (for example: your-command > "
+                                      "ratings.csv), then import that file"))
+        if size > limits.MAX_CSV_BYTES:
+            raise _Unreadable(_too_large(source, 1))
+        if os.name == "posix":
+            os.set_blocking(descriptor, True)
+        yield handle
+
+
+def _status(source: Path, descriptor: int) -> tuple[int, int]:
+    try:
+        status = os.fstat(descriptor)
+    except OSError as error:
+        raise _Unreadable(_cannot_read(source, error)) from None
+    return status.st_mode, status.st_size
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _cannot_read(source: Path, error: OSError) -> Problem:
+    reason = error.strerror or type(error).__name__
+    return Problem(Location(source), f"cannot read the file: {reason}",
+                   "check that the file is there and that you may read it")
+
+
+def _too_large(source: Path, line: int) -> Problem:
+    bound = limits.MAX_CSV_BYTES
+    return Problem(Location(source, line), f"the file is larger than {bound:,} bytes ({bound / limits.MIB:.4g} MiB): "
+                   "a workshop's ratings take a few kilobytes",
+                   f"is it the right file? To import it anyway, set {limits.env_name('MAX_CSV_BYTES')} to a larger "
+                   "number of bytes")
+
+
+def _check_row_count(source: Path, number: int) -> None:
+    if number > limits.MAX_CSV_ROWS:
+        raise _Unreadable(Problem(Location(source, number), f"more than {limits.MAX_CSV_ROWS:,} rows: a workshop's "
+                                  "ratings take one row per person and scenario",
+                                  f"is it the right file? To import it anyway, set "
+                                  f"{limits.env_name('MAX_CSV_ROWS')} to a larger number of rows"))
+
+
+def _lines(source: Path, handle: BinaryIO) -> Iterator[str]:
+    """The file's lines, decoded one by one, each with its line ending; never more than a line in memory.
+
+    A line ends with LF, CRLF or CR (old Mac spreadsheets); none of these bytes occurs inside
+    a UTF-8 character, so each line decodes on its own and a bad byte is located exactly.
+    """
+    pending, number, size, first = b"", 1, 0, True
+    while True:
+        chunk = _read(source, handle)
+        size += len(chunk)
+        if size > limits.MAX_CSV_BYTES:  # the file grew since it was opened
+            raise _Unreadable(_too_large(source, number))
+        if first:
+            chunk, first = _without_bom(source, chunk), False
+        at_end = not chunk
+        pending += chunk
+        start = 0
+        for match in _LINE_END.finditer(pending):
+            if match.group() == b"\r" and match.end() == len(pending) and not at_end:
+                break  # a CR at the end of the chunk: is the LF of a CRLF next?
+            yield _decoded(source, number, pending[start : match.end()], len(match.group()))
+            number += 1
+            start = match.end()
+        pending = pending[start:]
+        if at_end:
+            if pending:
+                yield _decoded(source, number, pending, 0)
+            return
+        if len(pending) > limits.MAX_CSV_LINE_CHARS * MAX_UTF8_BYTES:
+            raise _Unreadable(_line_too_long(source, number))
+
+
+def _read(source: Path, handle: BinaryIO) -> bytes:
+    try:
+        return handle.read(CHUNK_BYTES)
+    except OSError as error:
+        raise _Unreadable(_cannot_read(source, error)) from None
+
+
+def _without_bom(source: Path, start: bytes) -> bytes:
+    """The first chunk without a UTF-8 byte order mark; a workbook or UTF-16 text is refused here."""
+    if start.startswith(WORKBOOK_MAGIC):
+        raise _Unreadable(Problem(Location(source), "this is a spreadsheet workbook (.xlsx or .ods), not a CSV file",
+                                  UTF8_HINT))
+    if start.startswith(OLD_WORKBOOK_MAGIC):
+        raise _Unreadable(Problem(Location(source), "this is an Excel 97-2003 workbook (.xls), not a CSV file",
+                                  UTF8_HINT))
+    if start.startswith(UTF16_BOMS):
+        raise _Unreadable(Problem(Location(source), "the file is UTF-16 text (\"Unicode text\"), not UTF-8",
+                                  UTF8_HINT))
+    return start.removeprefix(UTF8_BOM)
+
+
+def _decoded(source: Path, number: int, raw: bytes, ending: int) -> str:
+    """One line as text; a byte that is not UTF-8, a NUL byte or a line too long is refused where it is."""
+    nul = raw.find(b"\x00")
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
-        problems.add(Location(source, line, column),
-                     f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} cannot be read)", UTF8_HINT)
-        return None
+        if nul == -1 or error.start < nul:
+            raise _Unreadable(Problem(Location(source, number, _column(raw, error.start)),
+                                      f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read)",
+                                      UTF8_HINT)) from None
+    if nul != -1:
+        raise _Unreadable(Problem(Location(source, number, _column(raw, nul)),
+                                  "the file holds a NUL byte (0x00), so it is not CSV text: binary data, or text "
+                                  "saved as UTF-16 (\"Unicode text\")?", UTF8_HINT))
+    if len(text) - ending > limits.MAX_CSV_LINE_CHARS:
+        raise _Unreadable(_line_too_long(source, number))
+    return text
 
 
-def _delimiter(text: str) -> str:
-    """Comma or semicolon, whichever the header row uses more (French spreadsheets use `;`)."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    return max(DELIMITERS, key=header.count)
+def _column(raw: bytes, offset: int) -> int:
+    """The column (from 1, in characters) of the byte at `offset` of a line."""
+    return len(raw[:offset].decode("utf-8", errors="replace")) + 1
+
+
+def _line_too_long(source: Path, number: int) -> Problem:
+    bound = limits.MAX_CSV_LINE_CHARS
+    return Problem(Location(source, number, bound + 1),
+                   f"line {number} is longer than {bound:,} characters: a row of ratings takes a few dozen",
+                   "is it the right file? (a table whose line breaks were lost, or no table at all)")
+
+
+class _Feed:
+    """The lines the CSV reader reads, counting the characters of the row being read.
+
+    A quoted cell may hold line breaks, so one row may run over several lines: a quote
+    opened and never closed would make the rest of the file one cell.
+    """
+
+    def __init__(self, source: Path, lines: Iterator[str], row: int):
+        self.source, self.lines, self.row = source, lines, row
+        self.characters = self.lines_read = 0
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.characters += len(line)
+        self.lines_read += 1
+        if self.characters - len(line) + len(line.rstrip("\r\n")) > limits.MAX_CSV_LINE_CHARS:
+            raise _Unreadable(Problem(Location(self.source, self.row),
+                                      f"row {self.row} runs over {self.lines_read} lines and more than "
+                                      f"{limits.MAX_CSV_LINE_CHARS:,} characters: a quote (\") opened and never "
+                                      "closed?", "close the quote, or remove it: a cell in quotes may hold the "
+                                      "separator or a line break"))
+        return line
+
+    def next_row(self, row: int) -> None:
+        self.row, self.characters, self.lines_read = row, 0, 0
+
+
+# --- the cells: header, width, ids and ratings ----------------------------------------
+
+
+def _shown(text: str) -> str:
+    """A cell as a message quotes it: at most SHOWN_CHARS characters."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
+@dataclass
+class _Checker:
+    """Checks the header and the rows of one file against the study and the workshop plan."""
+
+    source: Path
+    study: Study
+    workshop: Workshop
+    columns: dict[str, Column] = field(default_factory=dict)
+    width: int = 0
+
+    def __post_init__(self) -> None:
+        self.groups = [g.id for g in self.workshop.data.groups]
+        self.scenarios = [s.id for s in self.study.scenarios]
+        self.group_hint = f"groups of workshop '{self.workshop.id}': {', '.join(self.groups)}"
+        self.scenario_hint = f"scenarios of this study: {', '.join(self.scenarios)}"
+
+    def header(self, number: int, cells: list[str], problems: Problems) -> None:
+        self.columns, self.width = _parse_header(self.source, number, cells, problems)
+
+    def width_fits(self, number: int, cells: list[str], problems: Problems) -> bool:
+        return _check_width(self.source, number, cells, self.width, problems)
+
+    def row(self, number: int, cells: list[str], imported: ImportedRatings, problems: Problems) -> None:
+        """Check one row and add its ratings; a row with any problem adds nothing."""
+        source, columns = self.source, self.columns
+        before = len(problems)
+        group = _pick_id(source, number, cells, columns.get("group"), self.groups, "group", problems,
+                         self.group_hint)
+        scenario = _pick_id(source, number, cells, columns.get("scenario"), self.scenarios, "scenario", problems,
+                            self.scenario_hint)
+        values = {name: _rating(source, number, cells, columns[name], problems)
+                  for name in DIMENSIONS if name in columns}
+        if len(problems) > before or group is None or scenario is None:
+            return
+        for dimension, value in values.items():
+            if value is not None and imported.tally(group, scenario, dimension)[value] >= limits.MAX_TALLY:
+                problems.add(Location(source, number, columns[dimension].number),
+                             f"more than {limits.MAX_TALLY:,} people of group '{group}' rated '{scenario}' "
+                             f"{value} for {dimension}: more than one group's tally may count",
+                             "is it the right file? Split the group in the workshop plan")
+                return
+        for dimension, value in values.items():
+            if value is not None:
+                imported.add(group, scenario, dimension, value)
 
 
 def _parse_header(source: Path, number: int, cells: list[str], problems: Problems) -> tuple[dict[str, Column], int]:
@@ -213,7 +495,7 @@ def _parse_header(source: Path, number: int, cells: list[str], problems: Problem
         if not header:
             problems.add(where, f"column {position} has no name in the header", "name it, or delete the column")
         elif name is None:
-            problems.add(where, f"unknown column '{header}'{did_you_mean(_normalise(header), HEADERS)}",
+            problems.add(where, f"unknown column '{_shown(header)}'{did_you_mean(_normalise(header)[:100], HEADERS)}",
                          f"columns: {', '.join((*REQUIRED, *OPTIONAL))} "
                          "(or groupe, scénario, probabilité, désirabilité, participant·e)")
         elif name in columns:
@@ -221,7 +503,8 @@ def _parse_header(source: Path, number: int, cells: list[str], problems: Problem
                          f"(column {columns[name].number})", "keep one of them")
         else:
             columns[name] = Column(name, header, position)
-    found = ", ".join(cell.strip() for cell in cells if cell.strip()) or "none"
+    named = [_shown(cell.strip()) for cell in cells if cell.strip()]
+    found = ", ".join(named[:10]) + (f" and {len(named) - 10} more" if len(named) > 10 else "") or "none"
     for name in REQUIRED:
         if name not in columns:
             problems.add(Location(source, number, 1), f"missing column '{name}' (columns found: {found})",
@@ -236,36 +519,18 @@ def _normalise(header: str) -> str:
 
 def _check_width(source: Path, number: int, cells: list[str], width: int, problems: Problems) -> bool:
     """A row with cells missing or too many is shifted: its values cannot be trusted."""
-    extra = [cell for cell in cells[width:] if cell.strip()]
+    extra = sum(1 for cell in cells[width:] if cell.strip())
     if len(cells) >= width and not extra:
         return True
     if extra:
         problems.add(Location(source, number, width + 1),
-                     f"this row has {width + len(extra)} cells but the header has {width}",
+                     f"this row has {width + extra} cells but the header has {width}",
                      "a separator too many, or a decimal comma in a comma-separated file?")
     else:
         problems.add(Location(source, number, len(cells) + 1),
                      f"this row has {len(cells)} cells but the header has {width}",
                      "a separator is missing: keep one cell per column, even an empty one")
     return False
-
-
-def _read_row(source: Path, number: int, cells: list[str], columns: dict[str, Column], study: Study,
-              workshop: Workshop, imported: ImportedRatings, problems: Problems) -> None:
-    """Check one row and add its ratings; a row with any problem adds nothing."""
-    groups = [g.id for g in workshop.data.groups]
-    scenarios = [s.id for s in study.scenarios]
-    before = len(problems)
-    group = _pick_id(source, number, cells, columns.get("group"), groups, "group", problems,
-                     f"groups of workshop '{workshop.id}': {', '.join(groups)}")
-    scenario = _pick_id(source, number, cells, columns.get("scenario"), scenarios, "scenario", problems,
-                        f"scenarios of this study: {', '.join(scenarios)}")
-    values = {name: _rating(source, number, cells, columns[name], problems) for name in DIMENSIONS if name in columns}
-    if len(problems) > before or group is None or scenario is None:
-        return
-    for dimension, value in values.items():
-        if value is not None:
-            imported.add(group, scenario, dimension, value)
 
 
 def _pick_id(source: Path, number: int, cells: list[str], column: Column | None, known: list[str], kind: str,
@@ -281,7 +546,8 @@ def _pick_id(source: Path, number: int, cells: list[str], column: Column | None,
     by_folded = {item.casefold(): item for item in known}
     if typed.casefold() in by_folded:
         return by_folded[typed.casefold()]
-    problems.add(where, f"column '{column.header}': unknown {kind} '{typed}'{did_you_mean(typed, known)}", hint)
+    problems.add(where, f"column '{column.header}': unknown {kind} '{_shown(typed)}'"
+                 f"{did_you_mean(typed[:100], known)}", hint)
     return None
 
 
@@ -293,20 +559,26 @@ def _rating(source: Path, number: int, cells: list[str], column: Column, problem
     where = Location(source, number, column.number)
     value = _whole_number(typed)
     if value is None:
-        problems.add(where, f"column '{column.header}': '{typed}' is not a whole number", RATING_HINT)
+        problems.add(where, f"column '{column.header}': '{_shown(typed)}' is not a whole number", RATING_HINT)
     elif value not in RATING_VALUES:
-        problems.add(where, f"column '{column.header}': '{typed}' is not a rating from 1 to 5", RATING_HINT)
+        problems.add(where, f"column '{column.header}': '{_shown(typed)}' is not a rating from 1 to 5", RATING_HINT)
         return None
     return value
 
 
 def _whole_number(typed: str) -> int | None:
-    """`4`, and also `4.0` or `4,0` as some spreadsheets and forms export numbers."""
+    """`4`, and also `4.0` or `4,0` as some spreadsheets and forms export numbers; `+4` is 4.
+
+    Any length is read without cost: a number of more than 18 significant digits (far from
+    1 to 5, and Python refuses to convert more than 4,300) comes back as plus or minus 10^18.
+    """
     whole, _, decimals = typed.replace(",", ".").partition(".")
     digits = whole.removeprefix("-").removeprefix("+")
     if not digits.isdecimal() or not digits.isascii() or decimals.strip("0"):
         return None
-    return int(whole)
+    sign = -1 if whole.startswith("-") else 1
+    significant = digits.lstrip("0") or "0"
+    return sign * (10**18 if len(significant) > 18 else int(significant))
 
 
 # --- writing the results file --------------------------------------------------------
@@ -314,8 +586,8 @@ def _whole_number(typed: str) -> int | None:
 
 def tally(values: Iterable[int]) -> dict[int, int]:
     """Value -> number of people, always with the five keys so the file reads like the paper sheet."""
-    values = list(values)
-    return {value: values.count(value) for value in RATING_VALUES}
+    counts = Counter(values)
+    return {value: counts[value] for value in RATING_VALUES}
 
 
 def merge_ratings(text: str | None, imported: ImportedRatings, study: Study, workshop: Workshop) -> str:
@@ -324,7 +596,8 @@ def merge_ratings(text: str | None, imported: ImportedRatings, study: Study, wor
     document = yaml.load(text) if text is not None else None
     if not isinstance(document, CommentedMap):
         document = CommentedMap()
-        document.yaml_set_start_comment(f"Ratings imported from {imported.source.name} by prospective import")
+        name = printable(imported.source.name).replace("\n", "\\n")  # a file name may hold any character
+        document.yaml_set_start_comment(f"Ratings imported from {name} by prospective import")
     groups = document.get("groups")
     if not isinstance(groups, CommentedMap):
         groups = CommentedMap()
@@ -446,14 +719,14 @@ def _attach_trailing(value: CommentedMap, trailing: str) -> None:
         node = node[last]
 
 
-def _ratings_map(by_scenario: dict[str, dict[str, list[int]]], scenario_order: list[str]) -> CommentedMap:
+def _ratings_map(by_scenario: dict[str, dict[str, dict[int, int]]], scenario_order: list[str]) -> CommentedMap:
     """`{scenario: {probability: {1: n, ...}, desirability: {...}}}`, the tallies on one line each."""
     ratings = CommentedMap()
     for scenario in scenario_order:
         if scenario in by_scenario:
             dimensions = CommentedMap()
             for dimension in DIMENSIONS:
-                counts = CommentedMap(tally(by_scenario[scenario][dimension]))
+                counts = CommentedMap((value, by_scenario[scenario][dimension][value]) for value in RATING_VALUES)
                 counts.fa.set_flow_style()
                 dimensions[dimension] = counts
             ratings[scenario] = dimensions
