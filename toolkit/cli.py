@@ -35,8 +35,15 @@ class ToolkitGroup(click.Group):
     """Turns library errors into messages and exit codes, never a traceback."""
 
     def invoke(self, ctx: click.Context):
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, _stop)
+        on_main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _stop) if on_main_thread else None
+        try:
+            return self._invoke(ctx)
+        finally:
+            if on_main_thread:
+                signal.signal(signal.SIGTERM, previous)
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except InputError as error:

@@ -117,7 +117,7 @@ def render_bounded(template: Template, context: dict[str, Any]) -> str:
                     raise RenderLimit(f"rendering took longer than {MAX_RENDER_SECONDS} s")
                 parts.append(chunk)
     except (TemplateError, RenderLimit, RecursionError) as error:
-        raise template_error(error, template.name or "") from None
+        raise template_error(error, template.name or "", template.filename) from None
     return "".join(parts)
 
 
@@ -141,9 +141,9 @@ def _alarm(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def template_error(error: BaseException, name: str) -> BuildError:
-    """A template error in words, at the template file and line that caused it."""
-    location = _location(error)
+def template_error(error: BaseException, name: str, filename: str | None = None) -> BuildError:
+    """A template error in words, at the template file and line that caused it (else at `filename`)."""
+    location = _location(error) or (Location(Path(filename)) if filename else None)
     if isinstance(error, TemplateRefused):
         message, hint = (f"the template asks for '{printable(str(error.name))}', which is refused: {error}",
                          "templates include or extend other templates by name, inside the study's templates/ "
