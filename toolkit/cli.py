@@ -189,7 +189,7 @@ def _print_report(report) -> None:
         if "/" not in folder:  # a report folder has neither index nor zip
             click.echo(f"{indent}index.html" + (f", {folder}.zip" if folder else ""))
     for warning in report.warnings:
-        click.echo(f"  warning: {warning}", err=True)
+        click.echo(f"  warning: {printable(warning)}", err=True)
 
 
 @main.command("list")
@@ -201,17 +201,17 @@ def list_(study: str | None) -> None:
         meta = loaded.meta
         language = meta.language
         click.echo(
-            f"{loaded.id}: {meta.title.get(language)} (horizon {meta.horizon}, "
+            f"{loaded.id}: {printable(meta.title.get(language))} (horizon {meta.horizon}, "
             f"languages: {', '.join(loaded.languages)})"
         )
         click.echo("  scenarios:")
         for scenario in loaded.scenarios:
             mark = "  [baseline]" if scenario.data.baseline else ""
-            click.echo(f"    {scenario.id:<28} {scenario.data.title.get(language)}{mark}")
+            click.echo(f"    {scenario.id:<28} {printable(scenario.data.title.get(language))}{mark}")
         click.echo("  drivers:")
         for driver in meta.drivers:
             click.echo(
-                f"    {driver.id:<28} {driver.name.get(language)} ({len(driver.hypotheses)} hypotheses)"
+                f"    {driver.id:<28} {printable(driver.name.get(language))} ({len(driver.hypotheses)} hypotheses)"
             )
 
 
@@ -230,7 +230,7 @@ def explore(study: str) -> None:
 
     loaded = load_study(_selected(study)[0])
     for line in report_lines(loaded, explore_space(loaded)):
-        click.echo(line)
+        click.echo(printable(line))
 
 
 @main.command()
@@ -288,7 +288,7 @@ def import_(study: str, workshop: str, file: Path) -> None:
     loaded = load_study(resolve_study(study, _studies_dir()))
     _check_workshop_id(loaded, workshop)
     for line in import_ratings(loaded, workshop, file).lines():
-        click.echo(line)
+        click.echo(printable(line))
 
 
 @main.command()
