@@ -119,8 +119,9 @@ class ImportedRatings:
 
     def tally(self, group: str, scenario: str, dimension: str) -> dict[int, int]:
         by_scenario = self.ratings.setdefault(group, {})
-        by_dimension = by_scenario.setdefault(scenario, {name: dict.fromkeys(RATING_VALUES, 0) for name in DIMENSIONS})
-        return by_dimension[dimension]
+        if scenario not in by_scenario:
+            by_scenario[scenario] = {name: dict.fromkeys(RATING_VALUES, 0) for name in DIMENSIONS}
+        return by_scenario[scenario][dimension]
 
     def add(self, group: str, scenario: str, dimension: str, value: int) -> None:
         self.tally(group, scenario, dimension)[value] += 1
@@ -141,14 +142,19 @@ class ImportReport:
     def lines(self) -> list[str]:
         imported = self.imported
         total = sum(imported.count(group) for group in imported.ratings)
-        source = printable(display_path(imported.source))
-        lines = [f"{source}: {_plural(imported.rows, 'row')}, {_plural(total, 'rating')}"]
+        lines = [f"{_one_line(display_path(imported.source))}: {_plural(imported.rows, 'row')}, "
+                 f"{_plural(total, 'rating')}"]
         for group, by_scenario in imported.ratings.items():
             lines.append(f"  {group}: {_plural(imported.count(group), 'rating')} on "
                          f"{_plural(len(by_scenario), 'scenario')}")
         verb = "created" if self.created else "updated (the ratings of these groups replaced, the rest kept)"
-        lines.append(f"{printable(display_path(self.target))}: {verb}")
+        lines.append(f"{_one_line(display_path(self.target))}: {verb}")
         return lines
+
+
+def _one_line(name: str) -> str:
+    """A file name as one printable line: a name may hold any character, line breaks included."""
+    return printable(name).replace("\n", "\\n")
 
 
 def _plural(count: int, noun: str) -> str:
@@ -452,6 +458,8 @@ class _Checker:
         self.scenarios = [s.id for s in self.study.scenarios]
         self.group_hint = f"groups of workshop '{self.workshop.id}': {', '.join(self.groups)}"
         self.scenario_hint = f"scenarios of this study: {', '.join(self.scenarios)}"
+        self.group_ids = {item.casefold(): item for item in self.groups}
+        self.scenario_ids = {item.casefold(): item for item in self.scenarios}
 
     def header(self, number: int, cells: list[str], problems: Problems) -> None:
         self.columns, self.width = _parse_header(self.source, number, cells, problems)
@@ -464,9 +472,9 @@ class _Checker:
         source, columns = self.source, self.columns
         before = len(problems)
         group = _pick_id(source, number, cells, columns.get("group"), self.groups, "group", problems,
-                         self.group_hint)
+                         self.group_hint, self.group_ids)
         scenario = _pick_id(source, number, cells, columns.get("scenario"), self.scenarios, "scenario", problems,
-                            self.scenario_hint)
+                            self.scenario_hint, self.scenario_ids)
         values = {name: _rating(source, number, cells, columns[name], problems)
                   for name in DIMENSIONS if name in columns}
         if len(problems) > before or group is None or scenario is None:
@@ -492,6 +500,8 @@ def _parse_header(source: Path, number: int, cells: list[str], problems: Problem
         header = cell.strip()
         where = Location(source, number, position)
         name = HEADERS.get(_normalise(header))
+        if name is None and len(problems) >= MAX_CSV_PROBLEMS:
+            continue  # enough said: the stop is reported after the header
         if not header:
             problems.add(where, f"column {position} has no name in the header", "name it, or delete the column")
         elif name is None:
@@ -534,18 +544,18 @@ def _check_width(source: Path, number: int, cells: list[str], width: int, proble
 
 
 def _pick_id(source: Path, number: int, cells: list[str], column: Column | None, known: list[str], kind: str,
-             problems: Problems, hint: str) -> str | None:
+             problems: Problems, hint: str, by_folded: dict[str, str]) -> str | None:
     """The id a cell names, matched ignoring case; people type `Table-A` as often as `table-a`."""
     if column is None:
         return None
     typed = cells[column.number - 1].strip()
+    found = by_folded.get(typed.casefold())
+    if found is not None:
+        return found
     where = Location(source, number, column.number)
     if not typed:
         problems.add(where, f"column '{column.header}' is empty: every row names its {kind}", hint)
         return None
-    by_folded = {item.casefold(): item for item in known}
-    if typed.casefold() in by_folded:
-        return by_folded[typed.casefold()]
     problems.add(where, f"column '{column.header}': unknown {kind} '{_shown(typed)}'"
                  f"{did_you_mean(typed[:100], known)}", hint)
     return None
@@ -556,14 +566,15 @@ def _rating(source: Path, number: int, cells: list[str], column: Column, problem
     typed = cells[column.number - 1].strip()
     if not typed:
         return None
-    where = Location(source, number, column.number)
     value = _whole_number(typed)
+    if value in RATING_VALUES:
+        return value
+    where = Location(source, number, column.number)
     if value is None:
         problems.add(where, f"column '{column.header}': '{_shown(typed)}' is not a whole number", RATING_HINT)
-    elif value not in RATING_VALUES:
+    else:
         problems.add(where, f"column '{column.header}': '{_shown(typed)}' is not a rating from 1 to 5", RATING_HINT)
-        return None
-    return value
+    return None
 
 
 def _whole_number(typed: str) -> int | None:
@@ -572,6 +583,8 @@ def _whole_number(typed: str) -> int | None:
     Any length is read without cost: a number of more than 18 significant digits (far from
     1 to 5, and Python refuses to convert more than 4,300) comes back as plus or minus 10^18.
     """
+    if typed.isdigit() and typed.isascii() and len(typed) == 1:  # nearly every cell: 1 to 5
+        return int(typed)
     whole, _, decimals = typed.replace(",", ".").partition(".")
     digits = whole.removeprefix("-").removeprefix("+")
     if not digits.isdecimal() or not digits.isascii() or decimals.strip("0"):
@@ -596,8 +609,8 @@ def merge_ratings(text: str | None, imported: ImportedRatings, study: Study, wor
     document = yaml.load(text) if text is not None else None
     if not isinstance(document, CommentedMap):
         document = CommentedMap()
-        name = printable(imported.source.name).replace("\n", "\\n")  # a file name may hold any character
-        document.yaml_set_start_comment(f"Ratings imported from {name} by prospective import")
+        document.yaml_set_start_comment(f"Ratings imported from {_one_line(imported.source.name)} by prospective "
+                                        "import")
     groups = document.get("groups")
     if not isinstance(groups, CommentedMap):
         groups = CommentedMap()
