@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SHIPPED, copy_fixture, edit, located, problems_of, warnings_of, write
+from tests.helpers import SHIPPED, copy_fixture, edit, located, problems_of, run, warnings_of, write
 from toolkit.study.load import load_study
 from toolkit.study.model import activity_personas, activity_scenarios
 
@@ -333,6 +333,100 @@ def test_results_bad_impact_change(study_dir: Path):
 def test_results_bad_action_id(study_dir: Path):
     edit(study_dir / RESULTS, "      a2:", "      A2:")
     assert problems_of(study_dir) == ["results/atelier.yaml:24:7: 'A2' is not a valid action id"]
+
+
+# --- results from elsewhere (issue 9): tallies no memory could expand, text checked like the study's ----
+
+
+def test_results_a_tally_of_10_15_people_is_refused_at_its_count(study_dir: Path):
+    edit(study_dir / RESULTS, "{1: 3, 2: 1}", "{1: 1000000000000000, 2: 1}")
+    assert problems_of(study_dir) == [
+        "results/atelier.yaml:12:27: field 'groups.table-a.ratings.si-rien-ne-change.desirability': "
+        "1,000,000,000,000,000 people gave the rating 1, more than one group's tally may count (1,000,000)"]
+
+
+def test_results_every_count_above_the_bound_is_reported_and_nothing_else_is_built(study_dir: Path):
+    edit(study_dir / RESULTS, "{1: 0, 2: 1, 3: 0, 4: 2, 5: 1}", "{1: 0, 2: 1000001, 3: 0, 4: 2, '5': 10000000000}")
+    edit(study_dir / RESULTS, "      a2:", "      A2:")  # a later problem of another kind is still reported
+    assert problems_of(study_dir) == [
+        "results/atelier.yaml:11:32: field 'groups.table-a.ratings.si-rien-ne-change.probability': 1,000,001 people "
+        "gave the rating 2, more than one group's tally may count (1,000,000)",
+        "results/atelier.yaml:11:58: field 'groups.table-a.ratings.si-rien-ne-change.probability': 10,000,000,000 "
+        "people gave the rating 5, more than one group's tally may count (1,000,000)"]
+
+
+def test_results_the_tallies_of_a_file_are_bounded_in_all(study_dir: Path):
+    full = "{1: 1000000, 2: 1000000, 3: 1000000, 4: 1000000, 5: 1000000}"
+    edit(study_dir / RESULTS, "[3, 4, 2, 4]", full)
+    edit(study_dir / RESULTS, "[1, 2, 2, 1]", full)  # 10,000,000 marks: the most a file may count
+    assert problems_of(study_dir) == [  # the next count, a 2 given by one person, is one too many
+        "results/atelier.yaml:11:32: field 'groups.table-a.ratings.si-rien-ne-change.probability': the tallies of "
+        "this file count more than 10,000,000 ratings in all"]
+
+
+def test_results_a_tally_at_the_bound_is_read(study_dir: Path):
+    edit(study_dir / RESULTS, "{1: 3, 2: 1}", "{1: 3, 5: 1000000}")
+    [workshop] = load_study(study_dir).workshops
+    assert len(workshop.results.groups["table-a"].ratings["si-rien-ne-change"].desirability) == 1_000_003
+
+
+def test_results_text_goes_through_the_study_text_checks(study_dir: Path):
+    """Every field of a results file that reaches the report: images, links and citations are checked, located."""
+    edit(study_dir / RESULTS, "note: Résultats fictifs pour les tests.",
+         "note: Voir ![carte](https://evil.example/pixel.png)")
+    edit(study_dir / RESULTS, "comment: Moins de terrain, plus d'écran.", "comment: Moins de terrain [@inconnu]")
+    edit(study_dir / RESULTS, "text: Un guichet humain dans chaque plateforme.",
+         "text: Un guichet ![x](file:///etc/passwd)")
+    edit(study_dir / RESULTS, "territory: Nord", "territory: \"[Nord](javascript:alert(1))\"")
+    edit(study_dir / RESULTS, "text: Une mairie ferme son accueil.", "text: Une mairie ![plan](../../secret.png)")
+    edit(study_dir / RESULTS, "where: Lille", "where: \"![](//evil.example/x.png)\"")
+    edit(study_dir / RESULTS, "text: On ne veut pas parler à une machine.",
+         "text: \"Une machine ![x](http://evil.example/track.gif?who=me)\"")
+    edit(study_dir / RESULTS, "who: Une participante", "who: \"[@personne]\"")
+    edit(study_dir / RESULTS, "lose: [Le lien avec les familles]", "lose: [\"![](assets/nope.png)\"]")
+    assert problems_of(study_dir) == [
+        "results/atelier.yaml:2:7: refused URL 'https://evil.example/pixel.png': only relative paths to the "
+        "study's assets are allowed",
+        "results/atelier.yaml:17:20: citation [@inconnu] names no source",
+        "results/atelier.yaml:20:15: refused URL 'file:///etc/passwd': only relative paths to the study's assets "
+        "are allowed",
+        "results/atelier.yaml:22:20: refused URL 'javascript:alert(1)': links may only be http(s), mailto or "
+        "#anchors",
+        "results/atelier.yaml:28:15: refused URL '../../secret.png': the file is outside the study's assets/ "
+        "folder",
+        "results/atelier.yaml:29:16: refused URL '//evil.example/x.png': only relative paths to the study's "
+        "assets are allowed",
+        "results/atelier.yaml:31:15: refused URL 'http://evil.example/track.gif?who=me': only relative paths to "
+        "the study's assets are allowed",
+        "results/atelier.yaml:32:14: citation [@personne] names no source",
+        "results/atelier.yaml:36:14: refused URL 'assets/nope.png': no such file",
+    ]
+
+
+def test_results_an_image_of_the_study_assets_is_accepted(study_dir: Path):
+    write(study_dir / "assets" / "photo.png", "not really a picture, but a file")
+    edit(study_dir / RESULTS, "text: Une mairie ferme son accueil.", "text: Une mairie ![accueil](assets/photo.png)")
+    [workshop] = load_study(study_dir).workshops
+    assert workshop.results.groups["table-a"].signals[0].text.get("fr") == "Une mairie ![accueil](assets/photo.png)"
+
+
+def test_results_raw_html_passes_the_check_as_text(study_dir: Path):
+    """HTML is not a link nor an image: the report escapes it (tests/synthesis/test_report.py shows it)."""
+    edit(study_dir / RESULTS, "text: On ne veut pas parler à une machine.", "text: <script>alert(1)</script>")
+    [workshop] = load_study(study_dir).workshops
+    assert workshop.results.groups["table-a"].quotes[0].text.get("fr") == "<script>alert(1)</script>"
+
+
+def test_results_control_characters_in_ids_never_reach_the_terminal(study_dir: Path):
+    """Written as YAML escapes (a raw one is no YAML): refused where they are, printed escaped if quoted."""
+    edit(study_dir / RESULTS, "  table-b:", '  "table-\\e]0;owned\\a\\u202eb":')
+    edit(study_dir / RESULTS, "      a2:", '      "a\\e[2J":')
+    result = run("check", str(study_dir))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    errors = [line for line in result.stderr.splitlines() if not line.startswith("    hint:")]
+    assert errors and all(line.startswith(f"{study_dir / RESULTS}:") for line in errors[:-1])
+    assert not set(result.stderr) & {"\x1b", "\x07", "\u202e"}
 
 
 # --- the shipped plan -------------------------------------------------------------------

@@ -153,3 +153,30 @@ def test_report_command(study, tmp_path):
     assert list((tmp_path / "workshop" / "fr" / "atelier").rglob("*.pdf"))
     result = run("report", str(WORKSHOP), "--workshop", "nope", "--out", str(tmp_path))
     assert result.exit_code == 2
+
+
+HOSTILE = RESULTS.replace(
+    "{text: On veut des humains, who: Une personne accompagnée}",
+    "{text: \"<script>alert('quote')</script>\", who: \"<img src=x onerror=alert(1)>\"}",
+).replace(
+    "territory: Isère", "territory: \"<b onmouseover=alert(2)>Isère</b>\"",
+).replace(
+    "{text: Des binômes,",
+    "{text: \"<iframe src='http://evil.example/'></iframe> binômes\", owner: \"</span><script>\",",
+)
+
+
+def test_html_in_results_comes_out_escaped_in_the_report(tmp_path):
+    """Results text is data: raw HTML, in a quote or anywhere else, is shown as text, never run."""
+    folder = copy_fixture("workshop", tmp_path / "study")
+    (folder / "results" / "atelier.yaml").write_text(HOSTILE, encoding="utf-8")
+    report = build_report(load_study(folder), "fr", tmp_path / "out", "atelier")
+    assert report.warnings == []
+    [html_file] = list((tmp_path / "out" / "workshop" / "fr" / "atelier").rglob("*.html"))
+    html = html_file.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#39;quote&#39;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;b onmouseover=alert(2)&gt;Isère&lt;/b&gt;" in html
+    assert "&lt;iframe src=" in html and "&lt;/span&gt;&lt;script&gt;" in html
+    for raw in ("<script", "<img src=x", "<b onmouseover", "<iframe"):
+        assert raw not in html, raw
