@@ -33,11 +33,13 @@ MAX_YAML_BYTES = _bound("MAX_YAML_BYTES", 4 * MIB)
 MAX_YAML_DEPTH = 64  # nesting of mappings and lists: a study needs about 8
 MAX_YAML_NODES = _bound("MAX_YAML_NODES", 500_000)  # values built, aliases expanded included
 MAX_TEXT_CHARS = _bound("MAX_TEXT_CHARS", 200_000)  # one text field (a narrative is about 4,000)
+MAX_NUMBER_CHARS = 100  # one number as written: years, counts and minutes need a few digits
 
 # Numbers a plan or a results file may hold.
 MIN_YEAR, MAX_YEAR = 1900, 2300
 MAX_PARTICIPANTS = 10_000
 MAX_TALLY = 1_000_000  # people who gave one rating, in one group
+MAX_RESULTS_RATINGS = 10 * MAX_TALLY  # marks in all the tallies of one results file
 
 # CSV files given to `prospective import`: read line by line, never whole.
 MAX_CSV_BYTES = _bound("MAX_CSV_BYTES", 50 * MIB)

@@ -3,20 +3,54 @@
 Values are plain Python data (dicts, lists, scalars) so the model stage can validate
 them; positions live beside them in a map keyed by the value's path, so any later
 stage can point at the exact line and column of a field.
+
+A study travels between organisations, so a file may be hostile. Every bound of
+`toolkit.limits` is checked before the work it bounds, each reported as a located problem:
+the file's size before it is read (MAX_YAML_BYTES), the characters YAML refuses, the
+nesting depth (MAX_YAML_DEPTH) and the number of values (MAX_YAML_NODES) while the file is
+composed, from the parser's event stream and without recursion, then again while values
+are built, where an alias is expanded once per use ("billion laughs"), the length of
+one text (MAX_TEXT_CHARS) and of one number (MAX_NUMBER_CHARS). Only plain data is built:
+mappings, lists, texts, numbers, booleans, dates; no tag may build anything else.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from toolkit.errors import Location, Problems
+from toolkit.limits import (
+    MAX_NUMBER_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_YAML_BYTES,
+    MAX_YAML_DEPTH,
+    MAX_YAML_NODES,
+    env_name,
+)
 
 PathKey = tuple[str | int, ...]
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+# libyaml's parser when PyYAML was built with it (the wheels are): it reads 10 to 20 times
+# faster than the pure Python one, which stays the fallback.
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# The characters YAML does not allow in a file (the printable set of YAML 1.1, as PyYAML reads it),
+# nor, written as escapes ("\0", "\x1b", "\ud800"), in a text.
+_REFUSED = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CHARACTER_NAMES = {0: "NUL", 0x1b: "ESC", 0x7f: "DEL", 0xfffe: "a non-character", 0xffff: "a non-character"}
 
 
 @dataclass
@@ -28,6 +62,8 @@ class LoadedFile:
     value_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     block_scalars: set[PathKey] = field(default_factory=set)
+    lines: list[str] | None = field(default=None, repr=False)  # the file's lines, as read
+    _line_starts: dict[PathKey, list[int]] = field(default_factory=dict, repr=False)
 
     def locate(self, key: PathKey, *, at_key: bool = False) -> Location:
         """Location of a value (or of its key), falling back to the nearest parent."""
@@ -42,16 +78,24 @@ class LoadedFile:
             key = key[:-1]
 
     def locate_in_text(self, key: PathKey, offset: int) -> Location:
-        """Location of a character inside a string value (exact for block scalars)."""
+        """Location of a character inside a string value (exact for block scalars).
+
+        The line starts of each text are worked out once, so locating every character of a
+        long text costs a search each, not a scan.
+        """
         base = self.locate(key)
-        if tuple(key) not in self.block_scalars:
+        key = tuple(key)
+        if key not in self.block_scalars:
             return base
         text = self.get(key)
         if not isinstance(text, str):
             return base
-        before = text[:offset]
-        line_in_block = before.count("\n")
-        column = offset - (before.rfind("\n") + 1)
+        starts = self._line_starts.get(key)
+        if starts is None:
+            starts = [0, *(match.end() for match in re.finditer("\n", text))]
+            self._line_starts[key] = starts
+        line_in_block = bisect.bisect_right(starts, offset) - 1
+        column = offset - starts[line_in_block]
         indent = self._block_indent(key)
         return Location(self.path, base.line + 1 + line_in_block, indent + column + 1)
 
@@ -61,84 +105,317 @@ class LoadedFile:
             value = value[part]
         return value
 
+    def source_lines(self) -> list[str]:
+        """The lines of the file as it was read (read again only for a file built by hand)."""
+        if self.lines is None:
+            try:
+                self.lines = self.path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self.lines = []
+        return self.lines
+
     def _block_indent(self, key: PathKey) -> int:
         line, _ = self.value_marks[tuple(key)]
-        try:
-            first_line = self.path.read_text(encoding="utf-8").splitlines()[line]
-        except (OSError, IndexError):
+        lines = self.source_lines()
+        if not 0 <= line < len(lines):
             return 0
+        first_line = lines[line]
         return len(first_line) - len(first_line.lstrip(" "))
 
 
+class _Refused(Exception):
+    """A bound or rule of this module, reached at a position of the file."""
+
+    def __init__(self, mark: yaml.Mark | tuple[int, int] | None, message: str, hint: str):
+        super().__init__(message)
+        if isinstance(mark, tuple) or mark is None:
+            self.position = mark or (1, 1)
+        else:
+            self.position = (mark.line + 1, mark.column + 1)
+        self.message = message
+        self.hint = hint
+
+
 def load_yaml(path: Path, problems: Problems) -> LoadedFile | None:
-    """Parse one YAML file; report syntax errors and duplicate keys into `problems`."""
+    """Parse one YAML file; report syntax errors, duplicate keys and reached bounds into `problems`."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problems.add(
-            Location(path),
-            f"the file is not valid UTF-8 ({error.reason})",
-            "save the file as UTF-8 in your editor",
-        )
+        text = _read_text(path)
+        loaded = LoadedFile(path, None, lines=text.splitlines())
+        try:
+            node = _compose(text)
+        except yaml.MarkedYAMLError as error:
+            if "maximum nesting depth" in str(error.problem):  # libyaml's own bound, 1,000 levels
+                raise _too_deep(error.problem_mark) from None
+            problems.add(_mark_location(path, error), f"YAML syntax error: {_yaml_reason(error)}",
+                         _syntax_hint(text, error))
+            return None
+        if node is None:
+            loaded.data = {}
+            return loaded
+        try:
+            loaded.data = _Builder(loaded, problems).build(node, (), 1)
+        except yaml.MarkedYAMLError as error:
+            problems.add(_mark_location(path, error), f"YAML error: {_yaml_reason(error)}",
+                         "a study file holds plain values: texts, numbers, true/false, dates, lists and mappings")
+            return None
+    except _Refused as refusal:
+        problems.add(Location(path, *refusal.position), refusal.message, refusal.hint)
         return None
-    except OSError as error:
-        problems.add(Location(path), f"cannot read the file: {error.strerror}")
-        return None
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        problems.add(
-            _mark_location(path, error),
-            f"YAML syntax error: {_yaml_reason(error)}",
-            "check indentation and quoting around this line",
-        )
-        return None
-    finally:
-        loader.dispose()
-    loaded = LoadedFile(path, None)
-    if node is None:
-        loaded.data = {}
-        return loaded
-    builder = _Builder(loader, loaded, problems)
-    try:
-        loaded.data = builder.build(node, ())
-    except yaml.MarkedYAMLError as error:
-        problems.add(_mark_location(path, error), f"YAML error: {_yaml_reason(error)}")
+    except yaml.YAMLError as error:  # the checks above leave the reader nothing to refuse: a safety net
+        problems.add(Location(path), f"YAML error: {error}", "check that this is a YAML text file")
         return None
     return loaded
 
 
-class _Builder:
-    """Turns a composed YAML node tree into data, recording positions."""
+# --- reading: size, encoding, characters ------------------------------------------------
 
-    def __init__(self, loader: yaml.SafeLoader, loaded: LoadedFile, problems: Problems):
-        self.loader = loader
+
+def _read_text(path: Path) -> str:
+    """The file's text; a file too large, not a regular file or not UTF-8 text is refused unread."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused(None, "this is not a regular file (a device, a pipe or a socket?)",
+                           "a study file is a text file: put the YAML file itself here")
+        _check_size(info.st_size)
+        with path.open("rb") as stream:
+            data = stream.read(MAX_YAML_BYTES + 1)
+    except OSError as error:
+        raise _Refused(None, f"cannot read the file: {error.strerror or type(error).__name__}",
+                       "check that the file exists and that you may read it") from None
+    _check_size(len(data))  # it grew while we looked
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _Refused(_byte_position(data, error.start), f"the file is not valid UTF-8 ({error.reason})",
+                       "save the file as UTF-8 text in your editor: is it a text file at all?") from None
+    text = text.removeprefix("\ufeff")  # a byte order mark: editors hide it, so do positions
+    refused = _REFUSED.search(text)
+    if refused:
+        raise _Refused(_text_position(text, refused.start()),
+                       f"the file holds {_character(refused.group())}, which YAML does not allow",
+                       "remove it (it may come from a copy and paste or a word processor): a study file is "
+                       "plain text; is this the right file?")
+    return text
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_YAML_BYTES:
+        raise _Refused(None, f"the file is {_bytes(size)}, more than the {_bytes(MAX_YAML_BYTES)} a study "
+                       "file may hold",
+                       "a long scenario is about 20 KB: check that this is the right file; to raise the bound, "
+                       f"set the environment variable {env_name('MAX_YAML_BYTES')} (in bytes)")
+
+
+def _bytes(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):,.1f} MB"
+    return f"{size / 1024:,.1f} KB" if size >= 1024 else f"{size} bytes"
+
+
+def _character(character: str) -> str:
+    code = ord(character)
+    name = _CHARACTER_NAMES.get(code, "a surrogate" if 0xd800 <= code <= 0xdfff else "a control character")
+    return f"{name} (U+{code:04X})"
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace"))
+    return data.count(b"\n", 0, offset) + 1, column + 1
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+# --- composing: nodes from the event stream, bounded, without recursion -----------------
+
+
+def _compose(text: str) -> Node | None:
+    """The single document of `text` as a node tree, or None for an empty file.
+
+    Like PyYAML's composer, but iterative (a deep file cannot exhaust the stack), with
+    the depth, count and length bounds checked as events arrive, and an anchor known only
+    once its value is complete (a value cannot contain an alias to itself).
+    """
+    parser = _Parser(text)
+    try:
+        return _Composer(parser).document()
+    finally:
+        parser.dispose()
+
+
+class _Composer:
+    def __init__(self, parser):
+        self.parser = parser
+        self.anchors: dict[str, Node] = {}
+        self.open_anchors: set[str] = set()
+        self.count = 0
+
+    def document(self) -> Node | None:
+        parser = self.parser
+        parser.get_event()  # stream start
+        if parser.check_event(yaml.StreamEndEvent):
+            return None
+        start = parser.get_event()  # document start
+        root = self.node()
+        parser.get_event()  # document end
+        if not parser.check_event(yaml.StreamEndEvent):
+            event = parser.get_event()
+            raise yaml.composer.ComposerError("expected a single document in the stream", start.start_mark,
+                                              "but found another document", event.start_mark)
+        return root
+
+    def node(self) -> Node:
+        parser = self.parser
+        stack: list[list] = []  # [collection node, its anchor, a mapping's key waiting for its value]
+        while True:
+            event = parser.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                self._counted(event)
+                if len(stack) + 1 > MAX_YAML_DEPTH:
+                    raise _too_deep(event.start_mark)
+                mapping = isinstance(event, yaml.MappingStartEvent)
+                kind = MappingNode if mapping else SequenceNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = parser.resolve(kind, None, event.implicit)
+                self._check_anchor(event)
+                if event.anchor is not None:
+                    self.open_anchors.add(event.anchor)
+                stack.append([kind(tag, [], event.start_mark, None, flow_style=event.flow_style), event.anchor, None])
+                continue
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node, anchor, _ = stack.pop()
+                node.end_mark = event.end_mark
+                if anchor is not None:
+                    self.open_anchors.discard(anchor)
+                    self.anchors[anchor] = node
+            elif isinstance(event, yaml.AliasEvent):
+                node = self._alias(event)
+            else:
+                node = self._scalar(event)
+            if not stack:
+                return node
+            parent = stack[-1]
+            if isinstance(parent[0], SequenceNode):
+                parent[0].value.append(node)
+            elif parent[2] is None:
+                parent[2] = node
+            else:
+                parent[0].value.append((parent[2], node))
+                parent[2] = None
+
+    def _scalar(self, event: yaml.ScalarEvent) -> ScalarNode:
+        self._counted(event)
+        value = event.value
+        if len(value) > MAX_TEXT_CHARS:
+            raise _Refused(event.start_mark, f"a text of {len(value):,} characters, more than the "
+                           f"{MAX_TEXT_CHARS:,} one text may hold",
+                           "a long narrative is about 4,000 characters: split the text, or check that this is "
+                           f"the right file; to raise the bound, set the environment variable "
+                           f"{env_name('MAX_TEXT_CHARS')}")
+        refused = _REFUSED.search(value)
+        if refused:  # written as an escape, since the file itself holds none
+            raise _Refused(event.start_mark, f"the text holds {_character(refused.group())}, written as an "
+                           "escape, which a study may not hold",
+                           "remove the escape sequence (like \\0, \\x1b or \\ud800) from this text")
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.parser.resolve(ScalarNode, value, event.implicit)
+        self._check_anchor(event)
+        node = ScalarNode(tag, value, event.start_mark, None, style=event.style)  # one mark: less memory
+        if event.anchor is not None:
+            self.anchors[event.anchor] = node
+        return node
+
+    def _alias(self, event: yaml.AliasEvent) -> Node:
+        anchor = event.anchor
+        if anchor in self.anchors:
+            return self.anchors[anchor]
+        if anchor in self.open_anchors:
+            raise _Refused(event.start_mark, f"the alias *{anchor} is inside the value &{anchor} it repeats",
+                           "an alias repeats a value defined before it, never the value that contains it")
+        raise yaml.composer.ComposerError(None, None, f"found undefined alias '{anchor}'", event.start_mark)
+
+    def _check_anchor(self, event) -> None:
+        anchor = event.anchor
+        if anchor is not None and (anchor in self.anchors or anchor in self.open_anchors):
+            raise yaml.composer.ComposerError(None, None, f"found duplicate anchor '{anchor}'", event.start_mark)
+
+    def _counted(self, event) -> None:
+        self.count += 1
+        if self.count > MAX_YAML_NODES:
+            raise _too_many(event.start_mark)
+
+
+def _too_deep(mark: yaml.Mark) -> _Refused:
+    return _Refused(mark, f"values nested more than {MAX_YAML_DEPTH} levels deep (aliases expanded)",
+                    "a study nests lists and mappings about 8 levels deep: check the indentation and the "
+                    "brackets, and that no alias repeats a value inside a copy of itself")
+
+
+def _too_many(mark: yaml.Mark) -> _Refused:
+    return _Refused(mark, f"the file holds more than {MAX_YAML_NODES:,} values (aliases expanded)",
+                    "a whole study holds a few thousand: check the file (aliases repeated inside repeated "
+                    f"aliases multiply the values); to raise the bound, set the environment variable "
+                    f"{env_name('MAX_YAML_NODES')}")
+
+
+# --- building: plain data, positions, duplicate keys ------------------------------------
+
+
+class _Builder:
+    """Turns a composed YAML node tree into data, recording positions.
+
+    A node shared through aliases is built once per use, so the count of values built
+    and the depth include every expansion; both are bounded before the work is done.
+    """
+
+    def __init__(self, loaded: LoadedFile, problems: Problems):
+        self.constructor = SafeConstructor()
         self.loaded = loaded
         self.problems = problems
+        self.count = 0
 
-    def build(self, node: yaml.Node, key: PathKey) -> Any:
+    def build(self, node: Node, key: PathKey, depth: int) -> Any:
+        self._counted(node)
         self.loaded.value_marks[key] = _position(node)
-        if node.tag not in _PLAIN_TAGS and not isinstance(node, yaml.ScalarNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"could not determine a constructor for the tag '{node.tag}'", node.start_mark)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, key)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*key, index)) for index, item in enumerate(node.value)]
-        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-            self.loaded.block_scalars.add(key)
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError) as error:  # e.g. a date like 2026-13-45
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read '{node.value}': {error}", node.start_mark) from None
+        if isinstance(node, ScalarNode):
+            if node.style in ("|", ">"):
+                self.loaded.block_scalars.add(key)
+            return self._scalar(node)
+        if node.tag not in _PLAIN_TAGS:
+            raise ConstructorError(None, None, f"could not determine a constructor for the tag '{node.tag}'",
+                                   node.start_mark)
+        if depth > MAX_YAML_DEPTH:
+            raise _too_deep(node.start_mark)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, key, depth)
+        return [self.build(item, (*key, index), depth + 1) for index, item in enumerate(node.value)]
 
-    def _mapping(self, node: yaml.MappingNode, key: PathKey) -> dict:
-        self.loader.flatten_mapping(node)
+    def _scalar(self, node: ScalarNode) -> Any:
+        if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+            shown = f"{node.value[:20]}…"
+            raise _Refused(node.start_mark, f"the number '{shown}' is written with {len(node.value):,} "
+                           f"characters, more than the {MAX_NUMBER_CHARS} a number may have",
+                           "years, counts and minutes need a few digits: check the value, or put it in quotes "
+                           "if it is a text")
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as error:  # e.g. a date like 2026-13-45
+            shown = node.value if len(node.value) <= 40 else f"{node.value[:40]}…"
+            raise ConstructorError(None, None, f"cannot read '{shown}': {error}", node.start_mark) from None
+
+    def _mapping(self, node: MappingNode, key: PathKey, depth: int) -> dict:
         result: dict = {}
+        merges = []
         for key_node, value_node in node.value:
-            name = str(self.loader.construct_object(key_node, deep=True))
+            if key_node.tag == _MERGE_TAG:
+                merges.append(value_node)
+                continue
+            name = self._key(key_node)
             child = (*key, name)
             if name in result:
                 first_line = self.loaded.key_marks[child][0]
@@ -149,8 +426,50 @@ class _Builder:
                 )
                 continue
             self.loaded.key_marks[child] = _position(key_node)
-            result[name] = self.build(value_node, child)
+            result[name] = self.build(value_node, child, depth + 1)
+        # `<<: *defaults` (or a list of aliases): the keys written here win, then the first source
+        for key_node, value_node in self._merged(node, merges, depth):
+            name = self._key(key_node)
+            if name in result:
+                continue
+            child = (*key, name)
+            self.loaded.key_marks[child] = _position(key_node)
+            result[name] = self.build(value_node, child, depth + 1)
         return result
+
+    def _merged(self, node: MappingNode, merges: list[Node], depth: int) -> list[tuple[Node, Node]]:
+        """The pairs merge keys bring, sources in order of precedence, their own merges resolved."""
+        pairs: list[tuple[Node, Node]] = []
+        for value_node in merges:
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, MappingNode):
+                    raise ConstructorError("while constructing a mapping", node.start_mark,
+                                           "expected a mapping or list of mappings for merging, "
+                                           f"but found {source.id}", source.start_mark)
+                if depth + 1 > MAX_YAML_DEPTH:
+                    raise _too_deep(source.start_mark)
+                own = [pair for pair in source.value if pair[0].tag != _MERGE_TAG]
+                inner = [pair[1] for pair in source.value if pair[0].tag == _MERGE_TAG]
+                for pair in own:
+                    self._counted(pair[0])
+                    pairs.append(pair)
+                pairs.extend(self._merged(source, inner, depth + 1))
+        return pairs
+
+    def _key(self, node: Node) -> str:
+        self._counted(node)
+        if not isinstance(node, ScalarNode):
+            raise ConstructorError(None, None, "a key must be a text or a number, not a list or a mapping",
+                                   node.start_mark)
+        if node.tag == _VALUE_TAG:
+            return node.value
+        return str(self._scalar(node))
+
+    def _counted(self, node: Node) -> None:
+        self.count += 1
+        if self.count > MAX_YAML_NODES:
+            raise _too_many(node.start_mark)
 
 
 def _position(node: yaml.Node) -> tuple[int, int]:
@@ -167,3 +486,13 @@ def _mark_location(path: Path, error: yaml.MarkedYAMLError) -> Location:
 def _yaml_reason(error: yaml.MarkedYAMLError) -> str:
     parts = [part for part in (error.context, error.problem) if part]
     return "; ".join(parts) or "invalid YAML"
+
+
+def _syntax_hint(text: str, error: yaml.MarkedYAMLError) -> str:
+    mark = error.problem_mark
+    if mark is not None:
+        lines = text.splitlines()
+        line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+        if "\t" in line[:mark.column + 1]:
+            return "indent with spaces: YAML does not allow tabs for indentation"
+    return "check indentation and quoting around this line"

@@ -14,13 +14,26 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from toolkit.errors import Location
+from toolkit.limits import MAX_ID_CHARS, MAX_PARTICIPANTS, MAX_TALLY, MAX_YEAR, MIN_YEAR
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 DEFAULT_LANGUAGE = "*"
 MAX_KEY_PICKS = 4  # what fits on a scenario card
+MINUTES_PER_DAY = 24 * 60
+
+
+def refusal(kind: str, message: str, hint: str) -> PydanticCustomError:
+    """A validation error that carries its hint (`ctx["hint"]`) to the located problem."""
+    return PydanticCustomError(kind, message, {"hint": hint})
+
+
+def shortened(value: str, length: int = 20) -> str:
+    """`value`, cut to `length` characters for a message."""
+    return value if len(value) <= length else f"{value[:length]}…"
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,9 @@ def suggest_slug(value: str) -> str:
 
 
 def _check_slug(value: str) -> str:
+    if len(value) > MAX_ID_CHARS:
+        raise refusal("id_too_long", f"'{shortened(value)}' is {len(value):,} characters long, more than the "
+                      f"{MAX_ID_CHARS} an id may have", "use a shorter id: ids name the files and folders of the kit")
     if not re.match(SLUG_PATTERN, value):
         raise ValueError(
             f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens "
@@ -114,7 +130,8 @@ def _check_slug(value: str) -> str:
 
 
 Slug = Annotated[
-    str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})
+    str, AfterValidator(_check_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN, "maxLength": MAX_ID_CHARS}),
 ]
 
 
@@ -190,7 +207,7 @@ class StudyFile(Strict):
 
     title: LocalText
     subtitle: LocalText | None = None
-    horizon: int = Field(ge=2000, le=2200)
+    horizon: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
     language: str = Field(default="fr", pattern=LANGUAGE_PATTERN)
     languages: list[Annotated[str, Field(pattern=LANGUAGE_PATTERN)]] | None = None
     scoping_question: LocalText
@@ -304,7 +321,7 @@ class Study:
 # --- the workshop layer: methods, plans, results ------------------------------------
 
 TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
-Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
+Minutes = Annotated[int, Field(ge=1, le=MINUTES_PER_DAY)]
 
 
 def _parse_clock(value: Any) -> str:
@@ -319,11 +336,20 @@ Clock = Annotated[str, PlainValidator(_parse_clock), WithJsonSchema({"type": "st
 
 
 class Range(Strict):
-    min: int = Field(ge=0)
-    max: int = Field(ge=0)
+    """From `min` to `max` people."""
+
+    min: int = Field(ge=0, le=MAX_PARTICIPANTS)
+    max: int = Field(ge=0, le=MAX_PARTICIPANTS)
 
     def __contains__(self, value: int) -> bool:
         return self.min <= value <= self.max
+
+
+class MinutesRange(Range):
+    """From `min` to `max` minutes, within a day."""
+
+    min: int = Field(ge=0, le=MINUTES_PER_DAY)
+    max: int = Field(ge=0, le=MINUTES_PER_DAY)
 
 
 class Step(Strict):
@@ -335,7 +361,7 @@ class Step(Strict):
 class Material(Strict):
     item: LocalText
     per: Literal["group", "participant", "workshop"]
-    quantity: int = Field(default=1, ge=1)
+    quantity: int = Field(default=1, ge=1, le=MAX_PARTICIPANTS)
 
 
 class MethodFile(Strict):
@@ -347,7 +373,7 @@ class MethodFile(Strict):
     when: LocalText
     format: Literal["groups", "plenary"]
     group_size: Range
-    duration: Range
+    duration: MinutesRange
     steps: list[Step] = Field(min_length=1)
     materials: list[Material] = []
     tips: list[LocalText] = []
@@ -372,11 +398,11 @@ class Method:
 
 class Profile(Strict):
     label: LocalText
-    count: int = Field(ge=0)
+    count: int = Field(ge=0, le=MAX_PARTICIPANTS)
 
 
 class Participants(Strict):
-    count: int = Field(ge=1)
+    count: int = Field(ge=1, le=MAX_PARTICIPANTS)
     profiles: list[Profile] = []
 
 
@@ -399,11 +425,21 @@ class Activity(Strict):
     notes: LocalText | None = None
 
 
+def _check_year(value: datetime.date) -> datetime.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise refusal("year_out_of_range", f"the year {value.year} is not between {MIN_YEAR} and {MAX_YEAR}",
+                      "write the date of the workshop like 2026-03-14")
+    return value
+
+
+Day = Annotated[datetime.date, AfterValidator(_check_year)]
+
+
 class WorkshopFile(Strict):
     """`workshops/<id>.yaml`: the plan of one workshop of a study."""
 
     title: LocalText
-    date: datetime.date
+    date: Day
     start: Clock
     end: Clock
     place: LocalText
@@ -511,6 +547,10 @@ def _parse_ratings(value: Any) -> list[int]:
                 raise ValueError(f"'{key}' is not a rating: a tally counts the marks for 1, 2, 3, 4 and 5")
             if not isinstance(count, int) or isinstance(count, bool) or count < 0:
                 raise ValueError(f"the count for {key} must be a whole number >= 0, got {count!r}")
+            if count > MAX_TALLY:
+                raise refusal("tally_too_large", f"{count:,} people gave the rating {key}, more than one group's "
+                              f"tally may count ({MAX_TALLY:,})",
+                              "a tally counts the marks of one group's sheet: check the number (a digit typed twice?)")
             ratings.extend([int(key)] * count)
         return sorted(ratings)
     raise ValueError("ratings are a list of values from 1 to 5, or a tally like {1: 0, 2: 3, 3: 4, 4: 1, 5: 0}")
@@ -522,7 +562,7 @@ Ratings = Annotated[
     WithJsonSchema({"anyOf": [
         {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 5}},
         {"type": "object", "propertyNames": {"enum": ["1", "2", "3", "4", "5"]},
-         "additionalProperties": {"type": "integer", "minimum": 0}},
+         "additionalProperties": {"type": "integer", "minimum": 0, "maximum": MAX_TALLY}},
     ]}),
 ]
 IMPACTS = ("grows", "shrinks", "transforms", "appears")

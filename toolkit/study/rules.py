@@ -14,11 +14,12 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from toolkit.errors import Problems, did_you_mean
+from toolkit.errors import Location, Problems, did_you_mean
+from toolkit.limits import MAX_ID_CHARS
 from toolkit.paths import ASSET_DIR, IMAGE_SUFFIXES
 from toolkit.study.loader import LoadedFile, PathKey
 from toolkit.study.markup import CITATION, checking_parser
-from toolkit.study.model import Origin, ScenarioFile, Study, Text
+from toolkit.study.model import MethodFile, Origin, ScenarioFile, Study, Text, WorkshopFile, shortened
 
 LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
 
@@ -26,7 +27,24 @@ LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
 # --- shape (pydantic) -------------------------------------------------------------
 
 
+# Files whose name (or folder's name) is the id of what they hold: it names files of the kit.
+_NAMED_BY_FILE = {
+    ScenarioFile: ("scenario", "file"),
+    WorkshopFile: ("workshop", "file"),
+    MethodFile: ("method", "folder"),
+}
+
+# Hints for pydantic's own errors of number and text bounds.
+_BOUND_HINTS = {
+    "less_than_equal": "write a number of at most {le}",
+    "greater_than_equal": "write a number of at least {ge}",
+    "string_too_long": "write at most {max_length} characters",
+    "too_long": "write at most {max_length} items",
+}
+
+
 def parse_file(model: type[BaseModel], loaded: LoadedFile, problems: Problems) -> Any:
+    _check_file_id(model, loaded, problems)
     if not isinstance(loaded.data, dict):
         problems.add(
             loaded.locate(()),
@@ -59,7 +77,22 @@ def _shape_problem(model: type[BaseModel], loaded: LoadedFile, item: dict, probl
         )
     else:
         message = item["msg"].removeprefix("Value error, ")
-        problems.add(loaded.locate(loc), f"{dotted(loc)}: {message}")
+        context = item.get("ctx") or {}
+        hint = context.get("hint") or _BOUND_HINTS.get(item["type"], "").format_map(context)
+        problems.add(loaded.locate(loc), f"{dotted(loc)}: {message}", hint)
+
+
+def _check_file_id(model: type[BaseModel], loaded: LoadedFile, problems: Problems) -> None:
+    """The id a file's name gives (a scenario, a workshop, a method's folder) is short enough to name files."""
+    if model not in _NAMED_BY_FILE:
+        return
+    kind, holder = _NAMED_BY_FILE[model]
+    name = loaded.path.stem if holder == "file" else loaded.path.parent.name
+    if len(name) > MAX_ID_CHARS:
+        problems.add(Location(loaded.path),
+                     f"the {kind} id '{shortened(name)}' is {len(name):,} characters long, more than the "
+                     f"{MAX_ID_CHARS} an id may have (the {holder} name is the id)",
+                     f"rename the {holder} to a shorter id: the id names the files and folders of the kit")
 
 
 def _model_at(model: type[BaseModel], loc: PathKey) -> type[BaseModel] | None:
