@@ -267,6 +267,11 @@ def test_old_mac_line_endings_and_a_crlf_split_across_reads_still_import(project
     assert groups["table-a"]["ratings"] == {"communs": {"probability": {1: 0, 2: 0, 3: 3, 4: 0, 5: 0},
                                                         "desirability": {1: 0, 2: 0, 3: 0, 4: 3, 5: 0}}}
     assert groups["table-b"]["ratings"]["communs"]["probability"] == {1: 0, 2: 0, 3: 0, 4: 0, 5: 2}
+    Path("late.csv").write_bytes(b"group,scenario,probability,desirability\r\n" + b"table-b,communs,5,\r\n" * 5
+                                 + b"table-b,communs,9,\r\n")  # CRLFs split across reads are one line end each
+    before = RESULTS.read_bytes()
+    refused(import_csv("late.csv"), before,
+            "late.csv:7:3: error: column 'probability': '9' is not a rating from 1 to 5")
 
 
 # --- hostile cells -----------------------------------------------------------------------------------
