@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from toolkit.errors import Location, Problems, did_you_mean
-from toolkit.limits import MAX_TALLY
+from toolkit.limits import MAX_RESULTS_RATINGS, MAX_TALLY
 from toolkit.paths import CANVAS_TEMPLATE, METHOD_FILE, METHODS_DIR, RESULTS_DIR, WORKSHEET_TEMPLATE, WORKSHOPS_DIR
 from toolkit.study.loader import LoadedFile, load_yaml
 from toolkit.study.model import (
@@ -32,9 +32,6 @@ from toolkit.study.model import (
 )
 from toolkit.study.rules import attach_origins, check_texts, check_unique, dotted, parse_file
 
-# Marks in all the tallies of one results file: a workshop of MAX_PARTICIPANTS people rating
-# 50 scenarios gives a million; a local bound until toolkit/limits.py holds it.
-MAX_RESULTS_RATINGS = 10 * MAX_TALLY
 RATING_KEYS = {str(value) for value in RATING_VALUES}
 
 
