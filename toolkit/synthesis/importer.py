@@ -56,7 +56,7 @@ import stat
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -201,8 +201,14 @@ def read_ratings(source: Path, study: Study, workshop: Workshop) -> ImportedRati
 
 def _check_rows(source: Path, checker: _Checker, imported: ImportedRatings, problems: Problems) -> None:
     """Read the rows one by one: the header, then each row checked and counted, never kept."""
+    with closing(_rows(source)) as rows:  # closed at once when the checks stop early
+        _check_each(source, rows, checker, imported, problems)
+
+
+def _check_each(source: Path, rows: Iterator[tuple[int, list[str]]], checker: _Checker, imported: ImportedRatings,
+                problems: Problems) -> None:
     header_number = None
-    for number, cells in _rows(source):
+    for number, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
         if header_number is None:
