@@ -18,7 +18,7 @@ from toolkit.errors import Location, Problems, did_you_mean
 from toolkit.limits import MAX_ID_CHARS
 from toolkit.paths import ASSET_DIR, IMAGE_SUFFIXES
 from toolkit.study.loader import LoadedFile, PathKey
-from toolkit.study.markup import CITATION, checking_parser
+from toolkit.study.markup import checking_parser
 from toolkit.study.model import MethodFile, Origin, ScenarioFile, Study, Text, WorkshopFile, shortened
 
 LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
@@ -159,14 +159,22 @@ def attach_origins(value: Any, loaded: LoadedFile, key: PathKey) -> None:
 _markdown = checking_parser()
 
 
+MAX_SUGGESTED = 100  # unknown citation ids offered a "did you mean" per file: each costs a comparison per source
+
+
 def check_texts(study: Study, loaded: LoadedFile, problems: Problems) -> None:
     sources = [s.id for s in study.meta.sources]
+    known = set(sources)
+    suggestions: dict[str, str] = {}
     for key, text in iter_strings(loaded.data, ()):
-        for match in CITATION.finditer(text):
-            if match.group(1) not in sources:
+        for offset, source_id in citations(text):
+            if source_id not in known:
+                if source_id not in suggestions:
+                    close = did_you_mean(source_id, sources) if len(suggestions) < MAX_SUGGESTED else ""
+                    suggestions[source_id] = close
                 problems.add(
-                    loaded.locate_in_text(key, match.start()),
-                    f"citation [@{match.group(1)}] names no source{did_you_mean(match.group(1), sources)}",
+                    loaded.locate_in_text(key, offset),
+                    f"citation [@{source_id}] names no source{suggestions[source_id]}",
                     "add the source to study.yaml (author, title, year) or fix the id",
                 )
         if "](" in text or "]:" in text or "<" in text:
@@ -208,6 +216,54 @@ def unsafe_image_reason(url: str, study_folder: Path) -> str | None:
     if not target.is_file():
         return "no such file"
     return None
+
+
+# --- scanning text in one pass ---------------------------------------------------------
+# A regular expression like `\[@([^\]\s]*)\]` tries again from every `[@` of a text, and from
+# each may read to the end of it: on `[@[@[@…` that is quadratic. These helpers remember what
+# they read, so that finding every match reads each character a bounded number of times.
+
+
+class NextCharacter:
+    """Where the next `character` is at or after a position (-1: none), for positions that mostly grow."""
+
+    def __init__(self, text: str, character: str):
+        self.text, self.character = text, character
+        self.start, self.found = 0, -2  # the last search: from `start`, found at `found`
+
+    def __call__(self, position: int) -> int:
+        if self.found == -2 or position < self.start or 0 <= self.found < position:
+            self.start, self.found = position, self.text.find(self.character, position)
+        return self.found
+
+
+class RunEnd:
+    """Where the run of characters `pattern` (a class with `*`) matches from a position ends."""
+
+    def __init__(self, text: str, pattern: re.Pattern):
+        self.text, self.pattern = text, pattern
+        self.start, self.end = 0, -1
+
+    def __call__(self, position: int) -> int:
+        if not self.start <= position <= self.end:
+            self.start, self.end = position, self.pattern.match(self.text, position).end()
+        return self.end
+
+
+_CITATION_ID = re.compile(r"[^\]\s]*")
+
+
+def citations(text: str) -> Iterable[tuple[int, str]]:
+    """(offset, id) of every citation `markup.CITATION` finds in `text` (even of a malformed id), in one pass."""
+    run = RunEnd(text, _CITATION_ID)
+    position = 0
+    while (start := text.find("[@", position)) >= 0:
+        end = run(start + 2)
+        if text.startswith("]", end):
+            yield start, text[start + 2:end]
+            position = end + 1
+        else:
+            position = start + 1
 
 
 def iter_strings(value: Any, key: PathKey) -> Iterable[tuple[PathKey, str]]:
