@@ -245,12 +245,20 @@ def test_control_characters_in_an_unknown_study_name_are_escaped(tmp_path: Path)
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\\x1b]0;pwned\\x07" in result.stderr
 
 
-def test_control_characters_in_an_id_are_escaped_in_messages(mini: Path):
+def test_control_characters_in_a_yaml_text_are_refused_and_escaped(mini: Path):
     edit(mini / "scenarios/communs.yaml", "  numerique: proximite", '  "evil\\e]0;title\\a": proximite')
     result = run("check", str(mini))
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
-    assert "unknown driver 'evil\\x1b]0;title\\x07'" in result.stderr
+    assert "scenarios/communs.yaml:6:3: error: the text holds" in result.stderr
+
+
+def test_control_characters_in_a_file_name_are_escaped_in_messages(mini: Path):
+    (mini / "scenarios" / "communs.yaml").rename(mini / "scenarios" / "evil\x1b]0;title\x07.yaml")
+    result = run("check", str(mini))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "'evil\\x1b]0;title\\x07' is not a valid scenario id" in result.stderr
 
 
 # --- requests to the preview -----------------------------------------------------------------
