@@ -10,6 +10,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -175,12 +176,20 @@ class Driver(Strict):
     description: LocalText
     hypotheses: list[Hypothesis] = Field(min_length=2)
 
-    @property
+    @cached_property
     def trend(self) -> Hypothesis | None:
         return next((h for h in self.hypotheses if h.trend), None)
 
+    @cached_property
+    def hypotheses_by_id(self) -> dict[str, Hypothesis]:
+        """Each id's first hypothesis: a lookup per reference, not a scan (a study may have thousands)."""
+        found: dict[str, Hypothesis] = {}
+        for hypothesis in self.hypotheses:
+            found.setdefault(hypothesis.id, hypothesis)
+        return found
+
     def hypothesis(self, hypothesis_id: str) -> Hypothesis | None:
-        return next((h for h in self.hypotheses if h.id == hypothesis_id), None)
+        return self.hypotheses_by_id.get(hypothesis_id)
 
 
 class Profession(Strict):
