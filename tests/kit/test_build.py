@@ -1,5 +1,6 @@
 """Stages 3 to 6 on the small fixture: real PDFs, checked from their content."""
 
+import os
 from pathlib import Path
 
 import pypdf
@@ -106,7 +107,14 @@ def test_a_failed_build_keeps_the_previous_kit(mini: Path, tmp_path: Path):
         build_kit(load_study(mini), "fr", out)
     after = {p.name: p.read_bytes() for p in (out / "mini" / "fr").iterdir()}
     assert after == before
-    assert [p.name for p in (out / "mini").iterdir()] == ["fr"]  # no staging left behind
+    assert sorted(p.name for p in (out / "mini").iterdir()) == [".fr.lock", "fr"]  # no staging left behind
+
+
+def test_the_kit_is_locked_by_a_file_beside_it_that_names_the_last_builder(mini: Path, tmp_path: Path):
+    """The lock file stays (removing it would let two builds lock two different files)."""
+    build_kit(load_study(mini), "fr", tmp_path)
+    assert (tmp_path / "mini" / ".fr.lock").read_text() == f"{os.getpid()}\n"
+    build_kit(load_study(mini), "fr", tmp_path)  # the lock is released once a build ends
 
 
 def test_a_study_template_overrides_the_project_one(mini: Path, tmp_path: Path):

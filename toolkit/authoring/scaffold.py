@@ -4,16 +4,22 @@ Each scaffold is valid as written (`prospective check` passes: placeholders read
 « À écrire : ... »), carries short French hints as YAML comments, and starts with the
 `# yaml-language-server: $schema=...` line that gives editors completion and checks.
 Nothing is ever overwritten: an existing file stops the command before anything is written.
+An error of the system (read-only or full disk, a file where a folder should be) stops it
+with the path and what to do, and removes the files it had already written, so that the
+same command can simply be run again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+import os
 import re
 from pathlib import Path
 
-from toolkit.errors import InputError, Problem, display_path
+from toolkit.errors import BuildError, InputError, Problem, display_path, os_problem
+from toolkit.files import make_folder
 from toolkit.paths import SCENARIO_DIR, STUDY_FILE, WORKSHOPS_DIR
 from toolkit.study.load import load_study
 from toolkit.study.model import SLUG_PATTERN, Study, Text, clock_minutes, clock_text, suggest_slug
@@ -49,8 +55,8 @@ def new_study(studies_dir: Path, study_id: str, *, year: int | None = None) -> l
     baseline_path = folder / SCENARIO_DIR / f"{BASELINE_ID}.yaml"
     _refuse_existing(study_path, baseline_path)
     horizon = (year or datetime.date.today().year) + 15
-    _write(study_path, _study_text(study_id, study_path, horizon))
-    _write(baseline_path, _baseline_text(study_id, baseline_path, horizon))
+    _write({study_path: _study_text(study_id, study_path, horizon),
+            baseline_path: _baseline_text(study_id, baseline_path, horizon)})
     return [study_path, baseline_path]
 
 
@@ -60,7 +66,7 @@ def new_scenario(study_folder: Path, scenario_id: str) -> Path:
     path = study_folder / SCENARIO_DIR / f"{scenario_id}.yaml"
     _refuse_existing(path)
     study = load_study(study_folder)
-    _write(path, _scenario_text(study, path))
+    _write({path: _scenario_text(study, path)})
     return path
 
 
@@ -71,7 +77,7 @@ def new_workshop(study_folder: Path, workshop_id: str, *, date: datetime.date | 
     _refuse_existing(path)
     study = load_study(study_folder)
     when = date or datetime.date.today() + datetime.timedelta(days=60)
-    _write(path, _workshop_text(study, path, when))
+    _write({path: _workshop_text(study, path, when)})
     return path
 
 
@@ -79,19 +85,38 @@ def new_workshop(study_folder: Path, workshop_id: str, *, date: datetime.date | 
 
 
 def _refuse_existing(*paths: Path) -> None:
-    existing = [path for path in paths if path.exists()]
+    existing = [path for path in paths if os.path.lexists(path)]
     if existing:
-        raise InputError([
-            Problem(None, f"{display_path(path)} already exists: it was left as it is",
-                    "choose another id, or delete the file first if you really want to start again")
-            for path in existing
-        ])
+        raise InputError([_exists(path) for path in existing])
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
-        file.write(text)
+def _exists(path: Path) -> Problem:
+    return Problem(None, f"{display_path(path)} already exists: it was left as it is",
+                   "choose another id, or delete the file first if you really want to start again")
+
+
+def _write(files: dict[Path, str]) -> None:
+    """Create every file, or none: on an error, the files created so far are removed."""
+    written: list[Path] = []
+    try:
+        for path, text in files.items():
+            make_folder(path.parent)
+            with path.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
+                written.append(path)
+                file.write(text)
+    except FileExistsError as error:  # created meanwhile by someone else
+        _remove(written)
+        raise InputError([_exists(Path(error.filename or path))]) from None
+    except OSError as error:
+        _remove(written)
+        problem = os_problem(error, "create", Path(error.filename) if error.filename else path)
+        raise BuildError.of(Problem(None, f"{problem.message} (nothing was created)", problem.hint)) from None
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):  # the error being reported says why
+            path.unlink(missing_ok=True)
 
 
 def _q(text: str) -> str:

@@ -2,21 +2,47 @@
 
 A kit is written into a staging folder beside its destination, then swapped in: a
 failed or interrupted build leaves the previous kit exactly as it was.
+
+What a build guarantees, whatever happens to it:
+
+- One build at a time per kit folder `out/<study>/<lang>/` (workshop and report builds
+  included): a lock file `out/<study>/.<lang>.lock` is held for the whole build (flock,
+  released by the system even when a build is killed). A second build says that another
+  one is running and waits for it, at most LOCK_WAIT_SECONDS, then stops without writing.
+- The kit folder is never missing, not even for an instant: the finished staging folder
+  and the previous kit are exchanged by one system call (renameat2 RENAME_EXCHANGE on
+  Linux, renamex_np RENAME_SWAP on macOS), then the previous kit is deleted. Where the
+  system or the file system cannot exchange (old kernels, some network file systems), the
+  previous kit is renamed aside and the new one renamed in: for the instant between the
+  two renames the folder is missing, an error or Ctrl-C then puts the previous kit back,
+  and should the build be killed right then, the next build of that kit puts it back
+  before anything else.
+- A killed build (kill -9, power cut) leaves the previous kit as it was and, at worst, a
+  hidden staging folder `.<name>.building-*` beside it: the next build of the same folder
+  removes it, while holding the lock.
+- Any error of the system (read-only or full disk, permission denied, a folder removed
+  meanwhile, a file where a folder should be, a name too long) stops the build with a
+  BuildError that names the path and says what to do; the previous kit stays as it was
+  and no staging folder is left.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import os
 import posixpath
 import shutil
-import tempfile
+import sys
 import time
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.files import atomic_file, write_text
+from toolkit.errors import BuildError, Problem, display_path, os_problem
+from toolkit.files import atomic_file, make_folder, new_folder, write_text
 from toolkit.kit.pdf import PdfJob, write_pdfs
 from toolkit.kit.plan import KitPlan, WorkshopPlan, plan_kit
 from toolkit.kit.render import Edition
@@ -47,44 +73,57 @@ class BuildReport(Listing):
     seconds: float = 0.0
 
 
-def build_report(study: Study, language: str, out: Path, workshop: str) -> BuildReport:
-    """Rebuild only the synthesis report of a workshop, e.g. after its results changed."""
+def _tell(message: str) -> None:
+    """Say something to the person waiting, on stderr (the command may pass its own)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def build_report(study: Study, language: str, out: Path, workshop: str, *,
+                 waiting: Callable[[str], None] = _tell) -> BuildReport:
+    """Rebuild only the synthesis report of a workshop, e.g. after its results changed.
+
+    `waiting` is told when another build of the same kit holds its folder.
+    """
     started = time.perf_counter()
     edition = Edition(study, language)
     plan = plan_kit(study, language, out, edition.gettext, [w for w in study.workshops if w.id == workshop])
     report = BuildReport(plan=plan)
-    for workshop_plan in plan.workshops:
-        placed = report_documents(workshop_plan)
-        with _staged(workshop_plan.folder / workshop_plan.report_folder) as staging:
-            _make(edition, plan, placed, _Target(staging, folders(placed)[0] if placed else ""), report)
+    with _locked(plan.folder, waiting):
+        for workshop_plan in plan.workshops:
+            placed = report_documents(workshop_plan)
+            with _staged(workshop_plan.folder / workshop_plan.report_folder) as staging:
+                _make(edition, plan, placed, _Target(staging, folders(placed)[0] if placed else ""), report)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def build_kit(study: Study, language: str, out: Path, workshop: str | None = None) -> BuildReport:
+def build_kit(study: Study, language: str, out: Path, workshop: str | None = None, *,
+              waiting: Callable[[str], None] = _tell) -> BuildReport:
     """Build `study` in `language` into `out/<study>/<language>/`, workshops in sub-folders.
 
     With `workshop`, only that workshop's kit is built (and swapped in on its own).
     HTML is rendered first, then every PDF is written (in parallel), then the indexes
-    and archives that list them.
+    and archives that list them. `waiting` is told when another build of the same kit
+    holds its folder (this one then waits for it).
     """
     started = time.perf_counter()
     edition = Edition(study, language)
     chosen = None if workshop is None else [w for w in study.workshops if w.id == workshop]
     plan = plan_kit(study, language, out, edition.gettext, chosen)
     report = BuildReport(plan=plan)
-    if workshop is None:
-        with _staged(plan.folder) as staging:
-            _make(edition, plan, edition_documents(plan), _Target(staging, ""), report)
+    with _locked(plan.folder, waiting):
+        if workshop is None:
+            with _staged(plan.folder) as staging:
+                _make(edition, plan, edition_documents(plan), _Target(staging, ""), report)
+                for workshop_plan in plan.workshops:
+                    _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report)
+                write_text(staging / "index.html", render_edition_index(edition, plan, report))
+        else:
             for workshop_plan in plan.workshops:
-                _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report)
-            write_text(staging / "index.html", render_edition_index(edition, plan, report))
-    else:
-        for workshop_plan in plan.workshops:
-            with _staged(workshop_plan.folder) as staging:
-                _make(edition, plan, workshop_documents(workshop_plan),
-                      _Target(staging, workshop_plan.workshop.id), report)
-                _finish_workshop(edition, plan, workshop_plan, staging, report)
+                with _staged(workshop_plan.folder) as staging:
+                    _make(edition, plan, workshop_documents(workshop_plan),
+                          _Target(staging, workshop_plan.workshop.id), report)
+                    _finish_workshop(edition, plan, workshop_plan, staging, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -152,24 +191,222 @@ def _write_zip(folder: Path, target: Path, root: str, leave_out: str) -> None:
             archive.writestr(info, path.read_bytes())
 
 
+# --- one build at a time per kit ------------------------------------------------------------
+
+LOCK_WAIT_SECONDS = 15 * 60  # a big kit builds in about a minute: longer means something is stuck
+LOCK_POLL_SECONDS = 0.2
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock, builds are not serialised
+    fcntl = None
+
+
+@contextmanager
+def _locked(folder: Path, waiting: Callable[[str], None]) -> Iterator[None]:
+    """Hold the lock of the kit folder `folder`, waiting (and saying so) while another build holds it.
+
+    The lock is `flock` on `.<name>.lock` beside the folder: the system releases it when the
+    holder ends, however it ends, so it can never be left stale. The file stays (removing it
+    would let two builds lock two different files); it holds the number of the last process
+    that held it, to name it in the message.
+    """
+    lock = _hidden(folder, "lock")
+    existed = os.path.isdir(folder)
+    try:
+        make_folder(folder.parent)
+        handle = _open_lock(lock)
+    except OSError as error:
+        raise _os_error(error, folder, existed) from None
+    try:
+        if not _try_lock(handle):
+            holder = _holder(handle)
+            waiting(f"another build of {display_path(folder)} is running{holder}: "
+                    f"this one waits for it to finish (Ctrl-C to give up)")
+            deadline = time.monotonic() + LOCK_WAIT_SECONDS
+            while not _try_lock(handle):
+                if time.monotonic() > deadline:
+                    raise BuildError(
+                        f"another build of {display_path(folder)} is still running{holder} after "
+                        f"{_duration(LOCK_WAIT_SECONDS)}: this one stopped without writing anything",
+                        "wait until it has finished, or stop it, then build again")
+                time.sleep(LOCK_POLL_SECONDS)
+        with suppress(OSError):  # only a courtesy for the next one waiting (the file may be read-only)
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:g} minutes" if seconds >= 120 else f"{seconds:g} seconds"
+
+
+def _open_lock(lock: Path) -> int:
+    """The lock file, opened for writing when we may, else for reading (enough to lock it)."""
+    try:
+        return os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as error:
+        if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS) or not os.path.isfile(lock):
+            raise
+    return os.open(lock, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+
+
+def _try_lock(handle: int) -> bool:
+    if fcntl is None:  # pragma: no cover
+        return True
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError as error:
+        if error.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):  # a file system without locks
+            return True
+        raise
+    return True
+
+
+def _holder(handle: int) -> str:
+    """' (process N)', read from the lock file, or '' when it says nothing readable."""
+    with suppress(OSError, ValueError):
+        return f" (process {int(os.pread(handle, 32, 0).decode().strip())})"
+    return ""
+
+
+# --- staging and publishing ------------------------------------------------------------------
+
+
+def _hidden(destination: Path, kind: str) -> Path:
+    """`.<name>.<kind>` beside `destination`: its lock, or the prefix of its staging folders."""
+    return destination.with_name(f".{destination.name}.{kind}")
+
+
 @contextmanager
 def _staged(destination: Path) -> Iterator[Path]:
-    """A staging folder that replaces `destination` only if the block succeeds."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=destination.parent, prefix=f".{destination.name}.building-"))
+    """A staging folder that replaces `destination` only if the block succeeds.
+
+    Called with the kit's lock held: it first clears what a killed build of `destination`
+    left. Any OSError of the block becomes a BuildError naming the path the user knows
+    (inside `destination`, not inside the staging folder).
+    """
+    existed = os.path.isdir(destination)
+    staging = None
     try:
+        make_folder(destination.parent)
+        if os.path.lexists(destination) and not os.path.isdir(destination):
+            raise NotADirectoryError(errno.ENOTDIR, "a file stands where the kit folder should be",
+                                     str(destination))
+        _clear_leftovers(destination)
+        existed = os.path.isdir(destination)
+        staging = new_folder(destination.parent, _hidden(destination, "building-").name)
+        made = _identity(staging)
         yield staging
+        if _identity(staging) != made:  # removed meanwhile, then made again by a write: not the whole kit
+            raise FileNotFoundError(errno.ENOENT, "the folder was removed during the build", str(staging))
         _publish(staging, destination)
+    except OSError as error:
+        raise _os_error(error, destination, existed, staging) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            _remove(staging)
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    with suppress(OSError):
+        status = os.stat(folder)
+        return status.st_dev, status.st_ino
+    return None
+
+
+def _clear_leftovers(destination: Path) -> None:
+    """Remove the staging folders a killed build left; put back a kit it had set aside."""
+    building = _hidden(destination, "building-").name
+    retired = _hidden(destination, "old-").name
+    leftovers = sorted(path for path in destination.parent.iterdir()
+                       if path.name.startswith((building, retired)))
+    if not os.path.lexists(destination):  # killed between the two renames of the fallback publish
+        set_aside = [path for path in leftovers if path.name.startswith(retired) and os.path.isdir(path)]
+        if set_aside:
+            set_aside[-1].rename(destination)
+            leftovers.remove(set_aside[-1])
+    for path in leftovers:
+        _remove(path)
 
 
 def _publish(staging: Path, destination: Path) -> None:
     """Swap the finished kit in; the old one is removed only once the new one is in place."""
-    retired = None
-    if destination.exists():
-        retired = destination.with_name(f".{destination.name}.old-{time.time_ns()}")
-        destination.rename(retired)
-    staging.rename(destination)
-    if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
+    if not os.path.lexists(destination):
+        staging.rename(destination)
+        return
+    if _exchange(staging, destination):
+        _remove(staging)  # now the previous kit
+        return
+    retired = destination.with_name(f"{_hidden(destination, 'old-').name}{time.time_ns()}")
+    destination.rename(retired)
+    try:
+        staging.rename(destination)
+    except BaseException:
+        retired.rename(destination)
+        raise
+    _remove(retired)
+
+
+AT_FDCWD = -100  # <fcntl.h>
+RENAME_EXCHANGE = 2  # <linux/fs.h>
+RENAME_SWAP = 2  # <stdio.h> on macOS
+_CANNOT_EXCHANGE = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV}
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Exchange two existing paths atomically; False when the system or file system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover
+        return False
+    names = (os.fsencode(first), os.fsencode(second))
+    if (renameat2 := getattr(libc, "renameat2", None)) is not None:  # Linux 3.15, glibc 2.28
+        renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        result = renameat2(AT_FDCWD, names[0], AT_FDCWD, names[1], RENAME_EXCHANGE)
+    elif (renamex_np := getattr(libc, "renamex_np", None)) is not None:  # pragma: no cover - macOS 10.12
+        renamex_np.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+        result = renamex_np(names[0], names[1], RENAME_SWAP)
+    else:  # pragma: no cover
+        return False
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _CANNOT_EXCHANGE:
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _remove(path: Path) -> None:
+    """Delete a staging or retired folder, as far as possible (what remains goes next time)."""
+    if os.path.islink(path) or not os.path.isdir(path):
+        with suppress(OSError):
+            path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _os_error(error: OSError, destination: Path, existed: bool, staging: Path | None = None) -> BuildError:
+    """The BuildError for an error of the system while building `destination`, naming a path the user knows."""
+    path = Path(os.fsdecode(error.filename)) if isinstance(error.filename, (str, bytes)) else None
+    doing = "write"
+    if path is None:
+        path = destination
+    elif staging is not None and path.is_relative_to(staging):
+        path = destination / path.relative_to(staging)
+    elif path.parent == destination.parent and path.name.startswith(f".{destination.name}."):
+        path = destination  # its lock, a staging or a retired folder
+    elif not (path.is_relative_to(destination.parent) or destination.is_relative_to(path)):
+        doing = "read"  # a file of the study, an image
+    problem = os_problem(error, doing, path)
+    if not existed:
+        kept = " (nothing was written)"
+    elif os.path.isdir(destination):
+        kept = f" ({display_path(destination)} was left as it was)"
+    else:
+        kept = ""  # someone removed it meanwhile
+    return BuildError.of(Problem(None, problem.message + kept, problem.hint))

@@ -8,13 +8,19 @@ truncated PDF nor replaces a good one.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import mimetypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -135,18 +141,135 @@ def write_pdfs(jobs: list[PdfJob], origin_of: Callable[[str], Origin | None] | N
     """Write every PDF, in parallel processes when there are enough to be worth it.
 
     WeasyPrint uses one core per document; each worker imports it once (spawn, so no
-    state is shared). PROSPECTIVE_JOBS=1 forces one process.
+    state is shared). PROSPECTIVE_JOBS=N writes them in N processes (1: in this one).
     """
-    workers = int(os.environ.get("PROSPECTIVE_JOBS", "0")) or min(os.cpu_count() or 1, len(jobs))
+    workers, parallel = _workers(len(jobs))
     try:
-        if workers <= 1 or len(jobs) <= PARALLEL_FROM:
+        if not parallel:
             return [write_pdf(job) for job in jobs]
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(write_pdf, jobs))
+        return _in_workers(jobs, workers)
     except BuildError as error:
         origin = origin_of(error.url) if origin_of and error.url else None
         if origin is None:
             raise
         raise BuildError(f"{error.problem.message}, asked for by {origin.field}", error.problem.hint,
                          origin.location, error.url) from None
+
+
+def _workers(count: int) -> tuple[int, bool]:
+    """How many worker processes for `count` documents, and whether to use any."""
+    chosen = os.environ.get("PROSPECTIVE_JOBS", "").strip()
+    if chosen.isdigit() and int(chosen) > 0:  # asked for: used even for a few documents
+        workers = min(int(chosen), count)
+        return workers, workers > 1
+    workers = min(os.cpu_count() or 1, count)
+    return workers, workers > 1 and count > PARALLEL_FROM
+
+
+# --- worker processes ------------------------------------------------------------------------
+#
+# The workers never outlive the build. Ctrl-C (or SIGTERM made KeyboardInterrupt by the
+# command), a refused URL or any error stops the build at once: queued documents are
+# cancelled and the workers terminated, not waited for. A build killed outright (kill -9,
+# out of memory) cannot stop its workers, so each worker watches its parent: on Linux the
+# kernel kills it when the parent dies (prctl PR_SET_PDEATHSIG), elsewhere a thread notices
+# the parent changed within a second. The multiprocessing resource tracker then exits on its
+# own, its last user gone. Workers ignore SIGINT: a Ctrl-C in the terminal reaches the whole
+# process group, and the parent alone decides what it means; SIGINT is even blocked from the
+# moment a worker is started until it ignores it, and the parent acts on a signal only once
+# every worker has started (see _workers_starting), so that a Ctrl-C while workers start
+# never shows their tracebacks.
+
+PARENT_POLL_SECONDS = 0.5
+STOP_SECONDS = 5  # a terminated worker has this long to exit before it is killed
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _in_workers(jobs: list[PdfJob], workers: int) -> list[PdfResult]:
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started,
+                               initargs=(os.getpid(),))
+    try:
+        with _workers_starting():  # workers are started by submit
+            futures = [pool.submit(write_pdf, job) for job in jobs]
+        results = [future.result() for future in futures]
+    except BrokenProcessPool:  # a worker was killed: out of memory, or by someone
+        _stop(pool)
+        raise BuildError("a process writing the PDFs stopped unexpectedly",
+                         "it may have run out of memory: close other programs, or build with "
+                         "PROSPECTIVE_JOBS=1, then try again") from None
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers now, without waiting for their documents."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with suppress(OSError, ValueError):  # already gone, or already closed
+            process.terminate()
+    for process in processes:
+        with suppress(OSError, ValueError):
+            process.join(STOP_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join(STOP_SECONDS)
+
+
+@contextmanager
+def _workers_starting() -> Iterator[None]:
+    """While workers are started: Ctrl-C and SIGTERM wait until they are all started, and only then act.
+
+    A worker reads what to run from a pipe the parent writes right after starting it; a
+    parent interrupted between the two leaves the worker to print a traceback. So for this
+    short while, in the main thread, the Python handlers of SIGINT and SIGTERM (Ctrl-C's
+    KeyboardInterrupt, and whatever the command installed) are replaced by one that notes
+    the signal, then put back, and the first signal noted is handed to its own handler.
+    SIGINT is also blocked in this thread, so that the workers start with it blocked (they
+    inherit the mask) until they ignore it.
+    """
+    noted: list[tuple[int, object]] = []
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(number)
+            if callable(handler):  # SIG_DFL and SIG_IGN act in the system, never in Python code
+                handlers[number] = handler
+                signal.signal(number, lambda signum, frame: noted.append((signum, frame)))
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is not None:
+        mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if mask is not None:
+            mask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        for signum, frame in noted[:1]:
+            handlers[signum](signum, frame)
+
+
+def _worker_started(parent: int) -> None:
+    """Initializer of each worker: ignore Ctrl-C, die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # discards a Ctrl-C pending since the start
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if sys.platform.startswith("linux"):
+        with suppress(Exception):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit as soon as the parent is gone (an orphan is adopted by another process)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
