@@ -40,6 +40,9 @@ _BOUND_HINTS = {
     "greater_than_equal": "write a number of at least {ge}",
     "string_too_long": "write at most {max_length} characters",
     "too_long": "write at most {max_length} items",
+    "finite_number": "write a whole number",
+    "int_from_float": "write a whole number",
+    "int_parsing": "write a whole number",
 }
 
 
