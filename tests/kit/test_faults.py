@@ -227,9 +227,9 @@ def test_a_failing_document_stops_the_other_workers_at_once(mini: Path, tmp_path
     (mini / "templates" / "cards.html.j2").write_text(
         '{% extends "base.html.j2" %}{% block body %}<img src="file:///etc/passwd" alt="x">{% endblock %}')
     with pytest.raises(BuildError, match="refused to load file:///etc/passwd"):
-        build_kit(load_study(mini), "fr", tmp_path)
+        build_kit(load_study(mini), "fr", tmp_path / "out")
     assert multiprocessing.active_children() == []
-    assert leftovers(tmp_path) == []
+    assert leftovers(tmp_path / "out") == []
 
 
 def children(parent: int) -> list[int]:
@@ -324,16 +324,27 @@ def test_two_builds_at_once_never_overlap(mini: Path, tmp_path: Path):
 
 def test_a_build_gives_up_after_a_bounded_wait(mini: Path, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(build_module, "LOCK_WAIT_SECONDS", 0.5)
+    out = tmp_path / "out"
+    kit = out / "mini" / "fr"
     told = []
-    with build_module._locked(tmp_path / "mini" / "fr", print), pytest.raises(BuildError) as caught:
-        build_kit(load_study(mini), "fr", tmp_path, waiting=told.append)
-    assert told == [f"another build of {tmp_path / 'mini' / 'fr'} is running (process {os.getpid()}): "
+    with build_module._locked(kit, print), pytest.raises(BuildError) as caught:  # flock: another open file
+        build_kit(load_study(mini), "fr", out, waiting=told.append)
+    assert told == [f"another build of {kit} is running (process {os.getpid()}): "
                     "this one waits for it to finish (Ctrl-C to give up)"]
-    assert str(caught.value) == (f"another build of {tmp_path / 'mini' / 'fr'} is still running "
-                                 f"(process {os.getpid()}) after 0.5 seconds: this one stopped without writing "
-                                 "anything")
+    assert str(caught.value) == (f"another build of {kit} is still running (process {os.getpid()}) after "
+                                 "0.5 seconds: this one stopped without writing anything")
     assert caught.value.problem.hint == "wait until it has finished, or stop it, then build again"
-    assert not (tmp_path / "mini" / "fr").exists()
+    assert not kit.exists()
+
+
+def test_without_locks_builds_still_work_and_leave_others_staging_alone(mini: Path, tmp_path: Path, monkeypatch):
+    """A file system without locks (some network ones): no waiting, and no clearing of what may be another's."""
+    monkeypatch.setattr(build_module, "_try_lock", lambda handle: None)
+    out = tmp_path / "out"
+    (out / "mini" / ".fr.building-other").mkdir(parents=True)
+    build_kit(load_study(mini), "fr", out, waiting=pytest.fail)
+    assert (out / "mini" / "fr" / "index.html").is_file()
+    assert leftovers(out) == [".fr.building-other"]
 
 
 # --- publishing -------------------------------------------------------------------------------

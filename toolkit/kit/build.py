@@ -9,6 +9,7 @@ What a build guarantees, whatever happens to it:
   included): a lock file `out/<study>/.<lang>.lock` is held for the whole build (flock,
   released by the system even when a build is killed). A second build says that another
   one is running and waits for it, at most LOCK_WAIT_SECONDS, then stops without writing.
+  (A file system without locks, some network ones, builds without: see `_locked`.)
 - The kit folder is never missing, not even for an instant: the finished staging folder
   and the previous kit are exchanged by one system call (renameat2 RENAME_EXCHANGE on
   Linux, renamex_np RENAME_SWAP on macOS), then the previous kit is deleted. Where the
@@ -88,10 +89,10 @@ def build_report(study: Study, language: str, out: Path, workshop: str, *,
     edition = Edition(study, language)
     plan = plan_kit(study, language, out, edition.gettext, [w for w in study.workshops if w.id == workshop])
     report = BuildReport(plan=plan)
-    with _locked(plan.folder, waiting):
+    with _locked(plan.folder, waiting) as held:
         for workshop_plan in plan.workshops:
             placed = report_documents(workshop_plan)
-            with _staged(workshop_plan.folder / workshop_plan.report_folder) as staging:
+            with _staged(workshop_plan.folder / workshop_plan.report_folder, clear=held) as staging:
                 _make(edition, plan, placed, _Target(staging, folders(placed)[0] if placed else ""), report)
     report.seconds = time.perf_counter() - started
     return report
@@ -111,16 +112,16 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
     chosen = None if workshop is None else [w for w in study.workshops if w.id == workshop]
     plan = plan_kit(study, language, out, edition.gettext, chosen)
     report = BuildReport(plan=plan)
-    with _locked(plan.folder, waiting):
+    with _locked(plan.folder, waiting) as held:
         if workshop is None:
-            with _staged(plan.folder) as staging:
+            with _staged(plan.folder, clear=held) as staging:
                 _make(edition, plan, edition_documents(plan), _Target(staging, ""), report)
                 for workshop_plan in plan.workshops:
                     _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report)
                 write_text(staging / "index.html", render_edition_index(edition, plan, report))
         else:
             for workshop_plan in plan.workshops:
-                with _staged(workshop_plan.folder) as staging:
+                with _staged(workshop_plan.folder, clear=held) as staging:
                     _make(edition, plan, workshop_documents(workshop_plan),
                           _Target(staging, workshop_plan.workshop.id), report)
                     _finish_workshop(edition, plan, workshop_plan, staging, report)
@@ -193,7 +194,7 @@ def _write_zip(folder: Path, target: Path, root: str, leave_out: str) -> None:
 
 # --- one build at a time per kit ------------------------------------------------------------
 
-LOCK_WAIT_SECONDS = 15 * 60  # a big kit builds in about a minute: longer means something is stuck
+LOCK_WAIT_SECONDS = 15 * 60  # the shipped study builds in about 30 s: far longer means something is stuck
 LOCK_POLL_SECONDS = 0.2
 
 try:
@@ -203,13 +204,17 @@ except ImportError:  # pragma: no cover - Windows: no lock, builds are not seria
 
 
 @contextmanager
-def _locked(folder: Path, waiting: Callable[[str], None]) -> Iterator[None]:
+def _locked(folder: Path, waiting: Callable[[str], None]) -> Iterator[bool]:
     """Hold the lock of the kit folder `folder`, waiting (and saying so) while another build holds it.
 
     The lock is `flock` on `.<name>.lock` beside the folder: the system releases it when the
     holder ends, however it ends, so it can never be left stale. The file stays (removing it
     would let two builds lock two different files); it holds the number of the last process
     that held it, to name it in the message.
+
+    Yields whether the lock is really held: not where the file system has no locks (some
+    network file systems) nor on Windows; builds are then not serialised, and they leave
+    the leftovers of killed builds where they are, since they might be another's.
     """
     lock = _hidden(folder, "lock")
     existed = os.path.isdir(folder)
@@ -219,24 +224,37 @@ def _locked(folder: Path, waiting: Callable[[str], None]) -> Iterator[None]:
     except OSError as error:
         raise _os_error(error, folder, existed) from None
     try:
-        if not _try_lock(handle):
-            holder = _holder(handle)
-            waiting(f"another build of {display_path(folder)} is running{holder}: "
-                    f"this one waits for it to finish (Ctrl-C to give up)")
-            deadline = time.monotonic() + LOCK_WAIT_SECONDS
-            while not _try_lock(handle):
-                if time.monotonic() > deadline:
-                    raise BuildError(
-                        f"another build of {display_path(folder)} is still running{holder} after "
-                        f"{_duration(LOCK_WAIT_SECONDS)}: this one stopped without writing anything",
-                        "wait until it has finished, or stop it, then build again")
-                time.sleep(LOCK_POLL_SECONDS)
+        held = _wait_for(handle, folder, waiting)
         with suppress(OSError):  # only a courtesy for the next one waiting (the file may be read-only)
             os.ftruncate(handle, 0)
             os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
-        yield
+        yield held
     finally:
         os.close(handle)  # releases the lock
+
+
+def _wait_for(handle: int, folder: Path, waiting: Callable[[str], None]) -> bool:
+    """Take the lock, saying once that this build waits for another if it must, at most LOCK_WAIT_SECONDS.
+
+    True once held; False when the file system has no locks.
+    """
+    try:
+        if (held := _try_lock(handle)) is not False:
+            return held is True
+        holder = _holder(handle)
+        waiting(f"another build of {display_path(folder)} is running{holder}: "
+                f"this one waits for it to finish (Ctrl-C to give up)")
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while (held := _try_lock(handle)) is False:
+            if time.monotonic() > deadline:
+                raise BuildError(
+                    f"another build of {display_path(folder)} is still running{holder} after "
+                    f"{_duration(LOCK_WAIT_SECONDS)}: this one stopped without writing anything",
+                    "wait until it has finished, or stop it, then build again")
+            time.sleep(LOCK_POLL_SECONDS)
+    except OSError as error:
+        raise _os_error(error, folder, os.path.isdir(folder)) from None
+    return held is True
 
 
 def _duration(seconds: float) -> str:
@@ -253,24 +271,28 @@ def _open_lock(lock: Path) -> int:
     return os.open(lock, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
 
 
-def _try_lock(handle: int) -> bool:
+def _try_lock(handle: int) -> bool | None:
+    """True: locked; False: another holds it; None: no lock to be had here."""
     if fcntl is None:  # pragma: no cover
-        return True
+        return None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     except OSError as error:
         if error.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):  # a file system without locks
-            return True
+            return None
         raise
     return True
 
 
 def _holder(handle: int) -> str:
-    """' (process N)', read from the lock file, or '' when it says nothing readable."""
-    with suppress(OSError, ValueError):
-        return f" (process {int(os.pread(handle, 32, 0).decode().strip())})"
+    """' (process N)', read from the lock file, or '' when it names no running process."""
+    with suppress(OSError, ValueError, OverflowError):
+        pid = int(os.pread(handle, 32, 0).decode().strip())
+        with suppress(PermissionError):  # someone else's process: it runs
+            os.kill(pid, 0)  # raises when there is no such process (the holder has not written its own yet)
+        return f" (process {pid})"
     return ""
 
 
@@ -283,11 +305,11 @@ def _hidden(destination: Path, kind: str) -> Path:
 
 
 @contextmanager
-def _staged(destination: Path) -> Iterator[Path]:
+def _staged(destination: Path, clear: bool = True) -> Iterator[Path]:
     """A staging folder that replaces `destination` only if the block succeeds.
 
-    Called with the kit's lock held: it first clears what a killed build of `destination`
-    left. Any OSError of the block becomes a BuildError naming the path the user knows
+    With `clear` (only with the kit's lock held), it first clears what a killed build of
+    `destination` left. Any OSError of the block becomes a BuildError naming the path the user knows
     (inside `destination`, not inside the staging folder).
     """
     existed = os.path.isdir(destination)
@@ -297,7 +319,8 @@ def _staged(destination: Path) -> Iterator[Path]:
         if os.path.lexists(destination) and not os.path.isdir(destination):
             raise NotADirectoryError(errno.ENOTDIR, "a file stands where the kit folder should be",
                                      str(destination))
-        _clear_leftovers(destination)
+        if clear:
+            _clear_leftovers(destination)
         existed = os.path.isdir(destination)
         staging = new_folder(destination.parent, _hidden(destination, "building-").name)
         made = _identity(staging)
@@ -362,7 +385,7 @@ def _exchange(first: Path, second: Path) -> bool:
     """Exchange two existing paths atomically; False when the system or file system cannot."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:  # pragma: no cover
+    except (OSError, TypeError):  # pragma: no cover - no C library to ask (Windows)
         return False
     names = (os.fsencode(first), os.fsencode(second))
     if (renameat2 := getattr(libc, "renameat2", None)) is not None:  # Linux 3.15, glibc 2.28

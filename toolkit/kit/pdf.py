@@ -168,8 +168,8 @@ def _workers(count: int) -> tuple[int, bool]:
 
 # --- worker processes ------------------------------------------------------------------------
 #
-# The workers never outlive the build. Ctrl-C (or SIGTERM made KeyboardInterrupt by the
-# command), a refused URL or any error stops the build at once: queued documents are
+# The workers never outlive the build. Ctrl-C (or SIGTERM, which the command turns into an
+# exception), a refused URL or any error stops the build at once: queued documents are
 # cancelled and the workers terminated, not waited for. A build killed outright (kill -9,
 # out of memory) cannot stop its workers, so each worker watches its parent: on Linux the
 # kernel kills it when the parent dies (prctl PR_SET_PDEATHSIG), elsewhere a thread notices
@@ -241,13 +241,12 @@ def _workers_starting() -> Iterator[None]:
                 handlers[number] = handler
                 signal.signal(number, lambda signum, frame: noted.append((signum, frame)))
     mask = getattr(signal, "pthread_sigmask", None)
-    if mask is not None:
-        mask(signal.SIG_BLOCK, {signal.SIGINT})
+    blocked = mask(signal.SIG_BLOCK, {signal.SIGINT}) if mask is not None else None
     try:
         yield
     finally:
         if mask is not None:
-            mask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            mask(signal.SIG_SETMASK, blocked)
         for number, handler in handlers.items():
             signal.signal(number, handler)
         for signum, frame in noted[:1]:
