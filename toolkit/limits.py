@@ -34,6 +34,7 @@ MAX_YAML_DEPTH = 64  # nesting of mappings and lists: a study needs about 8
 MAX_YAML_NODES = _bound("MAX_YAML_NODES", 500_000)  # values built, aliases expanded included
 MAX_TEXT_CHARS = _bound("MAX_TEXT_CHARS", 200_000)  # one text field (a narrative is about 4,000)
 MAX_NUMBER_CHARS = 100  # one number as written: years, counts and minutes need a few digits
+MAX_MARKUP_CHARS = _bound("MAX_MARKUP_CHARS", 100_000)  # Markdown marks in the texts of one file (a scenario: ~50)
 
 # Numbers a plan or a results file may hold.
 MIN_YEAR, MAX_YEAR = 1900, 2300

@@ -379,7 +379,7 @@ def test_a_100000_character_narrative_of_numbers(mini: Path):
 
 
 def test_unclosed_brackets_and_citations_in_a_long_text(mini: Path):
-    edit(mini / PLATEFORMES, NARRATIVE, NARRATIVE + "  " + "[@[<" * 40_000 + "\n")
+    edit(mini / PLATEFORMES, NARRATIVE, NARRATIVE + "  " + "[@[<" * 25_000 + "\n")  # 75,000 marks
     code, lines = check(mini)
     assert code == 0
     assert not any("error" in line for line in lines)
@@ -391,3 +391,11 @@ def test_an_empty_file_and_a_null_one(mini: Path):
                            for name in ("narrative", "picks", "questions", "summary", "title")))
     write(mini / PLATEFORMES, "~\n")
     assert refused(mini, f"{PLATEFORMES}:1:1: error: the file must be a mapping of fields (`name: value`)")
+
+
+def test_a_file_dense_with_markdown_marks(mini: Path):
+    edit(mini / PLATEFORMES, "questions:\n", "questions:\n  - '" + "*_" * 50_001 + "'\n")
+    assert refused(mini, f"{PLATEFORMES}:11:5: error: the texts of this file hold more than 100,000 Markdown marks "
+                         "([ ] * _ < > ! & ` \\)") == [
+        "a scenario holds about fifty, and each costs reading time: check the file; to raise the bound, set the "
+        "environment variable PROSPECTIVE_MAX_MARKUP_CHARS"]

@@ -15,7 +15,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from toolkit.errors import Location, Problems, did_you_mean
-from toolkit.limits import MAX_ID_CHARS
+from toolkit.limits import MAX_ID_CHARS, MAX_MARKUP_CHARS, env_name
 from toolkit.paths import ASSET_DIR, IMAGE_SUFFIXES
 from toolkit.study.loader import LoadedFile, PathKey
 from toolkit.study.markup import checking_parser
@@ -165,6 +165,9 @@ _markdown = checking_parser()
 # Where Markdown can make a link without `](` or `]:`: an autolink, `<scheme:...>` or `<name@...>` (raw
 # HTML is off). A text with none of the three is not parsed: parsing costs up to 10 µs a character.
 _AUTOLINK = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:|<[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~\-]+@")
+# The marks the Markdown parser works on: on text dense with them it spends up to 20 µs on each
+# (0.15 µs a character of prose), at check and at build, so their number per file is bounded.
+MARKUP_CHARACTERS = "[]*_<>!&`\\"
 MAX_SUGGESTED = 100  # unknown citation ids offered a "did you mean" per file: each costs a comparison per source
 
 
@@ -172,7 +175,15 @@ def check_texts(study: Study, loaded: LoadedFile, problems: Problems) -> None:
     sources = [s.id for s in study.meta.sources]
     known = set(sources)
     suggestions: dict[str, str] = {}
+    marks = 0
     for key, text in iter_strings(loaded.data, ()):
+        marks += sum(text.count(character) for character in MARKUP_CHARACTERS)
+        if marks > MAX_MARKUP_CHARS:
+            problems.add(loaded.locate(key), f"the texts of this file hold more than {MAX_MARKUP_CHARS:,} Markdown "
+                         f"marks ({' '.join(MARKUP_CHARACTERS)})",
+                         "a scenario holds about fifty, and each costs reading time: check the file; to raise the "
+                         f"bound, set the environment variable {env_name('MAX_MARKUP_CHARS')}")
+            return
         for offset, source_id in citations(text):
             if source_id not in known:
                 if source_id not in suggestions:
