@@ -399,3 +399,12 @@ def test_a_file_dense_with_markdown_marks(mini: Path):
                          "([ ] * _ < > ! & ` \\)") == [
         "a scenario holds about fifty, and each costs reading time: check the file; to raise the bound, set the "
         "environment variable PROSPECTIVE_MAX_MARKUP_CHARS"]
+
+
+def test_a_warning_names_ten_ids_and_counts_the_others(mini: Path):
+    extra = "".join(f"  - id: p{i}\n    name: P{i}\n    description: P{i}.\n" for i in range(12))
+    edit(mini / "study.yaml", "personas:\n", extra + "personas:\n")
+    code, lines = check(mini)
+    assert code == 0
+    named = ", ".join(repr(name) for name in ["educateur", *(f"p{i}" for i in range(9))])
+    assert f"{PLATEFORMES}:1:1: warning: the scenario says nothing about the professions {named} and 3 more" in lines

@@ -25,6 +25,7 @@ from toolkit.study.model import Scenario, Study
 from toolkit.study.rules import NextCharacter, RunEnd, iter_strings
 
 MIN_NARRATIVE_WORDS = 150
+MAX_NAMED = 10  # ids a warning names: the others are counted
 WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
 # Fields whose strings are not prose: ids, picks, references, names, people.
@@ -130,7 +131,9 @@ def _silent_about(study: Study, scenario: Scenario, loaded: LoadedFile, problems
         data = loaded.data if isinstance(loaded.data, dict) else {}
         location = loaded.locate((field_name,), at_key=True) if field_name in data else Location(loaded.path)
         kind = field_name[:-1] if len(missing) == 1 else field_name
-        problems.warn(location, f"the scenario says nothing about the {kind} {', '.join(repr(m) for m in missing)}",
+        named = ", ".join(repr(m) for m in missing[:MAX_NAMED])
+        more = f" and {len(missing) - MAX_NAMED:,} more" if len(missing) > MAX_NAMED else ""
+        problems.warn(location, f"the scenario says nothing about the {kind} {named}{more}",
                       f"add under `{field_name}:` a line `{missing[0]}: ...` saying what this future means "
                       f"for {'it' if field_name == 'professions' else 'them'}")
 
