@@ -443,13 +443,19 @@ def _modes(folder: Path) -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("mask", "file_mode", "folder_mode"), [(0o022, "0o644", "0o755"), (0o077, "0o600", "0o700")])
-def test_files_and_folders_follow_the_umask(tmp_path: Path, mask: int, file_mode: str, folder_mode: str):
-    workshop = copy_fixture("workshop", tmp_path)
+def test_files_and_folders_follow_the_umask(mini: Path, tmp_path: Path, mask: int, file_mode: str, folder_mode: str):
     out = tmp_path / "out"
     with umask(mask):
-        build_kit(load_study(workshop), "fr", out)
+        build_kit(load_study(mini), "fr", out)
+    assert _modes(out / "mini") == {("dir", folder_mode), ("file", file_mode)}  # the lock file included
+
+
+def test_a_workshop_kit_follows_the_umask_and_its_zip_keeps_0644(tmp_path: Path):
+    workshop = copy_fixture("workshop", tmp_path)
+    out = tmp_path / "out"
+    with umask(0o077):
         build_kit(load_study(workshop), "fr", out, "atelier")  # a workshop build publishes a sub-folder
-    assert _modes(out / "workshop") == {("dir", folder_mode), ("file", file_mode)}
+    assert _modes(out / "workshop") == {("dir", "0o700"), ("file", "0o600")}
     [archive] = (out / "workshop" / "fr" / "atelier").glob("*.zip")
     with zipfile.ZipFile(archive) as opened:
         assert {info.external_attr >> 16 for info in opened.infolist()} == {0o644}  # whatever the umask
