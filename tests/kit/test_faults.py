@@ -89,6 +89,7 @@ class Build:
 
     def __init__(self, study: Path, out: Path, jobs: str = "2", *, group: bool = False, extra_env=None):
         self.marker = uuid.uuid4().hex
+        self.stale = set(out.glob("mini/.fr.building-*"))  # left by a build killed before: not this one's
         env = {**os.environ, "PROSPECTIVE_JOBS": jobs, MARKER: self.marker, **(extra_env or {})}
         env.pop("PROSPECTIVE_DEBUG", None)
         self.process = subprocess.Popen(
@@ -117,7 +118,8 @@ class Build:
     def wait_for_pdfs(self, out: Path) -> None:
         """Until the workers are well at work: one has written a PDF (at least), not all three are done."""
         def writing() -> bool:
-            written = [p.name for p in out.glob("mini/.fr.building-*/*") if ".pdf" in p.name]
+            written = [p.name for p in out.glob("mini/.fr.building-*/*")
+                       if ".pdf" in p.name and p.parent not in self.stale]
             return bool(written) and sum(name.endswith(".pdf") for name in written) < 3
         assert wait_until(lambda: writing() or self.process.poll() is not None, step=0.005)
         assert self.process.poll() is None, f"the build ended before it was stopped:\n{self.stderr}"
