@@ -122,10 +122,16 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def printable(text: str) -> str:
     """`text` with control characters (escape sequences, bidi overrides) written as \\xNN / \\uNNNN."""
     def escape(match: re.Match) -> str:
-        code = ord(match.group())
+        character = match.group()
+        code = ord(character)
+        if character in _NAMED:
+            return _NAMED[character]
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
     return _CONTROL.sub(escape, text)
 
