@@ -408,3 +408,20 @@ def test_a_warning_names_ten_ids_and_counts_the_others(mini: Path):
     assert code == 0
     named = ", ".join(repr(name) for name in ["educateur", *(f"p{i}" for i in range(9))])
     assert f"{PLATEFORMES}:1:1: warning: the scenario says nothing about the professions {named} and 3 more" in lines
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("a: !!int \n", "1:4: error: YAML error: cannot read '': it is not a valid int"),
+    ("a: !!timestamp x\n", "1:4: error: YAML error: cannot read 'x': it is not a valid timestamp"),
+    ("a: !!float \n", "1:4: error: YAML error: cannot read '': it is not a valid float"),
+])
+def test_an_explicit_tag_on_a_bad_value_is_located(tmp_path: Path, text: str, message: str):
+    """Found by hypothesis: PyYAML's constructors crash on these (IndexError, AttributeError)."""
+    from toolkit.errors import Problems
+    from toolkit.study.loader import load_yaml
+
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = Problems()
+    assert load_yaml(path, problems) is None
+    assert [str(p).split("\n")[0] for p in problems.items] == [f"{path}:{message}"]

@@ -419,9 +419,11 @@ class _Builder:
                            "if it is a text")
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError) as error:  # e.g. a date like 2026-13-45
+        except Exception as error:  # PyYAML's constructors are not total: `!!int ` or `!!timestamp x` crash them
             shown = node.value if len(node.value) <= 40 else f"{node.value[:40]}…"
-            raise ConstructorError(None, None, f"cannot read '{shown}': {error}", node.start_mark) from None
+            tag = node.tag.rsplit(":", 1)[-1]
+            reason = str(error) if isinstance(error, ValueError | OverflowError) else f"it is not a valid {tag}"
+            raise ConstructorError(None, None, f"cannot read '{shown}': {reason}", node.start_mark) from None
 
     def _mapping(self, node: MappingNode, key: PathKey, depth: int) -> dict:
         result: dict = {}
