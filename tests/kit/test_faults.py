@@ -54,8 +54,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(out: Path) -> list[str]:
-    """Hidden staging or set-aside folders left anywhere under `out`."""
-    return sorted(p.name for p in out.rglob(".*") if ".building-" in p.name or ".old-" in p.name)
+    """Hidden staging or set-aside folders left anywhere under `out` (safe while a build renames them)."""
+    return sorted(name for _, folders, _ in os.walk(out) for name in folders
+                  if name.startswith(".") and (".building-" in name or ".old-" in name))
 
 
 def marked(marker: str) -> list[int]:
@@ -118,8 +119,11 @@ class Build:
     def wait_for_pdfs(self, out: Path) -> None:
         """Until the workers are well at work: one has written a PDF (at least), not all three are done."""
         def writing() -> bool:
-            written = [p.name for p in out.glob("mini/.fr.building-*/*")
-                       if ".pdf" in p.name and p.parent not in self.stale]
+            try:
+                written = [p.name for p in out.glob("mini/.fr.building-*/*")
+                           if ".pdf" in p.name and p.parent not in self.stale]
+            except OSError:  # a folder renamed or removed while listed
+                return False
             return bool(written) and sum(name.endswith(".pdf") for name in written) < 3
         assert wait_until(lambda: writing() or self.process.poll() is not None, step=0.005)
         assert self.process.poll() is None, f"the build ended before it was stopped:\n{self.stderr}"
