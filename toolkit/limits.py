@@ -46,8 +46,9 @@ MAX_RESULTS_RATINGS = 10 * MAX_TALLY  # marks in all the tallies of one results 
 MAX_CSV_BYTES = _bound("MAX_CSV_BYTES", 50 * MIB)
 MAX_CSV_ROWS = _bound("MAX_CSV_ROWS", 200_000)
 MAX_CSV_LINE_CHARS = 10_000
+MAX_CSV_PROBLEMS = 100  # problems reported before the rest of a file goes unchecked
 
-# `prospective explore`: combinations enumerated before it only counts them.
+# `prospective explore`: the steps each of its figures may take (beyond, it says it estimates).
 MAX_COMBINATIONS = _bound("MAX_COMBINATIONS", 2_000_000)
 
 # Rendering one document from its template.

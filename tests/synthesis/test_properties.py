@@ -23,9 +23,10 @@ from hypothesis import strategies as st
 
 from tests.helpers import copy_fixture, run
 from toolkit.errors import InputError
+from toolkit.limits import MAX_CSV_PROBLEMS
 from toolkit.study.load import load_study
 from toolkit.synthesis.analysis import describe
-from toolkit.synthesis.importer import MAX_CSV_PROBLEMS, import_ratings, read_ratings
+from toolkit.synthesis.importer import import_ratings, read_ratings
 
 SETTINGS = settings(max_examples=150, deadline=timedelta(seconds=5), derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])

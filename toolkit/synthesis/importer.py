@@ -95,7 +95,6 @@ UTF8_HINT = ("save the sheet as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8
 RATING_HINT = "ratings are whole numbers from 1 (not at all) to 5 (very); leave the cell empty when nobody rated"
 CHUNK_BYTES = 64 * 1024  # read at a time
 MAX_UTF8_BYTES = 4  # a character takes at most 4 bytes in UTF-8
-MAX_CSV_PROBLEMS = 100  # reported before the rest of the file is left unchecked (local: not in toolkit.limits)
 SHOWN_CHARS = 40  # of a cell quoted in a message
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
@@ -217,7 +216,7 @@ def _check_each(source: Path, rows: Iterator[tuple[int, list[str]]], checker: _C
         elif checker.width_fits(number, cells, problems):
             imported.rows += 1
             checker.row(number, cells, imported, problems)
-        if len(problems) >= MAX_CSV_PROBLEMS:
+        if len(problems) >= limits.MAX_CSV_PROBLEMS:
             problems.add(Location(source, number), f"{len(problems)} problems up to row {number}: the rest of the "
                          "file was not checked", "fix these first: is it the right file, with the right header?")
             return
@@ -506,7 +505,7 @@ def _parse_header(source: Path, number: int, cells: list[str], problems: Problem
         header = cell.strip()
         where = Location(source, number, position)
         name = HEADERS.get(_normalise(header))
-        if name is None and len(problems) >= MAX_CSV_PROBLEMS:
+        if name is None and len(problems) >= limits.MAX_CSV_PROBLEMS:
             continue  # enough said: the stop is reported after the header
         if not header:
             problems.add(where, f"column {position} has no name in the header", "name it, or delete the column")
