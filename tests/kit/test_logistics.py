@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import copy_fixture
+from tests.helpers import SHIPPED, copy_fixture, edit
 from toolkit.kit.layout import card_pages, card_sheet
 from toolkit.kit.logistics import copies, decks, materials
 from toolkit.study.load import load_study
@@ -16,26 +16,73 @@ def study_dir(tmp_path: Path) -> Path:
     return copy_fixture("workshop", tmp_path)
 
 
-def test_materials_are_summed_over_the_agenda(study_dir: Path):
+def _counts(study, workshop) -> dict[str, tuple[int, int, int]]:
+    """Item -> (units needed, packs to buy, of which spare packs)."""
+    return {line.item.get("fr"): (line.units, line.quantity, line.reserve) for line in materials(study, workshop, "fr")}
+
+
+def test_materials_take_the_peak_of_reusable_items_and_add_up_used_up_ones(study_dir: Path):
     study = load_study(study_dir)
     [workshop] = study.workshops
     lines = materials(study, workshop, "fr")
-    # 3 groups, 12 participants. Method files: accueil (plenary), et-si-rien-ne-changeait (groups),
-    # matrice-metiers (groups), vote-probabilite-desirabilite (plenary), restitution (plenary).
-    assert {line.item.get("fr"): line.quantity for line in lines} == {
-        "Badges nominatifs": 12,  # accueil 1 x 12 participants
-        "Feutres noirs": 28,  # et-si 1 x 12 participants + matrice 1 x 12 participants + vote 2 + restitution 2
-        "Gommettes de couleur (planche)": 2,  # vote 2 x 1 (per group, but a plenary activity)
-        "Micro sans fil": 2,  # restitution 2 x 1 workshop
-        "Minuteur": 8,  # accueil 1 + et-si 1 x 3 groups + matrice 1 x 3 groups + restitution 1
-        "Paperboard (feuilles)": 4,  # restitution 4 x 1 workshop
-        "Post-it (bloc de 100)": 6,  # et-si 1 x 3 groups + matrice 1 x 3 groups
-        "Pâte adhésive": 1,  # vote 1 x 1 workshop
-        "Vidéoprojecteur et écran": 1,  # accueil 1 x 1 workshop
+    # 12 participants, 3 groups of 4, 3 scenarios. Agenda: accueil (plenary), et-si-rien-ne-changeait (groups),
+    # matrice-metiers (groups), vote-probabilite-desirabilite (plenary, all 3 scenarios), restitution (plenary).
+    # Spares: ceil(10 % of the units), none for equipment (microphones, projector, adhesive putty).
+    assert _counts(study, workshop) == {
+        "Badges nominatifs": (12, 14, 2),  # 1 x 12, used up; spare ceil(1.2) = 2
+        "Feutres noirs": (12, 14, 2),  # reused: peak of et-si 12, matrice 12, vote 2, restitution 2 = 12; +2
+        "Gommettes bleues (probabilité)": (36, 1, 0),  # 12 x 3 scenarios = 36 dots -> 1 sheet of 40; 36 + 4 = 40: 1
+        "Gommettes orange (désirabilité)": (36, 1, 0),  # the same, the other colour
+        "Micro sans fil": (2, 2, 0),  # restitution 2, equipment: no spare
+        "Minuteur": (3, 4, 1),  # peak of accueil 1, et-si 3 groups, matrice 3 groups, restitution 1 = 3; +1
+        "Paperboard (feuilles)": (4, 5, 1),  # restitution 4, used up; spare ceil(0.4) = 1
+        "Post-it": (120, 2, 0),  # et-si 5 x 12 + matrice 5 x 12 = 120 notes -> 2 blocks of 100; 132 still fits in 2
+        "Pâte adhésive": (1, 1, 0),  # vote 1 packet, no spare
+        "Vidéoprojecteur et écran": (1, 1, 0),  # accueil 1, equipment
     }
     assert [line.item.get("fr") for line in lines] == sorted((line.item.get("fr") for line in lines), key=str.lower)
-    minuteur = next(line for line in lines if line.item.get("fr") == "Minuteur")
-    assert minuteur.used_by == ["accueil", "et-si-rien-ne-changeait", "matrice-metiers", "restitution"]
+    by_item = {line.item.get("fr"): line for line in lines}
+    assert by_item["Minuteur"].used_by == ["accueil", "et-si-rien-ne-changeait", "matrice-metiers", "restitution"]
+    assert by_item["Feutres noirs"].per_table == 4  # 12 participants / 3 tables, reused
+    assert by_item["Post-it"].per_table == 40  # 5 x 4 people x 2 group activities
+    assert by_item["Minuteur"].per_table == 1
+
+
+def test_materials_of_the_shipped_plan():
+    study = load_study(SHIPPED)
+    workshop = next(w for w in study.workshops if w.id == "demi-journee-colloque")
+    # 30 participants, 5 tables of 6, 5 scenarios. Group activities: et-si, roue-des-futurs, parcours-usager,
+    # matrice-metiers, retro-prospective; plenary: accueil, vote (all 5 scenarios), restitution; pause and
+    # cloture need nothing.
+    assert _counts(study, workshop) == {
+        "Badges nominatifs": (30, 33, 3),  # 1 x 30; spare 3
+        "Feutres de couleur (pochette)": (5, 6, 1),  # 1 per table in roue and parcours: peak 5, not 10; +1
+        "Feutres noirs": (30, 33, 3),  # 1 per participant in each group activity: peak 30, not 154; +3
+        "Gommettes bleues (probabilité)": (150, 5, 1),  # 30 x 5 scenarios = 150 -> 4 sheets of 40 (160);
+        "Gommettes orange (désirabilité)": (150, 5, 1),  # with 10 %: 165 -> 5 sheets (200), so 1 spare sheet
+        "Micro sans fil": (2, 2, 0),
+        "Minuteur": (5, 6, 1),  # 1 per table: peak 5, not 27; +1
+        "Paperboard (feuilles)": (4, 5, 1),
+        "Post-it": (900, 10, 1),  # per person 5 + 10 + 5 + 5 + 5 = 30 notes x 30 = 900 -> 9 blocks; 990 -> 10
+        "Pâte adhésive": (1, 1, 0),
+        "Vidéoprojecteur et écran": (1, 1, 0),
+    }
+    by_item = {line.item.get("fr"): line for line in materials(study, workshop, "fr")}
+    assert by_item["Post-it"].per_table == 180  # 30 notes x 6 people: 2 blocks a table
+    assert by_item["Feutres noirs"].per_table == 6
+
+
+def test_another_group_activity_adds_sticky_notes_but_no_markers(study_dir: Path):
+    plan = study_dir / "workshops" / "atelier.yaml"
+    edit(plan, 'end: "15:30"', 'end: "16:00"')
+    edit(plan, "  - method: restitution\n",
+         "  - method: retro-prospective\n    duration: 30\n    scenarios: groups\n  - method: restitution\n")
+    study = load_study(study_dir)
+    [workshop] = study.workshops
+    counts = _counts(study, workshop)
+    assert counts["Post-it"] == (180, 2, 0)  # 120 + retro 5 x 12 = 180 notes -> 2 blocks; 198 still fits in 2
+    assert counts["Feutres noirs"] == (12, 14, 2)  # still the peak of 12: markers pass from one activity to the next
+    assert counts["Minuteur"] == (3, 4, 1)
 
 
 def test_copies_follow_the_plan(study_dir: Path):

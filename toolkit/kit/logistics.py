@@ -7,33 +7,101 @@ the checklist, the group packs and the tests agree on the same numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from toolkit.kit.plan import ARTEFACT_BY_ID
-from toolkit.study.model import Study, Text, Workshop
+from toolkit.study.model import Material, Study, Text, Workshop, activity_scenarios
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How an item of the method library is counted.
+
+    The method files' `Material` has no field for this yet (a `consumed: bool` and a `pack: int` would
+    belong there); until it does, this table keyed by the library's French item name says it.
+    """
+
+    consumed: bool  # used up (sticky notes, dots, paper): adds up over the activities
+    reserve: bool = True  # add RESERVE_PERCENT spares, rounded up
+    pack: int = 1  # units per pack the item is sold in; the method files count units
+    pack_label: str = ""  # how the pack is sold, shown next to the item
+    per_scenario: bool = False  # the method's quantity is per scenario the activity works on
+
+
+RESERVE_PERCENT = 10
+DOTS_PER_SHEET = 40  # ASSUMPTION: a sheet of round 15 mm dots holds about 40; check the pack you buy
+KINDS = {
+    "Badges nominatifs": Kind(consumed=True),
+    "Feutres noirs": Kind(consumed=False),  # reused from one activity to the next: the peak
+    "Feutres de couleur (pochette)": Kind(consumed=False),
+    "Minuteur": Kind(consumed=False),
+    "Micro sans fil": Kind(consumed=False, reserve=False),  # equipment: no spare to buy
+    "Vidéoprojecteur et écran": Kind(consumed=False, reserve=False),
+    "Paperboard (feuilles)": Kind(consumed=True),
+    "Pâte adhésive": Kind(consumed=True, reserve=False),  # one packet holds a vote board up
+    "Post-it": Kind(consumed=True, pack=100, pack_label="bloc de 100"),  # method files count notes
+    "Gommettes bleues (probabilité)": Kind(consumed=True, pack=DOTS_PER_SHEET, per_scenario=True,
+                                           pack_label=f"planche de {DOTS_PER_SHEET}, hypothèse"),
+    "Gommettes orange (désirabilité)": Kind(consumed=True, pack=DOTS_PER_SHEET, per_scenario=True,
+                                            pack_label=f"planche de {DOTS_PER_SHEET}, hypothèse"),
+}
+UNKNOWN_KIND = Kind(consumed=True)  # an item missing from the table adds up: never too few
+
+
+def kind(material: Material) -> Kind:
+    return KINDS.get(material.item.get("fr", ""), UNKNOWN_KIND)
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
 
 
 @dataclass
 class MaterialLine:
     item: Text
-    quantity: int
+    quantity: int  # to buy, in packs: need + reserve
     used_by: list[str] = field(default_factory=list)  # method ids
+    need: int = 0  # packs needed, without the reserve
+    reserve: int = 0  # spare packs
+    units: int = 0  # units needed (notes, dots...), without the reserve
+    per_table: int = 0  # units on one table at its busiest (reusable) or over the workshop (consumed); 0: room only
+    kind: Kind = UNKNOWN_KIND
+    reserve_percent: ClassVar[int] = RESERVE_PERCENT  # for the templates
 
 
 def materials(study: Study, workshop: Workshop, language: str) -> list[MaterialLine]:
-    """Consumables and kit to bring, summed over the agenda (same item name, same line)."""
+    """What to bring: reusable items at their peak over the agenda, used-up items added up, plus spares.
+
+    Activities follow one another, so the need at one time is one activity's need: a reusable item
+    (markers, timers) takes the largest, a used-up one (sticky notes, dots, paper) the sum.
+    """
     groups = len(workshop.data.groups)
     people = workshop.data.participants.count
+    table_size = workshop.group_size()
+    needs: dict[str, list[tuple[int, int]]] = {}  # item -> (room total, per table) for each activity
     lines: dict[str, MaterialLine] = {}
     for item in workshop.schedule:
+        in_groups = item.format == "groups"
         for material in item.method.data.materials:
-            times = {"group": groups, "participant": people, "workshop": 1}[material.per]
-            if material.per == "group" and item.format == "plenary":
-                times = 1
+            how = kind(material)
+            times = {"group": groups if in_groups else 1, "participant": people, "workshop": 1}[material.per]
+            on_table = {"group": 1, "participant": table_size, "workshop": 0}[material.per] if in_groups else 0
+            if how.per_scenario:
+                scenarios = len(activity_scenarios(study, item))
+                times, on_table = times * scenarios, on_table * scenarios
             name = material.item.get(language, study.meta.language)
-            line = lines.setdefault(name, MaterialLine(material.item, 0))
-            line.quantity += material.quantity * times
+            line = lines.setdefault(name, MaterialLine(material.item, 0, kind=how))
+            needs.setdefault(name, []).append((material.quantity * times, material.quantity * on_table))
             if item.method.id not in line.used_by:
                 line.used_by.append(item.method.id)
+    for name, line in lines.items():
+        add = sum if line.kind.consumed else max
+        line.units = add(room for room, _ in needs[name])
+        line.per_table = add(table for _, table in needs[name])
+        spare = _ceil_div(line.units * RESERVE_PERCENT, 100) if line.kind.reserve else 0
+        line.need = _ceil_div(line.units, line.kind.pack)
+        line.quantity = _ceil_div(line.units + spare, line.kind.pack)
+        line.reserve = line.quantity - line.need
     return sorted(lines.values(), key=lambda line: line.item.get(language, study.meta.language).lower())
 
 
