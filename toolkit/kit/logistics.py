@@ -24,7 +24,7 @@ class Kind:
     consumed: bool  # used up (sticky notes, dots, paper): adds up over the activities
     reserve: bool = True  # add RESERVE_PERCENT spares, rounded up
     pack: int = 1  # units per pack the item is sold in; the method files count units
-    pack_label: str = ""  # how the pack is sold, shown next to the item
+    pack_label: str = ""  # how the item is sold, shown next to it (French, as the library's items)
     per_scenario: bool = False  # the method's quantity is per scenario the activity works on
 
 
@@ -39,11 +39,11 @@ KINDS = {
     "Vidéoprojecteur et écran": Kind(consumed=False, reserve=False),
     "Paperboard (feuilles)": Kind(consumed=True),
     "Pâte adhésive": Kind(consumed=True, reserve=False),  # one packet holds a vote board up
-    "Post-it": Kind(consumed=True, pack=100, pack_label="bloc de 100"),  # method files count notes
+    "Post-it": Kind(consumed=True, pack=100, pack_label="par bloc de 100"),  # method files count notes
     "Gommettes bleues (probabilité)": Kind(consumed=True, pack=DOTS_PER_SHEET, per_scenario=True,
-                                           pack_label=f"planche de {DOTS_PER_SHEET}, hypothèse"),
+                                           pack_label=f"par planche de {DOTS_PER_SHEET} (hypothèse)"),
     "Gommettes orange (désirabilité)": Kind(consumed=True, pack=DOTS_PER_SHEET, per_scenario=True,
-                                            pack_label=f"planche de {DOTS_PER_SHEET}, hypothèse"),
+                                            pack_label=f"par planche de {DOTS_PER_SHEET} (hypothèse)"),
 }
 UNKNOWN_KIND = Kind(consumed=True)  # an item missing from the table adds up: never too few
 
