@@ -69,3 +69,12 @@ def test_the_renderer_refuses_what_validation_would_have_caught(mini: Path, tmp_
     assert problem.message.endswith("asked for by field 'narrative'")
     assert str(problem.location).endswith("scenarios/plateformes.yaml:9:3")
     assert not (tmp_path / "mini").exists() or not list((tmp_path / "mini").rglob("*.pdf"))
+
+
+def test_the_fetcher_serves_nothing_through_a_root_that_is_a_link(tmp_path: Path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(b"secret")
+    (tmp_path / "assets").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(FatalURLFetchingError):
+        make_fetcher([tmp_path / "assets"]).fetch((tmp_path / "assets" / "secret.png").as_uri())

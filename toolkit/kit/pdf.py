@@ -53,7 +53,8 @@ def make_fetcher(roots: list[Path]):
     re-raises that one instead of logging it, so a refused URL always stops the build.
     """
     weasyprint = _weasyprint()
-    resolved = [root.resolve() for root in roots]
+    # A root that is a link could stand for any folder: it serves nothing (`check` refuses links anyway).
+    resolved = [root.resolve() for root in roots if not root.is_symlink()]
 
     refused = weasyprint.urls.FatalURLFetchingError  # WeasyPrint lets it stop the rendering
 
