@@ -197,3 +197,16 @@ def test_the_wheel_builds_the_same_kit_from_anywhere(kit: Path, tmp_path: Path):
     assert kit_pages(elsewhere / "x" / SHIPPED.name / "fr") == kit_pages(kit)
     version = call(str(venv / "bin" / "python"), "-m", "toolkit", "--version", cwd=elsewhere)
     assert version.stdout.startswith("prospective, version")
+
+
+def test_every_index_link_of_the_shipped_kit_resolves(kit: Path):
+    """Issue 10.5: no 404 from any index page, no two documents with the same title, the zip holds the prints."""
+    from tests.kit.test_front_door import broken_links, duplicate_titles
+
+    assert broken_links(kit) == []
+    assert duplicate_titles(kit) == []
+    workshop = next(p.parent for p in kit.glob("*/index.html"))
+    with zipfile.ZipFile(workshop / f"{workshop.name}.zip") as archive:
+        names = archive.namelist()
+    assert f"{workshop.name}/documents-etude/livret-participant.pdf" in names
+    assert f"{workshop.name}/documents-etude/cartes-scenarios.pdf" in names

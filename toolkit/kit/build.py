@@ -48,11 +48,13 @@ from toolkit.kit.pdf import PdfJob, write_pdfs
 from toolkit.kit.plan import KitPlan, WorkshopPlan, plan_kit
 from toolkit.kit.render import Edition
 from toolkit.kit.walk import (
+    STUDY_IN_ZIP,
     Listed,
     Listing,
     Placed,
     edition_documents,
     folders,
+    printed_study_documents,
     render_document,
     render_edition_index,
     render_workshop_index,
@@ -117,14 +119,14 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
             with _staged(plan.folder, clear=held) as staging:
                 _make(edition, plan, edition_documents(plan), _Target(staging, ""), report)
                 for workshop_plan in plan.workshops:
-                    _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report)
+                    _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report, staging)
                 write_text(staging / "index.html", render_edition_index(edition, plan, report))
         else:
             for workshop_plan in plan.workshops:
                 with _staged(workshop_plan.folder, clear=held) as staging:
                     _make(edition, plan, workshop_documents(workshop_plan),
                           _Target(staging, workshop_plan.workshop.id), report)
-                    _finish_workshop(edition, plan, workshop_plan, staging, report)
+                    _finish_workshop(edition, plan, workshop_plan, staging, report, plan.folder)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -165,11 +167,18 @@ def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target
 
 
 def _finish_workshop(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, folder: Path,
-                     report: BuildReport) -> None:
-    """The workshop's index (with page counts) and the zip of the whole workshop kit."""
+                     report: BuildReport, edition_folder: Path) -> None:
+    """The workshop's index (with page counts) and the zip of the whole workshop kit.
+
+    The zip also carries the study's documents the workshop prints (booklet, scenario cards), in a
+    sub-folder, from `edition_folder` (a workshop built on its own takes them from the last full build).
+    """
     write_text(folder / "index.html", render_workshop_index(edition, plan, workshop_plan, report))
+    study_folder = posixpath.join(workshop_plan.workshop.id, edition.gettext(STUDY_IN_ZIP))
+    extra = [(posixpath.join(study_folder, item.planned.pdf_name), edition_folder / item.planned.pdf_name)
+             for item in printed_study_documents(plan)]
     _write_zip(folder, folder / workshop_plan.zip_name, root=workshop_plan.workshop.id,
-               leave_out=workshop_plan.report_folder)
+               leave_out=workshop_plan.report_folder, extra=[(name, path) for name, path in extra if path.is_file()])
 
 
 def _copy_assets(study: Study, folder: Path) -> None:
@@ -180,13 +189,17 @@ def _copy_assets(study: Study, folder: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _write_zip(folder: Path, target: Path, root: str, leave_out: str) -> None:
-    """One archive of the workshop kit, to send to a print shop or a co-facilitator (not the report)."""
+def _write_zip(folder: Path, target: Path, root: str, leave_out: str, extra: list[tuple[str, Path]] = ()) -> None:
+    """One archive of the workshop kit, to send to a print shop or a co-facilitator (not the report).
+
+    `extra`: more files, each with its name in the archive.
+    """
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p != target and not p.name.startswith(".")
                    and p.relative_to(folder).parts[0] != leave_out)
+    named = [(f"{root}/{path.relative_to(folder).as_posix()}", path) for path in files] + list(extra)
     with atomic_file(target) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in files:
-            info = zipfile.ZipInfo(f"{root}/{path.relative_to(folder).as_posix()}", ZIP_DATE)
+        for name, path in named:
+            info = zipfile.ZipInfo(name, ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, path.read_bytes())

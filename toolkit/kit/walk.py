@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from toolkit.kit.i18n import N_
 from toolkit.kit.plan import KitPlan, PlannedDocument, WorkshopPlan
 from toolkit.kit.render import Edition
 from toolkit.paths import ASSET_DIR, IMAGE_SUFFIXES
@@ -44,6 +45,15 @@ class Listed:
     planned: PlannedDocument
     folder: str
     pages: int | str
+
+    @property
+    def html_path(self) -> str:
+        """Its web page, relative to the top of the edition (where the edition index lies)."""
+        return posixpath.join(self.folder, self.planned.html_name)
+
+    @property
+    def pdf_path(self) -> str:
+        return posixpath.join(self.folder, self.planned.pdf_name)
 
 
 @dataclass
@@ -83,6 +93,62 @@ def edition_documents(plan: KitPlan) -> list[Placed]:
     return placed
 
 
+STUDY_IN_ZIP = N_("study-documents")  # the sub-folder of a workshop's zip holding the study documents it prints
+PRINTED_STUDY_DOCUMENTS = ("booklet", "cards")  # the study's documents a workshop prints (on its print list)
+
+
+def printed_study_documents(plan: KitPlan) -> list[Placed]:
+    """The documents of the edition that a workshop prints too, and its zip carries."""
+    return [item for item in study_documents(plan) if item.planned.artefact.id in PRINTED_STUDY_DOCUMENTS]
+
+
+@dataclass(frozen=True)
+class PrintSpec:
+    """How one kind of document is printed: the facilitators' "start here" list reads it."""
+
+    artefact: str
+    weight: str  # paper weight, as printed on a ream
+    colour: bool
+    sides: str  # "long-edge", "short-edge", "single", "both" (calibration) or "mode" (one file per mode)
+    print_shop: bool = False
+    cut: str = ""  # an English msgid: what to cut, if anything
+    poster: bool = False  # the large paper format (A3 / tabloid)
+
+
+PRINT_ORDER: tuple[PrintSpec, ...] = (  # the order to print in: the test sheet first, the cards last
+    PrintSpec("calibration", "80 g/m²", False, "both"),
+    PrintSpec("checklist", "80 g/m²", False, "single"),
+    PrintSpec("run-of-show", "80 g/m²", False, "long-edge"),
+    PrintSpec("booklet", "80 g/m²", True, "long-edge", print_shop=True),
+    PrintSpec("group-pack", "80 g/m²", True, "long-edge"),
+    PrintSpec("posters", "120 g/m²", True, "single", print_shop=True, poster=True),
+    PrintSpec("cards", "250 g/m²", True, "single", cut=N_("cut along the marks, four cards per sheet")),
+    PrintSpec("card-decks", "250 g/m²", True, "mode", print_shop=True,
+              cut=N_("cut along the marks; fold-over sheets are folded first")),
+)
+
+
+@dataclass
+class PrintStep:
+    """One line of the print order: a kind of document, its files (href, planned) and how to print it."""
+
+    spec: PrintSpec
+    files: list[tuple[str, PlannedDocument]]
+
+
+def print_steps(plan: KitPlan, workshop_plan: WorkshopPlan) -> list[PrintStep]:
+    """The workshop's print order, with links relative to the workshop's folder."""
+    steps = []
+    for spec in PRINT_ORDER:
+        files = [(posixpath.join("..", item.planned.pdf_name), item.planned)
+                 for item in printed_study_documents(plan) if item.planned.artefact.id == spec.artefact]
+        files += [(planned.pdf_name, planned) for planned in workshop_plan.documents
+                  if planned.artefact.id == spec.artefact]
+        if files:
+            steps.append(PrintStep(spec, files))
+    return steps
+
+
 def folders(placed: Iterable[Placed]) -> list[str]:
     """The folders these documents go in, each once, in walk order (each gets the study's assets)."""
     return list(dict.fromkeys(item.folder for item in placed))
@@ -118,7 +184,8 @@ def render_workshop_index(edition: Edition, plan: KitPlan, workshop_plan: Worksh
     """The index page of a workshop's folder, listing its documents with their page counts."""
     return edition.render("workshop/index.html.j2", plan=plan, workshop_plan=workshop_plan,
                           workshop=workshop_plan.workshop, report=listing,
-                          documents=listing.in_folder(workshop_plan.workshop.id))
+                          documents=listing.in_folder(workshop_plan.workshop.id),
+                          print_steps=print_steps(plan, workshop_plan))
 
 
 def render_edition_index(edition: Edition, plan: KitPlan, listing: Listing) -> str:
