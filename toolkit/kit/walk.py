@@ -21,39 +21,37 @@ from toolkit.kit.render import Edition
 from toolkit.paths import ASSET_DIR, IMAGE_SUFFIXES
 
 
+class _InFolder:
+    """A planned document in a folder of the edition: its files, relative to the top of the edition."""
+
+    planned: PlannedDocument
+    folder: str
+
+    @property
+    def html_path(self) -> str:
+        return posixpath.join(self.folder, self.planned.html_name)
+
+    @property
+    def pdf_path(self) -> str:
+        return posixpath.join(self.folder, self.planned.pdf_name)
+
+
 @dataclass(frozen=True)
-class Placed:
+class Placed(_InFolder):
     """A planned document in its folder of the edition ("", "<workshop>" or "<workshop>/<report>")."""
 
     planned: PlannedDocument
     folder: str
     workshop_plan: WorkshopPlan | None = None
 
-    @property
-    def html_path(self) -> str:
-        return posixpath.join(self.folder, self.planned.html_name)
-
-    @property
-    def pdf_path(self) -> str:
-        return posixpath.join(self.folder, self.planned.pdf_name)
-
 
 @dataclass
-class Listed:
+class Listed(_InFolder):
     """A document as the indexes list it: its plan, its folder and its page count ("–" in the preview)."""
 
     planned: PlannedDocument
     folder: str
     pages: int | str
-
-    @property
-    def html_path(self) -> str:
-        """Its web page, relative to the top of the edition (where the edition index lies)."""
-        return posixpath.join(self.folder, self.planned.html_name)
-
-    @property
-    def pdf_path(self) -> str:
-        return posixpath.join(self.folder, self.planned.pdf_name)
 
 
 @dataclass
