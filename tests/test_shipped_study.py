@@ -151,7 +151,7 @@ def test_the_shipped_workshop_kit(study, kit: Path):
     """The half-day workshop: run-of-show clock times, one pack per table, decks that fit their cards."""
     workshop = study.workshops[0]
     folder = kit / workshop.id
-    guide = normalise(" ".join(pdf_pages(folder / "guide-animation.pdf")))
+    guide = normalise(" ".join(pdf_pages(folder / "guide-animation-atelier.pdf")))
     run_of_show = guide.split("Déroulé", 2)[2]
     assert "−00:30 08:30 Installation" in run_of_show
     for item in workshop.schedule:

@@ -36,7 +36,7 @@ def test_the_kit_holds_every_document_and_a_zip(kit: Path):
     assert names == [
         "affiches.pdf", "calibration-recto-verso.pdf", "cartes-a-plier.pdf", "cartes-recto-verso-bord-court.pdf",
         "cartes-recto-verso-bord-long.pdf", "dossier-table-a.pdf", "dossier-table-b.pdf",
-        "dossier-table-c.pdf", "guide-animation.pdf", "liste-materiel.pdf"]
+        "dossier-table-c.pdf", "guide-animation-atelier.pdf", "liste-materiel.pdf"]
     with zipfile.ZipFile(kit / "atelier.zip") as archive:
         zipped = archive.namelist()
     assert all(f"atelier/{name}" in zipped for name in names) and "atelier/index.html" in zipped
@@ -45,7 +45,7 @@ def test_the_kit_holds_every_document_and_a_zip(kit: Path):
 
 
 def test_run_of_show_has_the_clock_times(kit: Path):
-    text = normalise(" ".join(pdf_pages(kit / "guide-animation.pdf")))
+    text = normalise(" ".join(pdf_pages(kit / "guide-animation-atelier.pdf")))
     run_of_show = text.split("Déroulé", 2)[2]  # after the table of contents
     assert "−00:30 13:30 Installation" in run_of_show
     for clock, title in [("14:00", "Accueil"), ("14:10", "Et si rien ne changeait"), ("14:30", "Matrice des métiers"),
@@ -73,7 +73,7 @@ def test_participant_sheets_use_at_least_10_pt(kit: Path):
 @pytest.mark.parametrize(("kit_name", "paper", "poster"), [("kit", "A4", "A3"), ("letter_kit", "letter", "tabloid")])
 def test_page_sizes_follow_the_plan(request, kit_name: str, paper: str, poster: str):
     folder = request.getfixturevalue(kit_name)
-    for name, size in [("guide-animation.pdf", paper), ("dossier-table-a.pdf", paper),
+    for name, size in [("guide-animation-atelier.pdf", paper), ("dossier-table-a.pdf", paper),
                        ("liste-materiel.pdf", paper), ("affiches.pdf", poster),
                        ("cartes-recto-verso-bord-long.pdf", paper)]:
         width, height = PAPER_SIZES[size]

@@ -43,7 +43,7 @@ ARTEFACTS: tuple[Artefact, ...] = (
              copies="participants", copies_why=N_("one per participant")),
     Artefact("cards", "cards.html.j2", N_("scenario-cards"), N_("Scenario cards"), "participants",
              copies="groups", copies_why=N_("one sheet set per table")),
-    Artefact("run-of-show", "workshop/guide.html.j2", N_("facilitator-guide"), N_("Workshop facilitator guide"),
+    Artefact("run-of-show", "workshop/guide.html.j2", N_("workshop-facilitator-guide"), N_("Workshop facilitator guide"),
              "facilitators", scope="workshop",
              copies="facilitators", copies_why=N_("one per table facilitator, plus the lead facilitator")),
     Artefact("group-pack", "workshop/pack.html.j2", N_("group-pack"), N_("Group pack"), "participants",
