@@ -6,6 +6,8 @@ built on them are in tests/conftest.py.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -148,3 +150,13 @@ def _boxes_with_class(box, name: str):
         element = child.element
         if element is not None and child.element_tag == "article" and name in (element.get("class") or "").split():
             yield child
+
+
+@contextlib.contextmanager
+def umask(value: int):
+    """The process umask set to `value` for the block."""
+    previous = os.umask(value)
+    try:
+        yield
+    finally:
+        os.umask(previous)

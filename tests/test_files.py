@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import umask
 from toolkit.files import atomic_file, make_folder, new_folder, write_text
-
-
-@contextlib.contextmanager
-def umask(value: int):
-    previous = os.umask(value)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 def mode(path: Path) -> int:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, copy_fixture, edit, run
+from tests.helpers import ROOT, copy_fixture, edit, run, umask
 from toolkit.errors import BuildError
 from toolkit.kit import build as build_module
 from toolkit.kit.build import build_kit
@@ -433,15 +433,6 @@ def test_a_kit_set_aside_by_a_killed_publish_is_put_back_by_the_next_build(mini:
 
 
 # --- modes follow the umask -------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def umask(value: int):
-    previous = os.umask(value)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 def _modes(folder: Path) -> set[tuple[str, str]]:

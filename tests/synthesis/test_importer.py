@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
-from tests.helpers import CSV, copy_fixture, run, write
+from tests.helpers import run, write
 from toolkit.errors import InputError, Location, Problem
 
 RESULTS = Path("workshop/results/atelier.yaml")
@@ -28,16 +26,6 @@ EXPECTED = {
                               "desirability": {1: 1, 2: 0, 3: 0, 4: 0, 5: 0}},
     },
 }
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of the workshop study and of the CSV files, run from their folder (short paths in messages)."""
-    copy_fixture("workshop", tmp_path)
-    for csv_file in CSV.glob("*.csv"):
-        shutil.copy(csv_file, tmp_path / csv_file.name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def import_csv(name: str, workshop: str = "atelier"):

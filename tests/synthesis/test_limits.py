@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import CSV, copy_fixture, run
+from tests.helpers import run
 from toolkit import limits
 from toolkit.study.load import load_study
 from toolkit.synthesis import charts, importer
@@ -31,16 +31,6 @@ UTF8_HINT = 'save the sheet as "CSV UTF-8"'
 DEVICE = ("error: this is a device, not a file: `prospective import` reads a CSV file saved on disk (a pipe or a "
           "device may never end)")
 PIPE = DEVICE.replace("a device, not", "a pipe (FIFO), not")
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of the workshop study and of the CSV files, run from their folder (short paths in messages)."""
-    copy_fixture("workshop", tmp_path)
-    for csv_file in CSV.glob("*.csv"):
-        shutil.copy(csv_file, tmp_path / csv_file.name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def import_csv(name: str):
