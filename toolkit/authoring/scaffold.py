@@ -150,6 +150,13 @@ subtitle: {_q(TODO + "sous-titre")}
 horizon: {horizon}
 # Langue des textes ; languages: [fr, en] pour publier plusieurs éditions.
 language: fr
+# Les mots du domaine, avec leur article, que reprennent les méthodes et les documents du kit
+# (« pour les personnes accompagnées »). Facultatifs : sans eux, le kit dit « les métiers
+# étudiés », « les personnes concernées », « les professionnel·les ».
+audience:
+  field: {_q(TODO + "les métiers de ..., ce dont parle l'étude")}
+  people: {_q(TODO + "les personnes que servent ces métiers")}
+  professionals: {_q(TODO + "les professionnel·les de ...")}
 # La question prospective, en une phrase : « Que deviennent ... en {horizon} ? »
 scoping_question: {_q(TODO + f"que deviennent ... en {horizon} ?")}
 # Résumé de l'étude : 80 à 150 mots (pourquoi, pour qui, comment elle a été construite).

@@ -211,6 +211,20 @@ class Incompatibility(Strict):
     reason: LocalText
 
 
+class Audience(Strict):
+    """The domain words of a study, which method texts and templates use (`{field}`, `{people}`, `{professionals}`).
+
+    Each is optional: the kit falls back on neutral words from the catalogue (in French « les
+    métiers étudiés », « les personnes concernées », « les professionnel·les »), so that a study
+    on any domain gets a kit without words borrowed from another study. Write them with their
+    article, as they read mid-sentence after "pour" or "avec": `les personnes accompagnées`.
+    """
+
+    field: LocalText | None = None  # what the study is about: « les métiers du social »
+    people: LocalText | None = None  # the people the services serve: « les personnes accompagnées »
+    professionals: LocalText | None = None  # who works there: « les professionnel·les du social »
+
+
 class StudyFile(Strict):
     """The `study.yaml` file of a study folder."""
 
@@ -229,6 +243,7 @@ class StudyFile(Strict):
     professions: list[Profession] = []
     personas: list[Persona] = []
     incompatible: list[Incompatibility] = []
+    audience: Audience = Field(default_factory=Audience)
 
 
 class WeakSignal(Strict):

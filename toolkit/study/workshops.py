@@ -30,7 +30,8 @@ from toolkit.study.model import (
     clock_minutes,
     clock_text,
 )
-from toolkit.study.rules import attach_origins, check_texts, check_unique, dotted, parse_file
+from toolkit.study.rules import attach_origins, check_texts, check_unique, dotted, iter_strings, parse_file
+from toolkit.study.wording import PLACEHOLDER, PLACEHOLDERS
 
 RATING_KEYS = {str(value) for value in RATING_VALUES}
 
@@ -51,6 +52,7 @@ def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Met
                 continue
             _check_range(data.duration, ("duration",), loaded, problems)
             _check_range(data.group_size, ("group_size",), loaded, problems)
+            _check_placeholders(loaded, problems)
             attach_origins(data, loaded, ())
             prefix = f"{METHODS_DIR}/{folder.name}/"
             methods[folder.name] = Method(
@@ -59,6 +61,17 @@ def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Met
                 canvas=prefix + CANVAS_TEMPLATE if (folder / CANVAS_TEMPLATE).is_file() else None,
             )
     return methods
+
+
+def _check_placeholders(loaded: LoadedFile, problems: Problems) -> None:
+    """Every `{name}` of a method file must be a placeholder the kit replaces (`toolkit.study.wording`)."""
+    for key, text in iter_strings(loaded.data, ()):
+        for match in PLACEHOLDER.finditer(text):
+            name = match.group(1)
+            if name not in PLACEHOLDERS:
+                problems.add(loaded.locate_in_text(key, match.start()),
+                             f"unknown placeholder {{{name}}}{did_you_mean(name, PLACEHOLDERS)}",
+                             f"method texts may use {', '.join(f'{{{known}}}' for known in PLACEHOLDERS)}")
 
 
 def _check_range(value, key, loaded: LoadedFile, problems: Problems) -> None:
