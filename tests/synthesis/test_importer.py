@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from tests.helpers import run, write
+from tests.synthesis.plans import without_activities
 from toolkit.errors import InputError, Location, Problem
 
 RESULTS = Path("workshop/results/atelier.yaml")
@@ -317,3 +318,70 @@ def test_a_results_file_that_fails_validation_is_put_back(project: Path, monkeyp
     RESULTS.unlink()
     assert import_csv("ratings.csv").exit_code == 1
     assert not RESULTS.exists()
+
+
+# --- the columns come from the vote's capture sheet --------------------------------------------
+
+
+def test_the_capture_labels_name_the_rating_columns(project: Path):
+    """The sheet's labels, as printed (`Probabilité (gommettes bleues)`), or shortened, with or without accents."""
+    write(Path("labels.csv"), """
+        Groupe;Scénario;Probabilité (gommettes bleues);DESIRABILITE
+        table-a;plateformes;4;2
+        table-a;plateformes;3;1
+        table-a;communs;2;5
+        table-a;communs;2;
+        table-b;communs;5;4
+        table-b;si-rien-ne-change;3;1
+    """)
+    result = import_csv("labels.csv")
+    assert result.exit_code == 0, result.output
+    assert {group: ratings(group) for group in EXPECTED} == EXPECTED
+
+
+def test_a_study_s_own_vote_names_and_bounds_its_columns(project: Path):
+    """A study's vote with other labels and a 4-point desirability: its labels name the columns, its scale bounds."""
+    library = Path(__file__).resolve().parents[2] / "templates/methods/vote-probabilite-desirabilite/method.yaml"
+    text = library.read_text(encoding="utf-8")
+    for old, new in (("label: Probabilité (gommettes bleues)", "label: Vraisemblance"),
+                     ("label: Désirabilité (gommettes orange)\n        scale: 5",
+                      "label: {fr: Souhaitable, en: Wished for}\n        scale: 4")):
+        assert old in text, old
+        text = text.replace(old, new)
+    own = Path("workshop/templates/methods/vote-probabilite-desirabilite/method.yaml")
+    own.parent.mkdir(parents=True)
+    own.write_text(text, encoding="utf-8")
+    before = RESULTS.read_bytes()
+    write(Path("own.csv"), """
+        group,scenario,vraisemblance,wished for
+        table-a,communs,5,4
+        table-b,communs,3,5
+    """)
+    assert_refused(import_csv("own.csv"), ["own.csv:3:4: error: column 'wished for': '5' is not a rating from 1 to 4"],
+                   before)
+    assert "unknown column 'Probabilité'" in import_csv("notes-fr.csv").stderr  # the library's label, not this vote's
+    write(Path("own.csv"), """
+        group,scenario,vraisemblance,Souhaitable
+        table-a,communs,5,4
+    """)
+    assert import_csv("own.csv").exit_code == 0
+    assert ratings("table-a")["communs"] == {"probability": {1: 0, 2: 0, 3: 0, 4: 0, 5: 1},
+                                            "desirability": {1: 0, 2: 0, 3: 0, 4: 1}}  # a key per value of its scale
+    result = import_csv("ratings.csv")  # the fields' keys always name their columns; a 5 is off this scale
+    assert result.exit_code == 1 and "unknown column" not in result.stderr
+    assert "ratings.csv:4:4: error: column 'desirability': '5' is not a rating from 1 to 4" in result.stderr
+
+
+def test_a_workshop_without_a_vote_has_nothing_to_import_into(project: Path):
+    without_activities(Path("workshop"), "vote-probabilite-desirabilite")
+    results = yaml.safe_load(RESULTS.read_text(encoding="utf-8"))
+    for group in results["groups"].values():
+        group.pop("ratings", None)
+    RESULTS.write_text(yaml.safe_dump(results, allow_unicode=True), encoding="utf-8")
+    before = RESULTS.read_bytes()
+    result = import_csv("ratings.csv")
+    assert result.exit_code == 1
+    assert ("workshop/workshops/atelier.yaml:1:1: error: no activity of the agenda of workshop 'atelier' captures "
+            "ratings: there is nothing to import them into") in result.stderr
+    assert "hint: add a vote to the agenda (vote-probabilite-desirabilite)" in result.stderr
+    assert RESULTS.read_bytes() == before

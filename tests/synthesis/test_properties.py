@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import copy_fixture, run
+from tests.synthesis.plans import capturing_everything
 from toolkit.errors import InputError
 from toolkit.limits import MAX_CSV_PROBLEMS
 from toolkit.study.load import load_study
@@ -68,7 +69,7 @@ def no_hang(seconds: int = HANG_SECONDS):
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    return copy_fixture("workshop", tmp_path_factory.mktemp("properties"))
+    return capturing_everything(copy_fixture("workshop", tmp_path_factory.mktemp("properties")))
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,18 @@ The CSV file has a header row, then one row per person and scenario:
 
 - `group`: a group id of the workshop plan (`groupe` in French);
 - `scenario`: a scenario id of the study (`scénario` or `scenario`);
-- `probability` and `desirability`: whole numbers from 1 (not at all) to 5 (very)
-  (`probabilité`/`probabilite`, `désirabilité`/`desirabilite`); an empty cell means
-  that person did not rate that dimension, and is skipped;
+- one column per rating of the vote: the fields counted on a scale in the capture sheet of
+  the method that fills the results' `ratings` (`capture: - results: ratings` in its
+  method.yaml; the workshop's own vote first, else the study's method). With the library's
+  vote these are `probability` and `desirability`, whole numbers from 1 (not at all) to 5
+  (very: the field's `scale`). A column is named by the field's key or its label in any
+  language (`Probabilité (gommettes bleues)`), the label also without its closing
+  parenthesis and without accents (`probabilité`, `probabilite`); an empty cell means that
+  person did not rate that dimension, and is skipped;
 - `participant` (optional, `participant·e`): the organiser's own bookkeeping, ignored.
+
+A workshop whose agenda has no activity capturing ratings has nothing to import into, and
+is refused before the file is read.
 
 Header names are matched ignoring case and surrounding spaces; ids ignoring case. The
 separator is a comma or a semicolon (French spreadsheets export `;`), told apart by
@@ -33,13 +41,13 @@ before a byte is read. A workbook, UTF-16 text or binary data is refused with th
 Cells are data, never formulas: a cell like `=HYPERLINK("http://...")` is not evaluated
 here nor anywhere downstream. Nothing a cell holds is copied into the results file except
 through checks: a group or scenario cell must name an id of the plan or the study (the
-id is written, as the plan spells it), a rating must be a whole number from 1 to 5 (the
-number is written), and the participant column is ignored. The results file is YAML,
+id is written, as the plan spells it), a rating must be a whole number from 1 to the
+field's scale (the number is written), and the participant column is ignored. The results file is YAML,
 which no spreadsheet evaluates; cells only ever reach the terminal in problem messages,
 with their control characters escaped and shortened to a few dozen characters.
 
 The ratings of every group found in the file replace that group's `ratings` in
-`results/<workshop-id>.yaml`, written as tallies (`{1: n, 2: n, 3: n, 4: n, 5: n}`);
+`results/<workshop-id>.yaml`, written as tallies (`{1: n, 2: n, 3: n, 4: n, 5: n}` on a scale of 5);
 everything else in the results file (impacts, quotes, comments...) is kept, because it
 is edited with a round-trip YAML parser. Importing the same file twice gives the same
 results: an import replaces, it never adds up.
@@ -72,17 +80,15 @@ from toolkit.errors import BuildError, InputError, Location, Problem, Problems, 
 from toolkit.files import atomic_file, write_text
 from toolkit.paths import RESULTS_DIR
 from toolkit.study.load import load_study
-from toolkit.study.model import RATING_VALUES, GroupResults, Study, Workshop
+from toolkit.study.model import Capture, CaptureField, GroupResults, Study, Workshop
 
-DIMENSIONS = ("probability", "desirability")
-REQUIRED = ("group", "scenario", *DIMENSIONS)
+RATINGS = "ratings"  # the results section the vote's capture sheet fills
 OPTIONAL = ("participant",)
-# Every accepted header, written as it would be typed, and the column it names.
+# The headers of the columns every import has, written as they would be typed, and the column they name;
+# the rating columns come from the vote's capture sheet (RatingColumns).
 HEADERS = {
     "group": "group", "groupe": "group",
     "scenario": "scenario", "scénario": "scenario",
-    "probability": "probability", "probabilité": "probability", "probabilite": "probability",
-    "desirability": "desirability", "désirabilité": "desirability", "desirabilite": "desirability",
     "participant": "participant", "participant·e": "participant",
 }
 DELIMITERS = ",;"
@@ -92,11 +98,70 @@ UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_HINT = ("save the sheet as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8; LibreOffice: "
              "Save As > Text CSV, character set Unicode (UTF-8))")
-RATING_HINT = "ratings are whole numbers from 1 (not at all) to 5 (very); leave the cell empty when nobody rated"
+RATING_HINT = ("ratings are whole numbers from 1 (not at all) to {scale} (very); leave the cell empty when nobody "
+               "rated")
 CHUNK_BYTES = 64 * 1024  # read at a time
 MAX_UTF8_BYTES = 4  # a character takes at most 4 bytes in UTF-8
 SHOWN_CHARS = 40  # of a cell quoted in a message
 _LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class RatingColumns:
+    """The rating columns of an import, as the vote's capture sheet counts them: key -> scale, in the sheet's order."""
+
+    scales: dict[str, int]
+    headers: dict[str, str]  # every accepted header, normalised -> the column it names (group, scenario... too)
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return tuple(self.scales)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return ("group", "scenario", *self.scales)
+
+    def values(self, dimension: str) -> range:
+        """The ratings a cell may hold: 1 to the field's scale."""
+        return range(1, self.scales[dimension] + 1)
+
+    @classmethod
+    def of(cls, capture: Capture) -> RatingColumns:
+        fields = [f for f in capture.all_fields if f.scale]
+        headers = {_normalise(header): name for header, name in HEADERS.items()}
+        for field_ in fields:
+            for header in _field_headers(field_):
+                headers.setdefault(header, field_.key)
+        return cls({f.key: f.scale for f in fields if f.scale}, headers)
+
+
+def ratings_capture(study: Study, workshop: Workshop) -> Capture | None:
+    """The capture sheet that fills `ratings`: the workshop's own vote, else the study's (None when it has none).
+
+    None when the workshop's agenda captures no ratings: there is nothing to import into.
+    """
+    if RATINGS not in workshop.captured_sections():
+        return None
+    for sheet in workshop.capture_sheets:
+        if sheet.capture.results == RATINGS:
+            return sheet.capture
+    return None  # pragma: no cover - captured_sections() comes from the same sheets
+
+
+def _field_headers(field_: CaptureField) -> Iterator[str]:
+    """The key and the label in every language, each also without a closing `(...)` and without accents."""
+    for text in (field_.key, *field_.label.values.values()):
+        written = _normalise(text)
+        short = re.sub(r"\s*\([^()]*\)$", "", written).strip()
+        for variant in (written, short):
+            if variant:
+                yield variant
+                yield _without_accents(variant)
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 @dataclass(frozen=True)
@@ -113,13 +178,15 @@ class ImportedRatings:
     """What a CSV file says, already checked: group -> scenario -> dimension -> tally (rating -> people)."""
 
     source: Path
+    columns: RatingColumns
     rows: int = 0
     ratings: dict[str, dict[str, dict[str, dict[int, int]]]] = field(default_factory=dict)
 
     def tally(self, group: str, scenario: str, dimension: str) -> dict[int, int]:
         by_scenario = self.ratings.setdefault(group, {})
         if scenario not in by_scenario:
-            by_scenario[scenario] = {name: dict.fromkeys(RATING_VALUES, 0) for name in DIMENSIONS}
+            by_scenario[scenario] = {name: dict.fromkeys(self.columns.values(name), 0)
+                                     for name in self.columns.dimensions}
         return by_scenario[scenario][dimension]
 
     def add(self, group: str, scenario: str, dimension: str, value: int) -> None:
@@ -185,10 +252,11 @@ class _Unreadable(Exception):
 
 def read_ratings(source: Path, study: Study, workshop: Workshop) -> ImportedRatings:
     """Every rating of the file, or an `InputError` listing every problem in it."""
+    columns = rating_columns(study, workshop)
     problems = Problems()
-    imported = ImportedRatings(source)
+    imported = ImportedRatings(source, columns)
     try:
-        _check_rows(source, _Checker(source, study, workshop), imported, problems)
+        _check_rows(source, _Checker(source, study, workshop, columns), imported, problems)
     except _Unreadable as error:
         raise InputError([error.problem]) from None
     if problems:
@@ -196,6 +264,18 @@ def read_ratings(source: Path, study: Study, workshop: Workshop) -> ImportedRati
     plan_order = [g.id for g in workshop.data.groups]
     imported.ratings = {group: imported.ratings[group] for group in plan_order if group in imported.ratings}
     return imported
+
+
+def rating_columns(study: Study, workshop: Workshop) -> RatingColumns:
+    """The columns the vote's capture sheet counts, or an `InputError` when the agenda has no vote."""
+    capture = ratings_capture(study, workshop)
+    if capture is None:
+        methods = sorted(m.id for m in study.methods.values() if any(c.results == RATINGS for c in m.data.capture))
+        votes = ", ".join(methods) or "a method whose capture has 'results: ratings'"
+        raise InputError([Problem(Location(workshop.path), f"no activity of the agenda of workshop '{workshop.id}' "
+                                  "captures ratings: there is nothing to import them into",
+                                  f"add a vote to the agenda ({votes}), or import into another workshop")])
+    return RatingColumns.of(capture)
 
 
 def _check_rows(source: Path, checker: _Checker, imported: ImportedRatings, problems: Problems) -> None:
@@ -222,10 +302,12 @@ def _check_each(source: Path, rows: Iterator[tuple[int, list[str]]], checker: _C
             return
     if header_number is None:
         problems.add(Location(source), "the file is empty: it needs a header row, then one row per person and "
-                     "scenario", "header: " + ",".join((*REQUIRED, *OPTIONAL)))
+                     "scenario", "header: " + ",".join((*checker.columns_of_vote.required, *OPTIONAL)))
     elif not problems and not imported.ratings:  # importing nothing would only rewrite the file
+        vote = checker.columns_of_vote
         problems.add(Location(source, header_number), "no rating in this file: after the header, one row per "
-                     "person and scenario gives a probability and a desirability from 1 to 5")
+                     f"person and scenario gives {_and('a ' + name for name in vote.dimensions)} from 1 to "
+                     f"{_and(sorted({str(scale) for scale in vote.scales.values()}), 'or')}")
 
 
 # --- the bytes of the file: a regular file, bounded, UTF-8, line by line ----------------
@@ -455,6 +537,7 @@ class _Checker:
     source: Path
     study: Study
     workshop: Workshop
+    columns_of_vote: RatingColumns
     columns: dict[str, Column] = field(default_factory=dict)
     width: int = 0
 
@@ -467,7 +550,7 @@ class _Checker:
         self.scenario_ids = {item.casefold(): item for item in self.scenarios}
 
     def header(self, number: int, cells: list[str], problems: Problems) -> None:
-        self.columns, self.width = _parse_header(self.source, number, cells, problems)
+        self.columns, self.width = _parse_header(self.source, number, cells, self.columns_of_vote, problems)
 
     def width_fits(self, number: int, cells: list[str], problems: Problems) -> bool:
         return _check_width(self.source, number, cells, self.width, problems)
@@ -480,8 +563,9 @@ class _Checker:
                          self.group_hint, self.group_ids)
         scenario = _pick_id(source, number, cells, columns.get("scenario"), self.scenarios, "scenario", problems,
                             self.scenario_hint, self.scenario_ids)
-        values = {name: _rating(source, number, cells, columns[name], problems)
-                  for name in DIMENSIONS if name in columns}
+        vote = self.columns_of_vote
+        values = {name: _rating(source, number, cells, columns[name], vote.scales[name], problems)
+                  for name in vote.dimensions if name in columns}
         if len(problems) > before or group is None or scenario is None:
             return
         for dimension, value in values.items():
@@ -496,23 +580,25 @@ class _Checker:
                 imported.add(group, scenario, dimension, value)
 
 
-def _parse_header(source: Path, number: int, cells: list[str], problems: Problems) -> tuple[dict[str, Column], int]:
+def _parse_header(source: Path, number: int, cells: list[str], vote: RatingColumns,
+                  problems: Problems) -> tuple[dict[str, Column], int]:
     """The recognised columns and the table's width; unknown, repeated and missing columns are problems."""
+    headers, required = vote.headers, vote.required
     columns: dict[str, Column] = {}
     while cells and not cells[-1].strip():  # an empty column after the last one is harmless
         cells = cells[:-1]
     for position, cell in enumerate(cells, start=1):
         header = cell.strip()
         where = Location(source, number, position)
-        name = HEADERS.get(_normalise(header))
+        name = headers.get(_normalise(header))
         if name is None and len(problems) >= limits.MAX_CSV_PROBLEMS:
             continue  # enough said: the stop is reported after the header
         if not header:
             problems.add(where, f"column {position} has no name in the header", "name it, or delete the column")
         elif name is None:
-            problems.add(where, f"unknown column '{_shown(header)}'{did_you_mean(_normalise(header)[:100], HEADERS)}",
-                         f"columns: {', '.join((*REQUIRED, *OPTIONAL))} "
-                         "(or groupe, scénario, probabilité, désirabilité, participant·e)")
+            problems.add(where, f"unknown column '{_shown(header)}'{did_you_mean(_normalise(header)[:100], headers)}",
+                         f"columns: {', '.join((*required, *OPTIONAL))} "
+                         f"(or {', '.join(_aliases(headers, (*required, *OPTIONAL)))})")
         elif name in columns:
             problems.add(where, f"column '{header}' repeats column '{columns[name].header}' "
                          f"(column {columns[name].number})", "keep one of them")
@@ -520,12 +606,26 @@ def _parse_header(source: Path, number: int, cells: list[str], problems: Problem
             columns[name] = Column(name, header, position)
     named = [_shown(cell.strip()) for cell in cells if cell.strip()]
     found = ", ".join(named[:10]) + (f" and {len(named) - 10} more" if len(named) > 10 else "") or "none"
-    for name in REQUIRED:
+    for name in required:
         if name not in columns:
             problems.add(Location(source, number, 1), f"missing column '{name}' (columns found: {found})",
-                         "the first row names the columns: " + ",".join((*REQUIRED, *OPTIONAL)))
+                         "the first row names the columns: " + ",".join((*required, *OPTIONAL)))
     return columns, len(cells)
 
+
+def _aliases(headers: dict[str, str], names: Iterable[str]) -> list[str]:
+    """One other spelling of each column, as a hint shows them: groupe, scénario, probabilité..."""
+    shown = []
+    for name in names:
+        other = next((h for h, n in headers.items() if n == name and h != name and "(" not in h), None)
+        if other:
+            shown.append(other)
+    return shown
+
+
+def _and(items: Iterable[str], word: str = "and") -> str:
+    items = list(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1] if len(items) > 1 else "".join(items)
 
 def _normalise(header: str) -> str:
     """Headers compare without case, surrounding spaces or Unicode composition differences."""
@@ -566,19 +666,21 @@ def _pick_id(source: Path, number: int, cells: list[str], column: Column | None,
     return None
 
 
-def _rating(source: Path, number: int, cells: list[str], column: Column, problems: Problems) -> int | None:
-    """A rating from 1 to 5, or None for an empty cell (that person did not rate it)."""
+def _rating(source: Path, number: int, cells: list[str], column: Column, scale: int,
+            problems: Problems) -> int | None:
+    """A rating from 1 to the field's scale, or None for an empty cell (that person did not rate it)."""
     typed = cells[column.number - 1].strip()
     if not typed:
         return None
     value = _whole_number(typed)
-    if value in RATING_VALUES:
+    if value is not None and 1 <= value <= scale:
         return value
     where = Location(source, number, column.number)
+    hint = RATING_HINT.format(scale=scale)
     if value is None:
-        problems.add(where, f"column '{column.header}': '{_shown(typed)}' is not a whole number", RATING_HINT)
+        problems.add(where, f"column '{column.header}': '{_shown(typed)}' is not a whole number", hint)
     else:
-        problems.add(where, f"column '{column.header}': '{_shown(typed)}' is not a rating from 1 to 5", RATING_HINT)
+        problems.add(where, f"column '{column.header}': '{_shown(typed)}' is not a rating from 1 to {scale}", hint)
     return None
 
 
@@ -602,10 +704,10 @@ def _whole_number(typed: str) -> int | None:
 # --- writing the results file --------------------------------------------------------
 
 
-def tally(values: Iterable[int]) -> dict[int, int]:
-    """Value -> number of people, always with the five keys so the file reads like the paper sheet."""
+def tally(values: Iterable[int], scale: int = 5) -> dict[int, int]:
+    """Value -> number of people, always with a key per value of the scale so the file reads like the paper sheet."""
     counts = Counter(values)
-    return {value: counts[value] for value in RATING_VALUES}
+    return {value: counts[value] for value in range(1, scale + 1)}
 
 
 def merge_ratings(text: str | None, imported: ImportedRatings, study: Study, workshop: Workshop) -> str:
@@ -626,7 +728,7 @@ def merge_ratings(text: str | None, imported: ImportedRatings, study: Study, wor
     for group_id in plan_order:
         if group_id in imported.ratings:
             entry = _group_entry(groups, group_id, plan_order)
-            _replace(entry, "ratings", _ratings_map(imported.ratings[group_id], scenario_order))
+            _replace(entry, "ratings", _ratings_map(imported.ratings[group_id], scenario_order, imported.columns))
     output = io.StringIO()
     yaml.dump(document, output)
     return output.getvalue()
@@ -737,14 +839,16 @@ def _attach_trailing(value: CommentedMap, trailing: str) -> None:
         node = node[last]
 
 
-def _ratings_map(by_scenario: dict[str, dict[str, dict[int, int]]], scenario_order: list[str]) -> CommentedMap:
+def _ratings_map(by_scenario: dict[str, dict[str, dict[int, int]]], scenario_order: list[str],
+                 columns: RatingColumns) -> CommentedMap:
     """`{scenario: {probability: {1: n, ...}, desirability: {...}}}`, the tallies on one line each."""
     ratings = CommentedMap()
     for scenario in scenario_order:
         if scenario in by_scenario:
             dimensions = CommentedMap()
-            for dimension in DIMENSIONS:
-                counts = CommentedMap((value, by_scenario[scenario][dimension][value]) for value in RATING_VALUES)
+            for dimension in columns.dimensions:
+                counts = CommentedMap((value, by_scenario[scenario][dimension][value])
+                                      for value in columns.values(dimension))
                 counts.fa.set_flow_style()
                 dimensions[dimension] = counts
             ratings[scenario] = dimensions
