@@ -20,21 +20,24 @@ from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup
 
-from toolkit.kit import layout, logistics
+from toolkit.kit import layout, logistics, wording
 from toolkit.kit.i18n import load_translations
 from toolkit.kit.markdown import MarkdownRenderer
 from toolkit.kit.sandbox import ConfinedLoader, DataSandbox, render_bounded, template_error
 from toolkit.paths import template_dirs
 from toolkit.study.model import (
+    DEFAULT_LANGUAGE,
     Origin,
     Study,
     Text,
+    Workshop,
     activity_personas,
     activity_scenarios,
     clock_minutes,
     clock_text,
     group_scenarios,
 )
+from toolkit.study.wording import fill
 
 NO_BREAK_SPACE = "\u00a0"
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([:;!?»])")
@@ -83,8 +86,9 @@ class Edition:
         env.install_gettext_translations(self.translations, newstyle=True)
         env.filters.update(t=self.text, md=self.block, mdi=self.inline, tone=self.tone, colon=self.colon,
                            format_date=self.format_date, clock_minus=_clock_minus, mm=_mm, num=self.number,
-                           signed=self.signed, quoted=self.quoted)
-        env.globals.update(study=self.study, lang=self.language)
+                           signed=self.signed, quoted=self.quoted, words=self.words)
+        env.globals.update(study=self.study, lang=self.language, wording=self.wording,
+                           milestones=self.milestones)
         env.globals.update(
             activity_scenarios=partial(activity_scenarios, self.study),
             activity_personas=partial(activity_personas, self.study),
@@ -112,6 +116,35 @@ class Edition:
 
     def inline(self, value: Text | str | None) -> Markup:
         return Markup(self.markdown.inline(self.text(value), _origin(value)))
+
+    def wording(self, workshop: Workshop | None = None) -> dict[str, str]:
+        """The value of every placeholder of the method texts (`toolkit.study.wording`), for a workshop or none.
+
+        Without a workshop (the study guide), `{period}` names the workshop itself.
+        """
+        meta = self.study.meta
+        if workshop is None:
+            period = wording.NO_PERIOD
+        else:
+            period = wording.PERIODS[wording.period_of_day(workshop.data.start, workshop.data.end)]
+        values = {"horizon": str(meta.horizon), "period": self.gettext(period)}
+        for name, default in wording.AUDIENCE_DEFAULTS.items():
+            given = getattr(meta.audience, name)
+            values[name] = given.get(self.language, meta.language) if given else self.gettext(default)
+        return values
+
+    def words(self, value: Text | str | None, workshop: Workshop | None = None) -> Text | None:
+        """A method text with its placeholders filled for `workshop` (or none), ready for `t`, `md` or `mdi`."""
+        if value is None:
+            return None
+        raw = value.get(self.language, self.study.meta.language) if isinstance(value, Text) else str(value)
+        filled = Text({DEFAULT_LANGUAGE: fill(raw, self.wording(workshop))})
+        filled.origin = _origin(value)
+        return filled
+
+    def milestones(self, workshop: Workshop) -> list[int]:
+        """The years of a backcasting worksheet for `workshop`, from the horizon back to its year."""
+        return wording.backcasting_years(workshop.data.date.year, self.study.meta.horizon)
 
     def origin_of(self, url: str, base: Path) -> Origin | None:
         """Where the text that asked for `url` was written, if study text asked for it."""
