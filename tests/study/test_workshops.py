@@ -5,12 +5,20 @@ Every problem is checked with its exact file:line:col and message, against tests
 """
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from tests.helpers import SHIPPED, copy_fixture, edit, located, problems_of, run, warnings_of, write
 from toolkit.study.load import load_study
-from toolkit.study.model import activity_personas, activity_scenarios
+from toolkit.study.model import (
+    CAPTURE_SECTIONS,
+    Action,
+    Consequence,
+    Impact,
+    activity_personas,
+    activity_scenarios,
+)
 
 PLAN = "workshops/atelier.yaml"
 RESULTS = "results/atelier.yaml"
@@ -46,7 +54,7 @@ def test_the_fixture_plan_is_valid(study_dir: Path):
     [workshop] = study.workshops
     assert workshop.id == "atelier"
     assert str(workshop.data.date) == "2026-06-11"
-    assert (workshop.data.start, workshop.data.end, workshop.length) == ("14:00", "15:30", 90)
+    assert (workshop.data.start, workshop.data.end, workshop.length) == ("14:00", "16:30", 150)
     assert workshop.data.paper == "A4"
     assert workshop.data.participants.count == sum(p.count for p in workshop.data.participants.profiles) == 12
     assert [(g.id, g.scenarios) for g in workshop.data.groups] == [
@@ -62,24 +70,29 @@ def test_the_schedule_has_clock_times(study_dir: Path):
         (1, "et-si-rien-ne-changeait", "14:10", "14:30", "groups"),
         (2, "matrice-metiers", "14:30", "15:00", "groups"),
         (3, "vote-probabilite-desirabilite", "15:00", "15:15", "plenary"),
-        (4, "restitution", "15:15", "15:30", "plenary"),
+        (4, "retro-prospective", "15:15", "15:45", "groups"),
+        (5, "soufflerie", "15:45", "16:15", "groups"),
+        (6, "restitution", "16:15", "16:30", "plenary"),
     ]
     assert [m.id for m in workshop.methods] == [
-        "accueil", "et-si-rien-ne-changeait", "matrice-metiers", "vote-probabilite-desirabilite", "restitution"]
+        "accueil", "et-si-rien-ne-changeait", "matrice-metiers", "vote-probabilite-desirabilite",
+        "retro-prospective", "soufflerie", "restitution"]
 
 
 def test_methods_lists_each_method_once_in_order_of_first_use(study_dir: Path):
     edit(study_dir / PLAN, "  - method: restitution\n", "  - method: accueil\n")
+    (study_dir / RESULTS).unlink()  # its signals and quotes come from the restitution's sheets
     [workshop] = load_study(study_dir).workshops
     assert [item.method.id for item in workshop.schedule][-1] == "accueil"
     assert [m.id for m in workshop.methods] == [
-        "accueil", "et-si-rien-ne-changeait", "matrice-metiers", "vote-probabilite-desirabilite"]
+        "accueil", "et-si-rien-ne-changeait", "matrice-metiers", "vote-probabilite-desirabilite",
+        "retro-prospective", "soufflerie"]
 
 
 def test_activity_scenarios_and_personas(study_dir: Path):
     study = load_study(study_dir)
     [workshop] = study.workshops
-    accueil, et_si, matrice, vote, restitution = workshop.schedule
+    accueil, et_si, matrice, vote, _retro, _tunnel, restitution = workshop.schedule
     table_a, table_b, table_c = workshop.data.groups
 
     def ids(items):
@@ -131,21 +144,21 @@ def test_duplicate_group_id(study_dir: Path):
 
 
 def test_durations_that_leave_a_gap(study_dir: Path):
-    edit(study_dir / PLAN, 'end: "15:30"', 'end: "15:35"')
+    edit(study_dir / PLAN, 'end: "16:30"', 'end: "16:35"')
     assert problems_of(study_dir) == [
-        "workshops/atelier.yaml:28:1: the agenda lasts 90 min but the session lasts 95 min (14:00 to 15:35): "
+        "workshops/atelier.yaml:28:1: the agenda lasts 150 min but the session lasts 155 min (14:00 to 16:35): "
         "5 min are not planned"]
 
 
 def test_durations_that_overrun(study_dir: Path):
-    edit(study_dir / PLAN, 'end: "15:30"', 'end: "15:20"')
+    edit(study_dir / PLAN, 'end: "16:30"', 'end: "16:20"')
     assert problems_of(study_dir) == [
-        "workshops/atelier.yaml:28:1: the agenda lasts 90 min but the session lasts 80 min (14:00 to 15:20): "
+        "workshops/atelier.yaml:28:1: the agenda lasts 150 min but the session lasts 140 min (14:00 to 16:20): "
         "the agenda overruns by 10 min"]
 
 
 def test_end_before_start(study_dir: Path):
-    edit(study_dir / PLAN, 'end: "15:30"', 'end: "13:00"')
+    edit(study_dir / PLAN, 'end: "16:30"', 'end: "13:00"')
     assert problems_of(study_dir) == [
         "workshops/atelier.yaml:4:6: the session must end after it starts (14:00 to 13:00)"]
 
@@ -227,6 +240,7 @@ def test_a_study_method_is_added_and_overrides_the_library(study_dir: Path):
     write(study_dir / "templates/methods/mon-atelier/method.yaml", METHOD)
     write(study_dir / "templates/methods/matrice-metiers/method.yaml",
           METHOD.replace("name: Mon atelier", "name: Ma matrice").replace("{min: 10, max: 20}", "{min: 40, max: 45}"))
+    (study_dir / RESULTS).unlink()  # the new matrix has no sheet for the impacts typed there
     study = load_study(study_dir)
     assert study.methods["mon-atelier"].folder == study_dir.resolve() / "templates/methods/mon-atelier"
     assert study.methods["matrice-metiers"].data.name.get("fr") == "Ma matrice"
@@ -252,6 +266,8 @@ def test_group_size_outside_the_method_range_is_a_warning(study_dir: Path):
         "workshops/atelier.yaml:32:13: groups of about 3 people for 'et-si-rien-ne-changeait', which works with "
         "4-8 people",
         "workshops/atelier.yaml:35:13: groups of about 3 people for 'matrice-metiers', which works with 4-8 people",
+        "workshops/atelier.yaml:42:13: groups of about 3 people for 'retro-prospective', which works with 4-8 people",
+        "workshops/atelier.yaml:45:13: groups of about 3 people for 'soufflerie', which works with 4-8 people",
     ]
 
 
@@ -458,3 +474,93 @@ def test_an_impossible_date_is_a_located_problem(study_dir: Path):
     edit(study_dir / PLAN, "date: 2026-06-11", "date: 2026-13-45")
     [problem] = problems_of(study_dir)
     assert problem.startswith("workshops/atelier.yaml:2:7: ")
+
+
+# --- captures: one description of what a method's groups write down ------------------------
+
+CAPTURE = """
+    capture:
+      - results: signals
+        title: Signaux
+        intro: Un signal par ligne.
+        fields:
+          - key: text
+            label: Signal
+          - key: where
+            label: Où
+"""
+
+
+def test_results_with_no_activity_that_captures_them(study_dir: Path):
+    edit(study_dir / PLAN, "  - method: soufflerie\n    duration: 30\n", "")
+    edit(study_dir / PLAN, 'end: "16:30"', 'end: "16:00"')
+    assert problems_of(study_dir) == [
+        "results/atelier.yaml:23:9: field 'actions.a1.scenarios' holds results of a sheet that no activity "
+        "of the agenda prints (verdicts)"]
+
+
+def test_a_capture_field_the_results_section_does_not_have(study_dir: Path):
+    write(study_dir / "templates/methods/mon-atelier/method.yaml",
+          METHOD + CAPTURE.replace("key: where", "key: ou"))
+    assert problems_of(study_dir) == [
+        "templates/methods/mon-atelier/method.yaml:14:5: the sheet for 'signals' has no place for: where",
+        "templates/methods/mon-atelier/method.yaml:20:14: 'ou' is not a field of the results section 'signals'",
+    ]
+
+
+def test_capture_marks_must_be_the_values_the_results_accept(study_dir: Path):
+    write(study_dir / "templates/methods/mon-atelier/method.yaml", METHOD + """
+    capture:
+      - results: impacts
+        title: Métiers
+        intro: Cochez.
+        rows: professions
+        fields:
+          - key: change
+            label: Il…
+            marks: [{key: grows, label: grandit}, {key: dies, label: disparaît}]
+          - key: comment
+            label: Pourquoi
+            scale: 5
+""")
+    assert problems_of(study_dir) == [
+        "templates/methods/mon-atelier/method.yaml:21:16: the boxes of 'change' must be exactly: grows, shrinks, "
+        "transforms, appears (found: grows, dies)",
+        "templates/methods/mon-atelier/method.yaml:24:16: 'comment' of 'impacts' is not counted on a scale",
+    ]
+
+
+def test_a_group_method_with_outputs_needs_a_sheet(study_dir: Path):
+    write(study_dir / "templates/methods/mon-atelier/method.yaml", METHOD + "    outputs: [Une liste.]\n")
+    assert problems_of(study_dir) == [
+        "templates/methods/mon-atelier/method.yaml:12:1: this group method lists outputs but has no capture sheet "
+        "to write them on"]
+    write(study_dir / "templates/methods/mon-atelier/method.yaml", METHOD + "    outputs: [Une liste.]\n" + CAPTURE)
+    assert "mon-atelier" in load_study(study_dir).methods
+
+
+def test_a_step_naming_a_sheet_the_method_does_not_have(study_dir: Path):
+    write(study_dir / "templates/methods/mon-atelier/method.yaml",
+          METHOD.replace("Faire quelque chose.", "Recopier sur {sheet}."))
+    assert problems_of(study_dir) == [
+        "templates/methods/mon-atelier/method.yaml:11:11: this step names the method's capture sheet ({sheet}) "
+        "but the method has none"]
+
+
+def test_every_section_of_the_results_has_a_method_of_the_library_that_captures_it():
+    study = load_study(SHIPPED)
+    captured = {capture.results for method in study.methods.values() for capture in method.data.capture}
+    assert captured == set(CAPTURE_SECTIONS)
+
+
+def test_capture_marks_and_the_results_models_accept_the_same_values():
+    """The sheet's boxes and the results file's validation are one description seen twice."""
+    def accepted(model, field):
+        return {str(v) for v in get_args(get_args(model.model_fields[field].annotation)[0]) or
+                get_args(model.model_fields[field].annotation)}
+    assert accepted(Impact, "change") == set(CAPTURE_SECTIONS["impacts"]["change"])
+    assert accepted(Action, "kind") == set(CAPTURE_SECTIONS["actions"]["kind"])
+    assert accepted(Consequence, "sign") == set(CAPTURE_SECTIONS["wheels"]["sign"])
+    assert accepted(Consequence, "ring") == set(CAPTURE_SECTIONS["wheels"]["ring"])
+    verdicts = get_args(Action.model_fields["scenarios"].annotation)[1]
+    assert set(get_args(verdicts)) == set(CAPTURE_SECTIONS["verdicts"]["verdict"])

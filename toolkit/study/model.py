@@ -388,6 +388,74 @@ class Material(Strict):
     quantity: int = Field(default=1, ge=1, le=MAX_PARTICIPANTS)
 
 
+
+# --- captures: what a method's groups write down, described once ---------------------
+# A method's `capture` says which section of the results file its sheet fills, and how the
+# sheet reads: titles, labels, marks and rows come from the method's YAML; the keys and the
+# accepted marks of each section are the results file's vocabulary, fixed here because the
+# synthesis knows how to analyse each section.
+
+IMPACTS = ("grows", "shrinks", "transforms", "appears")
+VERDICTS = ("works", "mixed", "fails")
+RINGS = ("1", "2", "3")
+SIGNS = ("plus", "minus")
+KINDS = ("action", "experiment")
+SCALE = "scale"  # a field counted per value of a scale (dots, strokes), not chosen nor written
+
+# section -> its fields -> None (free text), SCALE, or the mark keys a choice accepts
+CAPTURE_SECTIONS: dict[str, dict[str, tuple[str, ...] | str | None]] = {
+    "baseline": {"lose": None, "keep": None},
+    "wheels": {"centre": None, "text": None, "ring": RINGS, "sign": SIGNS},
+    "journeys": {"moment": None, "text": None, "helps": None, "hinders": None},
+    "impacts": {"change": IMPACTS, "comment": None},
+    "ratings": {"probability": SCALE, "desirability": SCALE},
+    "actions": {"text": None, "kind": KINDS, "territory": None, "owner": None},
+    "verdicts": {"verdict": VERDICTS},
+    "signals": {"text": None, "where": None},
+    "quotes": {"text": None, "who": None},
+}
+# every section is a field of a group's results, but `verdicts`: `actions.<id>.scenarios`
+MAX_CAPTURE_ROWS = 40
+
+
+class Mark(Strict):
+    """One box to tick in a choice: the key typed in the results file, and what the sheet prints."""
+
+    key: str = Field(max_length=MAX_ID_CHARS)
+    label: LocalText
+
+
+class CaptureField(Strict):
+    """One column of a capture sheet (or its lead line)."""
+
+    key: str = Field(max_length=MAX_ID_CHARS)
+    label: LocalText
+    marks: list[Mark] = []  # a choice: one box per mark
+    scale: int | None = Field(default=None, ge=2, le=10)  # a count per value 1..scale (dots, strokes)
+    main: bool = False  # the main answer: the widest column
+    across: Literal["scenarios"] | None = None  # repeated once per scenario of the study
+
+    @property
+    def kind(self) -> str:
+        return "scale" if self.scale else "choice" if self.marks else "text"
+
+
+class Capture(Strict):
+    """A capture sheet: what a group writes down during an activity, for the results file."""
+
+    results: Literal[tuple(CAPTURE_SECTIONS)]  # type: ignore[valid-type]
+    title: LocalText
+    intro: LocalText
+    per: Literal["group", "scenario", "persona"] = "group"
+    rows: Annotated[int, Field(ge=1, le=MAX_CAPTURE_ROWS)] | Literal["professions", "scenarios"] = 5
+    lead: CaptureField | None = None  # one line written above the table (the wheel's central change)
+    fields: list[CaptureField] = Field(min_length=1)
+
+    @property
+    def all_fields(self) -> list[CaptureField]:
+        return ([self.lead] if self.lead else []) + list(self.fields)
+
+
 class MethodFile(Strict):
     """`templates/methods/<id>/method.yaml`: a workshop method, in the spirit of a toolkit's tool page."""
 
@@ -404,6 +472,7 @@ class MethodFile(Strict):
     pitfalls: list[LocalText] = []
     outputs: list[LocalText] = []
     debrief: list[LocalText] = []
+    capture: list[Capture] = []  # the sheets its groups fill in, one per entry
 
 
 @dataclass
@@ -523,6 +592,15 @@ class ScheduledActivity:
         return scaled
 
 
+@dataclass(frozen=True)
+class CaptureSheet:
+    """One capture sheet of a workshop: its code (`F3`), the activity and what it captures."""
+
+    code: str
+    item: ScheduledActivity
+    capture: Capture
+
+
 @dataclass
 class Workshop:
     """A validated workshop plan, with its schedule worked out."""
@@ -547,6 +625,19 @@ class Workshop:
         for item in self.schedule:
             seen.setdefault(item.method.id, item.method)
         return list(seen.values())
+
+    @property
+    def capture_sheets(self) -> list[CaptureSheet]:
+        """Every capture sheet of the agenda, numbered in order: the guide and the packs share the codes."""
+        sheets: list[CaptureSheet] = []
+        for item in self.schedule:
+            for capture in item.method.data.capture:
+                sheets.append(CaptureSheet(f"F{len(sheets) + 1}", item, capture))
+        return sheets
+
+    def captured_sections(self) -> set[str]:
+        """The sections of the results file that some activity of the agenda fills."""
+        return {sheet.capture.results for sheet in self.capture_sheets}
 
     def group_size(self) -> int:
         """People per group, rounded up."""
@@ -589,10 +680,6 @@ Ratings = Annotated[
          "additionalProperties": {"type": "integer", "minimum": 0, "maximum": MAX_TALLY}},
     ]}),
 ]
-IMPACTS = ("grows", "shrinks", "transforms", "appears")
-VERDICTS = ("works", "mixed", "fails")
-
-
 class RatingSet(Strict):
     probability: Ratings = []
     desirability: Ratings = []
@@ -626,9 +713,33 @@ class BaselineCapture(Strict):
     keep: list[LocalText] = []
 
 
+class Consequence(Strict):
+    text: LocalText
+    ring: Literal[1, 2, 3] | None = None
+    sign: Literal["plus", "minus"] | None = None
+
+
+class Wheel(Strict):
+    """A futures wheel, as copied onto the capture sheet: its central change and key consequences."""
+
+    centre: LocalText | None = None
+    consequences: list[Consequence] = []
+
+
+class Moment(Strict):
+    """One moment of a persona's journey."""
+
+    moment: str | None = None
+    text: LocalText
+    helps: LocalText | None = None
+    hinders: LocalText | None = None
+
+
 class GroupResults(Strict):
     scenarios: list[str] = []
     baseline: BaselineCapture | None = None
+    wheels: dict[str, Wheel] = {}  # by scenario
+    journeys: dict[str, list[Moment]] = {}  # by persona
     ratings: dict[str, RatingSet] = {}
     impacts: dict[str, dict[str, Impact]] = {}
     actions: dict[str, Action] = {}

@@ -17,8 +17,11 @@ from toolkit.limits import MAX_RESULTS_RATINGS, MAX_TALLY
 from toolkit.paths import CANVAS_TEMPLATE, METHOD_FILE, METHODS_DIR, RESULTS_DIR, WORKSHEET_TEMPLATE, WORKSHOPS_DIR
 from toolkit.study.loader import LoadedFile, load_yaml
 from toolkit.study.model import (
+    CAPTURE_SECTIONS,
     RATING_VALUES,
+    SCALE,
     SLUG_PATTERN,
+    GroupResults,
     Method,
     MethodFile,
     ResultsFile,
@@ -53,6 +56,7 @@ def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Met
             _check_range(data.duration, ("duration",), loaded, problems)
             _check_range(data.group_size, ("group_size",), loaded, problems)
             _check_placeholders(loaded, problems)
+            _check_captures(data, loaded, problems)
             attach_origins(data, loaded, ())
             prefix = f"{METHODS_DIR}/{folder.name}/"
             methods[folder.name] = Method(
@@ -61,6 +65,62 @@ def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Met
                 canvas=prefix + CANVAS_TEMPLATE if (folder / CANVAS_TEMPLATE).is_file() else None,
             )
     return methods
+
+
+def _check_captures(data: MethodFile, loaded: LoadedFile, problems: Problems) -> None:
+    """A capture sheet prints exactly the fields of its results section, with the marks that section accepts.
+
+    The sheet is what gets typed into the results file: a column the file has no place for,
+    or a field the sheet does not print, would lose what people wrote.
+    """
+    for index, capture in enumerate(data.capture):
+        key = ("capture", index)
+        expected = CAPTURE_SECTIONS[capture.results]
+        fields = capture.all_fields
+        for position, field in enumerate(fields):
+            lead = capture.lead is not None and position == 0
+            where = (*key, "lead") if lead else (*key, "fields", position - (capture.lead is not None))
+            if field.key not in expected:
+                problems.add(loaded.locate((*where, "key")),
+                             f"'{field.key}' is not a field of the results section '{capture.results}'"
+                             f"{did_you_mean(field.key, expected)}",
+                             f"the fields of '{capture.results}' are: {', '.join(expected)}")
+                continue
+            _check_field_kind(field, expected[field.key], capture.results, where, loaded, problems)
+        missing = [name for name in expected if name not in {f.key for f in fields}]
+        if missing:
+            problems.add(loaded.locate(key, at_key=True),
+                         f"the sheet for '{capture.results}' has no place for: {', '.join(missing)}",
+                         "add a field for each: what the results file holds must be written somewhere")
+    if data.format == "groups" and data.outputs and not data.capture:
+        problems.add(loaded.locate(("outputs",), at_key=True),
+                     "this group method lists outputs but has no capture sheet to write them on",
+                     "describe the sheet under 'capture:' (see CONTRIBUTING.md), or move the outputs to the notes")
+    for index, step in enumerate(data.steps):
+        if not data.capture and any("{sheet}" in text for _, text in step.text.items()):
+            problems.add(loaded.locate(("steps", index, "text")),
+                         "this step names the method's capture sheet ({sheet}) but the method has none",
+                         "describe the sheet under 'capture:', or reword the step")
+
+
+def _check_field_kind(field, expected, section: str, where: tuple, loaded: LoadedFile, problems: Problems) -> None:
+    if expected == SCALE:
+        if not field.scale:
+            problems.add(loaded.locate(where, at_key=True), f"'{field.key}' of '{section}' is counted on a scale",
+                         "add 'scale: 5' (one box per value, to count the dots or strokes)")
+        return
+    if field.scale:
+        problems.add(loaded.locate((*where, "scale")), f"'{field.key}' of '{section}' is not counted on a scale",
+                     "remove 'scale'")
+    marks = [mark.key for mark in field.marks]
+    if expected is None and marks:
+        problems.add(loaded.locate((*where, "marks")), f"'{field.key}' of '{section}' is written, not ticked",
+                     "remove 'marks'")
+    elif expected is not None and sorted(marks) != sorted(expected):
+        problems.add(loaded.locate((*where, "marks") if marks else where, at_key=not marks),
+                     f"the boxes of '{field.key}' must be exactly: {', '.join(expected)} "
+                     f"(found: {', '.join(marks) or 'none'})",
+                     "one mark per value the results file accepts, each with the label the sheet prints")
 
 
 def _check_placeholders(loaded: LoadedFile, problems: Problems) -> None:
@@ -244,7 +304,11 @@ def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
     groups = [g.id for g in workshop.data.groups]
     scenarios = [s.id for s in study.scenarios]
     professions = [p.id for p in study.meta.professions]
+    personas = [p.id for p in study.meta.personas]
+    captured = workshop.captured_sections() if len(workshop.schedule) == len(workshop.data.agenda) else None
     for group_id, results in data.groups.items():
+        if captured is not None:
+            _check_captured(study, group_id, results, captured, loaded, problems)
         key = ("groups", group_id)
         if group_id not in groups:
             problems.add(loaded.locate(key, at_key=True),
@@ -253,6 +317,8 @@ def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
         _check_ids(results.scenarios, scenarios, "scenario", (*key, "scenarios"), loaded, problems)
         _check_keys(results.ratings, scenarios, "scenario", (*key, "ratings"), loaded, problems)
         _check_keys(results.impacts, professions, "profession", (*key, "impacts"), loaded, problems)
+        _check_keys(results.wheels, scenarios, "scenario", (*key, "wheels"), loaded, problems)
+        _check_keys(results.journeys, personas, "persona", (*key, "journeys"), loaded, problems)
         for profession, by_scenario in results.impacts.items():
             _check_keys(by_scenario, scenarios, "scenario", (*key, "impacts", profession), loaded, problems)
         for action_id, action in results.actions.items():
@@ -263,6 +329,28 @@ def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
                         loaded, problems)
     attach_origins(data, loaded, ())
     workshop.results = data
+
+
+def _check_captured(study: Study, group_id: str, results: GroupResults, captured: set[str], loaded: LoadedFile,
+                    problems: Problems) -> None:
+    """Results no activity of the agenda captures would come from nowhere: a sheet nobody printed."""
+    for section in CAPTURE_SECTIONS:
+        if section in captured:
+            continue
+        for key in _filled(results, section):
+            methods = sorted(m.id for m in study.methods.values() if any(c.results == section for c in m.data.capture))
+            hint = f", or add an activity that captures them ({', '.join(methods)})" if methods else ""
+            problems.add(loaded.locate(("groups", group_id, *key), at_key=True),
+                         f"{dotted(key)} holds results of a sheet that no activity of the agenda prints ({section})",
+                         f"remove these results{hint}")
+
+
+def _filled(results: GroupResults, section: str) -> Iterator[tuple[str, ...]]:
+    """The keys under which a group's results hold something for `section`."""
+    if section == "verdicts":  # typed in each action, against each scenario
+        yield from (("actions", name, "scenarios") for name, action in results.actions.items() if action.scenarios)
+    elif getattr(results, section, None):
+        yield (section,)
 
 
 def _check_tallies(loaded: LoadedFile, problems: Problems) -> bool:
