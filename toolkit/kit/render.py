@@ -20,7 +20,7 @@ from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup
 
-from toolkit.kit import layout, logistics, wording
+from toolkit.kit import layout, logistics, sheets, wording
 from toolkit.kit.i18n import load_translations
 from toolkit.kit.markdown import MarkdownRenderer
 from toolkit.kit.sandbox import ConfinedLoader, DataSandbox, render_bounded, template_error
@@ -93,6 +93,7 @@ class Edition:
             activity_scenarios=partial(activity_scenarios, self.study),
             activity_personas=partial(activity_personas, self.study),
             group_scenarios=partial(group_scenarios, self.study),
+            capture_pages=partial(sheets.capture_pages, self.study),
             materials=lambda workshop: logistics.materials(self.study, workshop, self.language),
             copies=logistics.copies,
             decks=partial(logistics.decks, self.study),
