@@ -1,11 +1,16 @@
-"""Issue 4: aggregates worked out by hand, the same numbers in the PDF, and well-formed charts."""
+"""Issue 4: aggregates worked out by hand, the same numbers in the PDF, and well-formed charts.
+
+Issue 10.1: the report speaks only of what the workshop's agenda captured.
+"""
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.helpers import WORKSHOP, copy_fixture, normalise, pdf_pages, run, squash
+from tests.helpers import SHIPPED, WORKSHOP, copy_fixture, normalise, pdf_pages, run, squash
+from tests.synthesis.plans import VOTE, capturing_everything, without_activities
 from toolkit.kit.build import build_report
 from toolkit.kit.render import Edition
 from toolkit.study.load import load_study
@@ -47,7 +52,7 @@ groups:
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory) -> Path:
-    folder = copy_fixture("workshop", tmp_path_factory.mktemp("study"))
+    folder = capturing_everything(copy_fixture("workshop", tmp_path_factory.mktemp("study")))
     (folder / "results" / "atelier.yaml").write_text(RESULTS, encoding="utf-8")
     return folder
 
@@ -145,6 +150,10 @@ def test_the_report_pdf_shows_the_computed_numbers(study, tmp_path):
     assert "On veut des humains" in text
     for title in ("Si rien ne change", "Le social en plateformes", "Les communs territoriaux"):
         assert title in text
+    # the agenda runs the stress test: actions are classed, and the rule is printed
+    for said in ("2 sans regret", "Actions sans regret", "Chaque action a été testée dans chaque scénario",
+                 "fonctionne", "Actions : « sans regret » quand"):
+        assert said in text, said
 
 
 def test_report_command(study, tmp_path):
@@ -168,7 +177,7 @@ HOSTILE = RESULTS.replace(
 
 def test_html_in_results_comes_out_escaped_in_the_report(tmp_path):
     """Results text is data: raw HTML, in a quote or anywhere else, is shown as text, never run."""
-    folder = copy_fixture("workshop", tmp_path / "study")
+    folder = capturing_everything(copy_fixture("workshop", tmp_path / "study"))
     (folder / "results" / "atelier.yaml").write_text(HOSTILE, encoding="utf-8")
     report = build_report(load_study(folder), "fr", tmp_path / "out", "atelier")
     assert report.warnings == []
@@ -180,3 +189,81 @@ def test_html_in_results_comes_out_escaped_in_the_report(tmp_path):
     assert "&lt;iframe src=" in html and "&lt;/span&gt;&lt;script&gt;" in html
     for raw in ("<script", "<img src=x", "<b onmouseover", "<iframe"):
         assert raw not in html, raw
+
+
+# --- issue 10.1: a section only when the agenda captured it ---------------------------------------
+
+
+def report_text(folder: Path, out: Path, workshop: str = "atelier") -> str:
+    """The report's PDF text, built without a warning."""
+    report = build_report(load_study(folder), "fr", out, workshop)
+    assert report.warnings == []
+    [pdf] = list(out.rglob("*.pdf"))
+    return normalise(" ".join(pdf_pages(pdf)))
+
+
+def with_results(folder: Path, change) -> Path:
+    """The study's results file (RESULTS) after `change(groups)`."""
+    data = yaml.safe_load(RESULTS)
+    for group in data["groups"].values():
+        change(group)
+    (folder / "results" / "atelier.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def untested(group: dict) -> None:
+    for action in group.get("actions", {}).values():
+        action.pop("scenarios", None)
+
+
+def test_without_the_vote_the_report_has_no_ratings(tmp_path):
+    folder = without_activities(capturing_everything(copy_fixture("workshop", tmp_path / "study")), VOTE)
+    with_results(folder, lambda group: group.pop("ratings", None))
+    loaded = load_study(folder)
+    charts = report_context(Edition(loaded, "fr"), loaded.workshops[0])["charts"]
+    assert set(charts) == {"impacts", "robustness"}  # no map, no distribution
+    text = report_text(folder, tmp_path / "out")
+    for absent in ("Probabilité", "Désirabilité", "Médiane", "Personne n'a noté", "Les notes vont de 1",
+                   "Le plus souhaitable", "la référence, obtient", "Accord :", "Rang :"):
+        assert absent not in text, absent
+    assert "Un guichet humain" in text and "sans regret" in text  # what was captured is still there
+
+
+def test_without_the_stress_test_no_action_is_classed(tmp_path):
+    folder = without_activities(capturing_everything(copy_fixture("workshop", tmp_path / "study")), "soufflerie")
+    with_results(folder, untested)
+    loaded = load_study(folder)
+    synthesis = analyse(loaded, loaded.workshops[0])
+    assert not synthesis.shows("verdicts") and synthesis.shows("actions")
+    assert "robustness" not in report_context(Edition(loaded, "fr"), loaded.workshops[0])["charts"]
+    text = report_text(folder, tmp_path / "out")
+    for absent in ("sans regret", "à abandonner", "fonctionne", "mitigé", "échoue", "testée dans chaque scénario",
+                   "Actions : « sans regret »", "non testé"):
+        assert absent not in text, absent
+    assert "5 actions et expérimentations proposées : 1 expérimentation sur 3 territoires." in text
+    assert "Un guichet humain" in text and "Des binômes" in text  # the actions, listed by territory
+    assert "Cet atelier ne les a pas mises à l'épreuve des autres scénarios : aucune n'est classée comme robuste." \
+        in text
+
+
+def test_the_shipped_report_shows_the_wheels_and_the_journeys(tmp_path):
+    """Every group's wheel and journeys, in words; and no stress test the shipped agenda never ran."""
+    text = report_text(SHIPPED, tmp_path, "demi-journee-colloque")
+    flat = squash(text)
+    results = yaml.safe_load((SHIPPED / "results" / "demi-journee-colloque.yaml").read_text(encoding="utf-8"))
+    for group in results["groups"].values():
+        assert group["wheels"] and group["journeys"]
+        for wheel in group["wheels"].values():
+            assert squash(wheel["centre"]) in flat
+            for consequence in wheel["consequences"]:
+                assert squash(consequence["text"]) in flat
+        for moments in group["journeys"].values():
+            for moment in moments:
+                assert squash(moment["text"]) in flat
+    for said in ("Roue des futurs", "Changement central :", "Cercle Conséquence Signe", "1er cercle", "2e cercle",
+                 "3e cercle", "+ positive", "− négative", "Les parcours des personas", "Ce qui aide :",
+                 "Ce qui freine :", "Dans « Le social en plateforme » (Table A)", "Parcours suivis dans ce scénario :",
+                 "Lire une roue des futurs", "conséquences tracées sur les roues des futurs"):
+        assert said in text, said
+    for absent in ("sans regret", "à abandonner", "testée dans chaque scénario"):
+        assert absent not in text, absent

@@ -3,6 +3,11 @@
 No number in a report is typed by hand: each comes from here. The rules (quartiles,
 consensus, ranking, robustness classes) are stated in the docstrings below and printed in
 the report's method section.
+
+What a report may say follows from what the workshop's agenda captured
+(`Workshop.captured_sections()`): `Synthesis.shows(section)` is true only for a results
+section some activity of the agenda fills, so a report never draws a conclusion (a rating,
+a robustness class) from a sheet that was never printed.
 """
 
 from __future__ import annotations
@@ -11,7 +16,21 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from toolkit.study.model import IMPACTS, VERDICTS, Action, Scenario, Study, Text, Workshop
+from toolkit.study.model import (
+    IMPACTS,
+    RINGS,
+    VERDICTS,
+    Action,
+    Capture,
+    Consequence,
+    Moment,
+    Persona,
+    Scenario,
+    Study,
+    Text,
+    Wheel,
+    Workshop,
+)
 
 RATING_SCALE = (1, 2, 3, 4, 5)
 CONSENSUS_IQR = 1.0  # Delphi's usual threshold on a five-point scale
@@ -183,12 +202,47 @@ class ActionResult:
 
 
 @dataclass
+class Journey:
+    """One persona's journey, as one group told it in the scenario the plan gave that group."""
+
+    group: str
+    persona: Persona
+    scenarios: list[Scenario]  # the group's scenarios in the plan (usually one)
+    moments: list[Moment]
+
+
+@dataclass
 class Synthesis:
     study: Study
     workshop: Workshop
     ratings: list[ScenarioRatings]
     impacts: dict[str, dict[str, ImpactCell]]  # profession id -> scenario id -> cell
     actions: list[ActionResult]
+    captured: frozenset[str] = frozenset()  # the results sections the agenda's sheets fill
+    wheels: dict[str, list[tuple[str, Wheel]]] = field(default_factory=dict)  # scenario id -> (group id, wheel)
+    journeys: list[Journey] = field(default_factory=list)  # persona by persona (study order), then group by group
+
+    def shows(self, section: str) -> bool:
+        """Whether the report speaks of `section` (ratings, verdicts...): only when the agenda captured it."""
+        return section in self.captured
+
+    def capture(self, section: str) -> Capture | None:
+        """The capture sheet that fills `section` (its title heads the report's section), if any."""
+        return next((s.capture for s in self.workshop.capture_sheets if s.capture.results == section), None)
+
+    @property
+    def consequences(self) -> list[Consequence]:
+        """Every consequence of every futures wheel."""
+        return [c for told in self.wheels.values() for _, wheel in told for c in wheel.consequences]
+
+    def journeys_of(self, persona_id: str) -> list[Journey]:
+        return [j for j in self.journeys if j.persona.id == persona_id]
+
+    @property
+    def personas(self) -> list[Persona]:
+        """The personas whose journey some group told, in the study's order."""
+        told = {j.persona.id for j in self.journeys}
+        return [p for p in self.study.meta.personas if p.id in told]
 
     @property
     def baseline(self) -> ScenarioRatings:
@@ -225,12 +279,16 @@ class Synthesis:
         groups = self.results.groups if self.results else {}
         assigned = [g.id for g in self.workshop.data.groups if scenario.id in g.scenarios and g.id in groups]
         counts = Counter(a.verdicts[scenario.id] for a in self.actions if scenario.id in a.verdicts)
+        tested = self.shows("verdicts")
         return {
             "ratings": next(r for r in self.ratings if r.scenario.id == scenario.id),
             "impacts": {p: cells[scenario.id] for p, cells in self.impacts.items() if cells[scenario.id].total},
-            "actions": [a for a in self.actions if a.group in assigned and scenario.id in a.verdicts],
+            # with the stress test, the actions tested in this scenario; without it, the ones its groups proposed
+            "actions": [a for a in self.actions if a.group in assigned and (not tested or scenario.id in a.verdicts)],
             "counts": {verdict: counts[verdict] for verdict in VERDICTS},
             "groups": assigned,
+            "wheels": self.wheels.get(scenario.id, []),
+            "journeys": [j for j in self.journeys if scenario.id in {s.id for s in j.scenarios}],
             "quotes": [(g, q) for g in assigned for q in groups[g].quotes],
             "signals": [(g, s) for g in assigned for s in groups[g].signals],
         }
@@ -254,6 +312,8 @@ class Synthesis:
             total += sum(sum(tally_of(r.probability)) + sum(tally_of(r.desirability)) for r in group.ratings.values())
             total += sum(len(by_scenario) for by_scenario in group.impacts.values())
             total += len(group.actions) + len(group.signals) + len(group.quotes)
+            total += sum(bool(wheel.centre) + len(wheel.consequences) for wheel in group.wheels.values())
+            total += sum(len(moments) for moments in group.journeys.values())
             if group.baseline:
                 total += len(group.baseline.lose) + len(group.baseline.keep)
         return total
@@ -282,7 +342,30 @@ def analyse(study: Study, workshop: Workshop) -> Synthesis:
         for action_id, action in group.actions.items():
             verdicts = {s: action.scenarios[s] for s in order if s in action.scenarios}
             actions.append(ActionResult(group_id, action_id, action, verdicts))
-    return Synthesis(study, workshop, ratings, impacts, actions)
+    wheels = {s.id: [(g, group.wheels[s.id]) for g, group in groups.items() if s.id in group.wheels]
+              for s in study.scenarios}
+    return Synthesis(study, workshop, ratings, impacts, actions, frozenset(workshop.captured_sections()),
+                     {s: told for s, told in wheels.items() if told}, _journeys(study, workshop, groups))
+
+
+def by_ring(wheel: Wheel) -> list:
+    """A wheel's consequences from the centre outwards (1st ring, 2nd, 3rd, then those with no ring), as written
+    within a ring."""
+    return sorted(wheel.consequences, key=lambda c: RINGS.index(str(c.ring)) if c.ring else len(RINGS))
+
+
+def _journeys(study: Study, workshop: Workshop, groups: dict) -> list[Journey]:
+    """Every journey told, persona by persona in the study's order, then group by group in the plan's order."""
+    plan = {g.id: g for g in workshop.data.groups}
+    scenarios = {s.id: s for s in study.scenarios}
+    journeys = []
+    for persona in study.meta.personas:
+        for group_id in [g for g in plan if g in groups] + [g for g in groups if g not in plan]:
+            moments = groups[group_id].journeys.get(persona.id)
+            if moments:
+                told_in = [scenarios[s] for s in plan[group_id].scenarios if s in scenarios] if group_id in plan else []
+                journeys.append(Journey(group_id, persona, told_in, moments))
+    return journeys
 
 
 def _scenario_ratings(scenario: Scenario, groups: dict) -> ScenarioRatings:

@@ -1,7 +1,10 @@
 """The synthesis report's context: the analysis of a workshop's results and its charts.
 
 Registered as the `context` of the report artefact: the template gets `synthesis` (every
-number, from toolkit.synthesis.analysis) and `charts` (SVG plus text alternative plus data table).
+number, from toolkit.synthesis.analysis), `charts` (SVG plus text alternative plus data table;
+only for the sections the workshop's agenda captured), `labels` (the words of the charts,
+verdicts, classes, and a futures wheel's rings and signs) and `by_ring` (a wheel's
+consequences from the centre outwards).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from toolkit.synthesis import charts
-from toolkit.synthesis.analysis import analyse
+from toolkit.synthesis.analysis import analyse, by_ring
 
 
 def report_context(edition, workshop) -> dict[str, Any]:
@@ -40,11 +43,17 @@ def report_context(edition, workshop) -> dict[str, Any]:
         "works": _("works"), "mixed": _("mixed"), "fails": _("fails"),
         "no-regret": _("no-regret"), "opt-out": _("opt-out"), "opt-in": _("opt-in"), "abandon": _("abandon"),
         "untested": _("not tested"),
+        # a futures wheel: the ring of a consequence, and its sign as a symbol and in words
+        "ring-1": _("1st ring"), "ring-2": _("2nd ring"), "ring-3": _("3rd ring"), "ring-none": _("ring not given"),
+        "plus": "+", "minus": "−", "plus-words": _("positive"), "minus-words": _("negative"),
     }
-    drawn = {"map": charts.rating_map(synthesis.ratings, scenarios, texts)}
-    for row in synthesis.ratings:
-        drawn[f"dist-{row.scenario.id}"] = charts.distribution(row, scenarios[row.scenario.id], texts)
-    drawn["impacts"] = charts.impact_grid(synthesis.impacts, professions, scenarios, texts)
-    if synthesis.actions:
+    drawn = {}
+    if synthesis.shows("ratings"):  # only what the agenda captured is drawn
+        drawn["map"] = charts.rating_map(synthesis.ratings, scenarios, texts)
+        for row in synthesis.ratings:
+            drawn[f"dist-{row.scenario.id}"] = charts.distribution(row, scenarios[row.scenario.id], texts)
+    if synthesis.shows("impacts"):
+        drawn["impacts"] = charts.impact_grid(synthesis.impacts, professions, scenarios, texts)
+    if synthesis.shows("verdicts") and synthesis.actions:
         drawn["robustness"] = charts.robustness_matrix(synthesis.actions, scenarios, texts)
-    return {"synthesis": synthesis, "charts": drawn, "labels": texts}
+    return {"synthesis": synthesis, "charts": drawn, "labels": texts, "by_ring": by_ring}
