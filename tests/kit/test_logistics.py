@@ -26,25 +26,29 @@ def test_materials_take_the_peak_of_reusable_items_and_add_up_used_up_ones(study
     [workshop] = study.workshops
     lines = materials(study, workshop, "fr")
     # 12 participants, 3 groups of 4, 3 scenarios. Agenda: accueil (plenary), et-si-rien-ne-changeait (groups),
-    # matrice-metiers (groups), vote-probabilite-desirabilite (plenary, all 3 scenarios), restitution (plenary).
+    # matrice-metiers (groups), vote-probabilite-desirabilite (plenary, all 3 scenarios), retro-prospective
+    # (groups), soufflerie (groups), restitution (plenary).
     # Spares: ceil(10 % of the units), none for equipment (microphones, projector, adhesive putty).
     assert _counts(study, workshop) == {
         "Badges nominatifs": (12, 14, 2),  # 1 x 12, used up; spare ceil(1.2) = 2
-        "Feutres noirs": (12, 14, 2),  # reused: peak of et-si 12, matrice 12, vote 2, restitution 2 = 12; +2
+        "Feutres de couleur (pochette)": (3, 4, 1),  # soufflerie 1 per group = 3; spare ceil(0.3) = 1
+        "Feutres noirs": (12, 14, 2),  # reused: peak of et-si, matrice, retro, soufflerie 12, vote 2 = 12; +2
         "Gommettes bleues (probabilité)": (36, 1, 0),  # 12 x 3 scenarios = 36 dots -> 1 sheet of 40; 36 + 4 = 40: 1
         "Gommettes orange (désirabilité)": (36, 1, 0),  # the same, the other colour
         "Micro sans fil": (2, 2, 0),  # restitution 2, equipment: no spare
-        "Minuteur": (3, 4, 1),  # peak of accueil 1, et-si 3 groups, matrice 3 groups, restitution 1 = 3; +1
+        "Minuteur": (3, 4, 1),  # peak of accueil 1, each group activity 3 groups, restitution 1 = 3; +1
         "Paperboard (feuilles)": (4, 5, 1),  # restitution 4, used up; spare ceil(0.4) = 1
-        "Post-it": (120, 2, 0),  # et-si 5 x 12 + matrice 5 x 12 = 120 notes -> 2 blocks of 100; 132 still fits in 2
+        "Post-it": (240, 3, 0),  # 5 x 12 in each of the 4 group activities = 240 notes -> 3 blocks of 100;
+        # 264 with the 10 % still fits in 3
         "Pâte adhésive": (1, 1, 0),  # vote 1 packet, no spare
         "Vidéoprojecteur et écran": (1, 1, 0),  # accueil 1, equipment
     }
     assert [line.item.get("fr") for line in lines] == sorted((line.item.get("fr") for line in lines), key=str.lower)
     by_item = {line.item.get("fr"): line for line in lines}
-    assert by_item["Minuteur"].used_by == ["accueil", "et-si-rien-ne-changeait", "matrice-metiers", "restitution"]
+    assert by_item["Minuteur"].used_by == ["accueil", "et-si-rien-ne-changeait", "matrice-metiers", "retro-prospective",
+                                           "soufflerie", "restitution"]
     assert by_item["Feutres noirs"].per_table == 4  # 12 participants / 3 tables, reused
-    assert by_item["Post-it"].per_table == 40  # 5 x 4 people x 2 group activities
+    assert by_item["Post-it"].per_table == 80  # 5 x 4 people x 4 group activities
     assert by_item["Minuteur"].per_table == 1
 
 
@@ -74,15 +78,16 @@ def test_materials_of_the_shipped_plan():
 
 def test_another_group_activity_adds_sticky_notes_but_no_markers(study_dir: Path):
     plan = study_dir / "workshops" / "atelier.yaml"
-    edit(plan, 'end: "15:30"', 'end: "16:00"')
+    edit(plan, 'end: "16:30"', 'end: "17:00"')
     edit(plan, "  - method: restitution\n",
-         "  - method: retro-prospective\n    duration: 30\n    scenarios: groups\n  - method: restitution\n")
+         "  - method: roue-des-futurs\n    duration: 30\n    scenarios: groups\n  - method: restitution\n")
     study = load_study(study_dir)
     [workshop] = study.workshops
     counts = _counts(study, workshop)
-    assert counts["Post-it"] == (180, 2, 0)  # 120 + retro 5 x 12 = 180 notes -> 2 blocks; 198 still fits in 2
+    assert counts["Post-it"] == (360, 4, 0)  # 240 + roue 10 x 12 = 360 notes -> 4 blocks; 396 still fits in 4
     assert counts["Feutres noirs"] == (12, 14, 2)  # still the peak of 12: markers pass from one activity to the next
     assert counts["Minuteur"] == (3, 4, 1)
+    assert counts["Feutres de couleur (pochette)"] == (3, 4, 1)  # roue and soufflerie 1 per table: peak 3
 
 
 def test_copies_follow_the_plan(study_dir: Path):

@@ -49,9 +49,10 @@ def test_run_of_show_has_the_clock_times(kit: Path):
     run_of_show = text.split("Déroulé", 2)[2]  # after the table of contents
     assert "−00:30 13:30 Installation" in run_of_show
     for clock, title in [("14:00", "Accueil"), ("14:10", "Et si rien ne changeait"), ("14:30", "Matrice des métiers"),
-                         ("15:00", "Vote"), ("15:15", "Restitution"), ("15:30", "Fin")]:
+                         ("15:00", "Vote"), ("15:15", "Rétro-prospective"), ("15:45", "Soufflerie"),
+                         ("16:15", "Restitution"), ("16:30", "Fin")]:
         assert f"{clock}" in run_of_show and title in run_of_show
-    assert run_of_show.index("14:00") < run_of_show.index("14:10") < run_of_show.index("15:15")
+    assert run_of_show.index("14:00") < run_of_show.index("14:10") < run_of_show.index("16:15")
 
 
 def test_each_group_pack_carries_its_group_and_its_scenario(kit: Path):
@@ -61,7 +62,7 @@ def test_each_group_pack_carries_its_group_and_its_scenario(kit: Path):
         assert all(group in page for page in pages), group  # the group's name on every page
         text = " ".join(pages)
         assert f"SCÉNARIO 1 {scenario}" in text or f"SCÉNARIO 2 {scenario}" in text
-        assert f"{other} " not in text.split("Sources")[0].split("Probabilité et désirabilité")[0]
+        assert f"{other} " not in text.split("Sources")[0].split("Relevé du vote")[0]  # the vote lists them all
 
 
 def test_participant_sheets_use_at_least_10_pt(kit: Path):

@@ -28,6 +28,7 @@ from toolkit.paths import template_dirs
 from toolkit.study.model import (
     DEFAULT_LANGUAGE,
     Origin,
+    ScheduledActivity,
     Study,
     Text,
     Workshop,
@@ -118,10 +119,12 @@ class Edition:
     def inline(self, value: Text | str | None) -> Markup:
         return Markup(self.markdown.inline(self.text(value), _origin(value)))
 
-    def wording(self, workshop: Workshop | None = None) -> dict[str, str]:
+    def wording(self, workshop: Workshop | None = None, item: ScheduledActivity | None = None) -> dict[str, str]:
         """The value of every placeholder of the method texts (`toolkit.study.wording`), for a workshop or none.
 
-        Without a workshop (the study guide), `{period}` names the workshop itself.
+        Without a workshop (the study guide), `{period}` names the workshop itself and `{sheet}`
+        the method's capture sheet in general; for an activity of a workshop, `{sheet}` is the
+        code and title printed on that sheet ("la fiche F3 « Roue des futurs »").
         """
         meta = self.study.meta
         if workshop is None:
@@ -132,14 +135,25 @@ class Edition:
         for name, default in wording.AUDIENCE_DEFAULTS.items():
             given = getattr(meta.audience, name)
             values[name] = given.get(self.language, meta.language) if given else self.gettext(default)
+        values["sheet"] = self._sheet_words(workshop, item)
         return values
 
-    def words(self, value: Text | str | None, workshop: Workshop | None = None) -> Text | None:
+    def _sheet_words(self, workshop: Workshop | None, item: ScheduledActivity | None) -> str:
+        sheets = [sheet for sheet in workshop.capture_sheets if sheet.item is item] if workshop and item else []
+        if not sheets:
+            return self.gettext("the capture sheet")
+        names = [self.gettext("the sheet %(code)s %(title)s") % {"code": sheet.code,
+                                                                   "title": self.quoted(self.text(sheet.capture.title))}
+                 for sheet in sheets]
+        return self.gettext(" and ").join(names)
+
+    def words(self, value: Text | str | None, workshop: Workshop | None = None,
+              item: ScheduledActivity | None = None) -> Text | None:
         """A method text with its placeholders filled for `workshop` (or none), ready for `t`, `md` or `mdi`."""
         if value is None:
             return None
         raw = value.get(self.language, self.study.meta.language) if isinstance(value, Text) else str(value)
-        filled = Text({DEFAULT_LANGUAGE: fill(raw, self.wording(workshop))})
+        filled = Text({DEFAULT_LANGUAGE: fill(raw, self.wording(workshop, item))})
         filled.origin = _origin(value)
         return filled
 
