@@ -32,7 +32,6 @@ from toolkit.study.model import (
 PAGE_MARGINS_MM = (22.0, 20.0, 20.0, 18.0)  # top, bottom, left, right: templates/css/base.css @page
 MIN_ROW_MM = 15.0  # a handwritten answer needs this much height
 FREE_ROW_MM = 20.0  # the height aimed at when the sheet adds free lines to fill the page
-MAX_NAMED_ROW_MM = 34.0  # a row named after a profession or scenario grows up to this
 HEAD_MM = 52.0  # group line, title on up to two lines, the instruction, the column headings
 LEAD_MM = 30.0  # the lead line (the wheel's central change) and its label
 PERSONA_MM = 30.0  # the persona's situation, above a journey
@@ -55,11 +54,7 @@ class Column:
     heading: Text | str
     scenario: object | None = None  # the scenario a column `across: scenarios` stands for
     value: int | None = None  # the value of a scale column
-
-    @property
-    def stacked(self) -> bool:
-        """Boxes with words sit one above the other; signs and digits side by side."""
-        return self.field.kind == "choice" and not _short(self.field)
+    stacked: bool = False  # boxes one above the other (words, or a column too narrow to line them up)
 
 
 @dataclass(frozen=True)
@@ -90,12 +85,12 @@ def capture_grid(capture: Capture, named_rows: list | None, scenarios: list, pap
     `scenarios` are the study's, for the fields written once per scenario.
     """
     width = _content_width(paper)
-    columns = _columns(capture, scenarios)
+    columns = _columns(capture, scenarios, width - (ROW_LABEL_MM if named_rows is not None else NUMBER_MM))
     body = _body_height(capture, paper)
-    minimum = max([MIN_ROW_MM] + [_stack_height(c.field) for c in columns if c.stacked])
+    minimum = max([MIN_ROW_MM] + [_stack_height(column.field) for column in columns if column.stacked])
     if named_rows is not None:
         rows = list(named_rows)
-        height = min(MAX_NAMED_ROW_MM, body / max(1, len(rows)))
+        height = body / max(1, len(rows))
     else:
         count = max(int(capture.rows), int(body // FREE_ROW_MM))
         rows = list(range(1, count + 1))
@@ -119,16 +114,19 @@ def _body_height(capture: Capture, paper: str) -> float:
     return height - (LEAD_MM if capture.lead else 0.0)
 
 
-def _columns(capture: Capture, scenarios: list) -> list[Column]:
+def _columns(capture: Capture, scenarios: list, room: float) -> list[Column]:
+    """The columns of a grid; `room` is the width left once the row labels are placed."""
     columns: list[Column] = []
     for field in capture.fields:
-        if field.across == "scenarios":
-            columns += [Column(field, _choice_width(field), scenario.title, scenario=scenario)
+        if field.across == "scenarios":  # the scenarios share the width; their boxes stack when it is short
+            share = min(_choice_width(field), int(room / max(1, len(scenarios)) * 10) / 10)
+            stacked = not _short(field) or share < _choice_width(field)
+            columns += [Column(field, share, scenario.title, scenario=scenario, stacked=stacked)
                         for scenario in scenarios]
         elif field.kind == "scale":
             columns += [Column(field, SCALE_MM, str(value), value=value) for value in range(1, field.scale + 1)]
         elif field.kind == "choice":
-            columns.append(Column(field, _choice_width(field), field.label))
+            columns.append(Column(field, _choice_width(field), field.label, stacked=not _short(field)))
         else:
             columns.append(Column(field, None if _is_main(field, capture) else TEXT_MM, field.label))
     return columns
