@@ -8,6 +8,7 @@ and the guide naming exactly the sheets the packs hold.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def test_every_capture_of_the_library_is_made_for_handwriting(paper: str):
             mains = [column for column in grid.columns if column.width is None]
             if mains:  # the main answer takes what the others leave: the widest column
                 main = (width - label - sum(fixed)) / len(mains)
-                assert all(main > other for other in fixed + [label]), (method.id, main, fixed)
+                assert all(main > other for other in [*fixed, label]), (method.id, main, fixed)
             else:  # counts only (the vote): the boxes and the row names fit the width
                 assert label + sum(fixed) <= width, method.id
             if not grid.rows_by:  # free lines: as many as fill the page, never fewer than the method asks
@@ -67,7 +68,7 @@ def test_every_capture_of_the_library_is_made_for_handwriting(paper: str):
 
 
 def test_the_guide_names_exactly_the_sheets_every_pack_holds(built):
-    study, workshop, kit = built
+    _, workshop, kit = built
     guide = normalise(" ".join(pdf_pages(kit / "guide-animation-atelier.pdf")))
     named = set(re.findall(r"fiche (F\d+) «", guide))
     assert named == {sheet.code for sheet in workshop.capture_sheets}
@@ -86,7 +87,7 @@ def test_capture_rows_are_at_least_15_mm_and_fill_the_page(built):
         assert len(pages) == len(expected)
         for page, planned in zip(pages, expected, strict=True):
             lines = _row_lines(page)
-            pitches = [round(b - a, 1) for a, b in zip(lines, lines[1:], strict=False)]
+            pitches = [round(b - a, 1) for a, b in itertools.pairwise(lines)]
             rows = [pitch for pitch in pitches if pitch >= MIN_ROW_MM - 0.3]
             where = f"{planned.sheet.code} page {page.page_number}"
             assert len(rows) >= len(planned.grid.rows), (where, pitches)
@@ -96,7 +97,7 @@ def test_capture_rows_are_at_least_15_mm_and_fill_the_page(built):
 
 def test_participant_sheets_carry_no_results_key(built):
     """The keys are for the typist's guide; the sheets print the method's labels."""
-    study, workshop, kit = built
+    _, workshop, kit = built
     text = normalise(" ".join(pdf_pages(_pack(kit, workshop.data.groups[0]))))
     for key in ("probability", "desirability", "grows", "shrinks", "transforms", "appears", "works", "fails",
                 "territory", "owner", "groups.", "results/"):
