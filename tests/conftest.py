@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The suite reads the program's messages in English, whatever the machine's locale; the
+# tests of French messages say so themselves (toolkit.language.configure).
+os.environ["PROSPECTIVE_LANG"] = "en"
 
 from tests.helpers import copy_fixture
 

@@ -8,25 +8,14 @@ A study's own templates folder may carry a catalogue that overrides the project'
 from __future__ import annotations
 
 import gettext
-from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
-
-from toolkit.paths import LOCALE_DIR
-
-DOMAIN = "messages"
+from toolkit.language import DOMAIN, catalogue_path, compile_catalogue
 
 
 def N_(message: str) -> str:
     """Mark a string for the translation catalogue; it is translated where it is shown."""
     return message
-
-
-def catalogue_path(template_dir: Path, language: str) -> Path:
-    return template_dir / LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def load_translations(template_dirs: list[Path], language: str) -> gettext.NullTranslations:
@@ -35,18 +24,12 @@ def load_translations(template_dirs: list[Path], language: str) -> gettext.NullT
     for folder in reversed(template_dirs):
         path = catalogue_path(folder, language)
         if path.is_file():
-            compiled = _compile(path, language)
-            if isinstance(result, Translations):
+            compiled = compile_catalogue(path, language)
+            if isinstance(result, gettext.GNUTranslations):
                 result.merge(compiled)
             else:
                 result = compiled
     return result
 
 
-def _compile(path: Path, language: str) -> Translations:
-    with path.open("rb") as po_file:
-        catalogue = read_po(po_file, locale=language)
-    buffer = BytesIO()
-    write_mo(buffer, catalogue, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+__all__ = ["DOMAIN", "N_", "catalogue_path", "load_translations"]
