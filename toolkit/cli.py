@@ -3,20 +3,135 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from toolkit import __version__
 from toolkit.errors import BuildError, InputError, Problem, Problems, did_you_mean, display_path, os_problem, printable
+from toolkit.language import N_, _, configure, current, ngettext, translations
 from toolkit.study.discovery import UnknownStudy, default_studies_dir, resolve_study, select_studies
 from toolkit.study.load import load_study
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+QUIET, NORMAL, VERBOSE = -1, 0, 1
+OUTPUT_KEY = "prospective.output"
+
+
+# --- how the command speaks -----------------------------------------------------------------
+
+
+def colour_wanted(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return False
+
+
+@dataclass
+class Output:
+    """What the command prints, and where: results on stdout, problems on stderr.
+
+    `-q` keeps only the problems, `-v` adds what the command does; colour only on a terminal.
+    """
+
+    verbosity: int = NORMAL
+
+    @property
+    def quiet(self) -> bool:
+        return self.verbosity <= QUIET
+
+    @property
+    def verbose(self) -> bool:
+        return self.verbosity >= VERBOSE
+
+    def result(self, text: str, **style) -> None:
+        """A line of the result (a summary, a listing), on stdout; nothing with -q."""
+        if not self.quiet:
+            click.echo(self.styled(text, sys.stdout, **style))
+
+    def detail(self, text: str) -> None:
+        """What the command does, on stdout, only with -v."""
+        if self.verbose:
+            click.echo(self.styled(text, sys.stdout, dim=True))
+
+    def problem(self, text: str, severity: str = "error") -> None:
+        """A problem, a warning or a notice, on stderr, whatever the verbosity; its first line coloured."""
+        first, newline, rest = text.partition("\n")
+        colour = {"error": "red", "warning": "yellow"}.get(severity)
+        click.echo(self.styled(first, sys.stderr, fg=colour, bold=severity == "error") + newline + rest, err=True)
+
+    @staticmethod
+    def styled(text: str, stream: TextIO, **style) -> str:
+        style = {name: value for name, value in style.items() if value}
+        return click.style(text, **style) if style and colour_wanted(stream) else text
+
+
+def output() -> Output:
+    """The output settings of the running command (-q, -v), shared by the group and its commands."""
+    return click.get_current_context().meta.setdefault(OUTPUT_KEY, Output())
+
+
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value:
+        return
+    settings = ctx.meta.setdefault(OUTPUT_KEY, Output())
+    wanted = QUIET if param.name == "quiet" else VERBOSE
+    if settings.verbosity not in (NORMAL, wanted):
+        raise click.UsageError(_("-q and -v say opposite things: use one of them"), ctx)
+    settings.verbosity = wanted
+
+
+def verbosity_options(function):
+    """-q and -v, on the group (`prospective -q build`) and on every command (`prospective build -q`)."""
+    function = click.option(
+        "-v", "--verbose", "verbose", is_flag=True, expose_value=False, callback=_set_verbosity,
+        help=_("Say what is done, step by step, with timings (build: every document rebuilt or left as it was).")
+    )(function)
+    return click.option("-q", "--quiet", "quiet", is_flag=True, expose_value=False, callback=_set_verbosity,
+                        help=_("Print only problems (errors and warnings, on stderr)."))(function)
+
+
+# Click's own words (usage, headings, its errors), translated by the toolkit's catalogue: click
+# writes them with its module-level `_`, which is gettext's (it finds no catalogue of ours).
+CLICK_MESSAGES = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."), N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."), N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"), N_("Missing argument"), N_("Missing option"), N_("Missing parameter"),
+    N_("No such option {name!r}."), N_("No such command {name!r}."), N_("required"), N_("default: {default}"),
+    N_("Aborted!"), N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is a file."), N_("file"), N_("directory"), N_("path"),
+    N_("{value} is not in the range {range}."), N_("{value!r} is not a valid {number_type}."),
+)
+
+
+def _click_gettext(message: str) -> str:
+    return translations(current()).gettext(message)
+
+
+def _click_speaks_ours() -> None:
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+        if getattr(module, "_", None) is not None:
+            module._ = _click_gettext
+
+
+_click_speaks_ours()
+
+
+def _speak(language: str | None) -> None:
+    """A command's --lang (the edition's language) is the language of its messages too."""
+    if language:
+        configure(language)
 
 
 class Stopped(Exception):
@@ -34,6 +149,12 @@ def _stop(signum: int, frame) -> None:
 class ToolkitGroup(click.Group):
     """Turns library errors into messages and exit codes, never a traceback."""
 
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            configure(None)  # a command's --lang lasts as long as the command (the tests run many in one process)
+
     def invoke(self, ctx: click.Context):
         on_main_thread = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGTERM, _stop) if on_main_thread else None
@@ -48,7 +169,10 @@ class ToolkitGroup(click.Group):
             return super().invoke(ctx)
         except InputError as error:
             _report(error.problems.sorted())
-            click.echo(f"{len(error.problems)} problem(s) found: nothing was written.", err=True)
+            count = len(error.problems)
+            # English keeps one form, "problem(s)", which scripts and tests read; French has both
+            output().problem(ngettext("%(num)d problem(s) found: nothing was written.",
+                                      "%(num)d problem(s) found: nothing was written.", count), "summary")
             ctx.exit(EXIT_INVALID)
         except BuildError as error:
             _report([error.problem])
@@ -58,32 +182,30 @@ class ToolkitGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted: the previous output is unchanged", err=True)
+            output().problem(_("interrupted: the previous output is unchanged"), "notice")
             ctx.exit(130)
         except Stopped as stopped:
-            click.echo("stopped (SIGTERM): the previous output is unchanged", err=True)
+            output().problem(_("stopped (SIGTERM): the previous output is unchanged"), "notice")
             ctx.exit(128 + stopped.signum)
         except OSError as error:  # the machine said no (disk full, read-only, permissions): in words
             _report([os_problem(error, "use")])
             ctx.exit(EXIT_INVALID)
         except MemoryError:
-            click.echo("error: out of memory: the input is too large for this computer", err=True)
+            output().problem(_("error: out of memory: the input is too large for this computer"))
             ctx.exit(EXIT_INVALID)
         except Exception as error:
             if os.environ.get("PROSPECTIVE_DEBUG"):
                 raise
-            click.echo(
-                f"internal error: {type(error).__name__}: {printable(str(error))}\n"
-                "    this is a bug in prospective-toolkit: please report it with the "
-                "command you ran (PROSPECTIVE_DEBUG=1 shows the details)",
-                err=True,
-            )
+            output().problem(
+                _("internal error: %(kind)s: %(error)s", kind=type(error).__name__, error=printable(str(error)))
+                + "\n    " + _("this is a bug in prospective-toolkit: please report it with the "
+                               "command you ran (PROSPECTIVE_DEBUG=1 shows the details)"))
             ctx.exit(3)
 
 
 def _report(problems: list[Problem]) -> None:
     for problem in problems:
-        click.echo(str(problem), err=True)
+        output().problem(str(problem), problem.severity)
 
 
 study_argument = click.argument("study", required=False)
@@ -92,36 +214,37 @@ out_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
-    help="Folder the kits are written into.",
+    help=_("Folder the kits are written into."),
 )
 
 
-@click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="prospective")
+@click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("Turn YAML foresight studies into print-ready workshop kits.\n\n"
+                    "STUDY is a study id under the studies folder (./scenarios/ unless --studies says otherwise) "
+                    "or the path of a study folder; without it, commands work on every study of that folder.\n\n"
+                    "Messages are in French when the locale is French (LANG, LC_MESSAGES) or PROSPECTIVE_LANG=fr "
+                    "says so, and in the language of --lang for the commands that have it; in English otherwise. "
+                    "-q prints only problems, -v says what is done; colour only on a terminal, never with "
+                    "NO_COLOR set."))
+@click.version_option(__version__, prog_name="prospective", help=_("Show the version and exit."))
 @click.option("--studies", "studies", type=click.Path(file_okay=False, path_type=Path), default=None,
-              metavar="DIR", help="Folder holding the studies, one sub-folder each (default: ./scenarios/).")
+              metavar="DIR", help=_("Folder holding the studies, one sub-folder each (default: ./scenarios/)."))
+@verbosity_options
 @click.pass_context
 def main(ctx: click.Context, studies: Path | None) -> None:
-    """Turn YAML foresight studies into print-ready workshop kits.
-
-    STUDY is a study id under the studies folder (./scenarios/ unless --studies
-    says otherwise) or the path of a study folder; without it, commands work on
-    every study of that folder.
-    """
+    # the help text is the `help=` above, so that it is translated
     ctx.obj = studies if studies is not None else default_studies_dir()
 
 
-@main.command()
+@main.command(help=_("Validate a study and print every problem found (exit 1 if any).\n\n"
+                     "Warnings point at weak content (identical scenarios, short narratives, figures without a "
+                     "source, forgotten professions or personas, drivers that never move, incompatible hypotheses "
+                     "picked together): they are printed, and fail the check only with --strict."))
 @study_argument
-@click.option("--strict", is_flag=True, help="Treat warnings (weak content) as errors: exit 1 if there is any.")
+@click.option("--strict", is_flag=True, help=_("Treat warnings (weak content) as errors: exit 1 if there is any."))
+@verbosity_options
 def check(study: str | None, strict: bool) -> None:
-    """Validate a study and print every problem found (exit 1 if any).
-
-    Warnings point at weak content (identical scenarios, short narratives, figures
-    without a source, forgotten professions or personas, drivers that never move,
-    incompatible hypotheses picked together): they are printed, and fail the check
-    only with --strict.
-    """
+    out = output()
     studies = [load_study(folder, review=True) for folder in _selected(study)]
     treated = 0
     for loaded in studies:
@@ -130,101 +253,205 @@ def check(study: str | None, strict: bool) -> None:
         if strict and warnings:
             treated += len(warnings)
             continue
-        counts = ", ".join(_count(len(items), name) for items, name in (
-            (loaded.scenarios, "scenario"), (loaded.meta.drivers, "driver"), (loaded.workshops, "workshop"),
-            (loaded.methods, "method")))
-        click.echo(f"{display_path(loaded.folder)}: ok ({counts}), {_count(len(warnings), 'warning')}")
+        counts = ", ".join((
+            ngettext("%(num)d scenario", "%(num)d scenarios", len(loaded.scenarios)),
+            ngettext("%(num)d driver", "%(num)d drivers", len(loaded.meta.drivers)),
+            ngettext("%(num)d workshop", "%(num)d workshops", len(loaded.workshops)),
+            ngettext("%(num)d method", "%(num)d methods", len(loaded.methods))))
+        out.result(_("%(folder)s: ok (%(counts)s), %(warnings)s", folder=display_path(loaded.folder), counts=counts,
+                     warnings=ngettext("%(num)d warning", "%(num)d warnings", len(warnings))), fg="green")
     if treated:
-        click.echo(f"{treated} warning(s) treated as errors (--strict)", err=True)
+        # English keeps one form, "warning(s)", which scripts and tests read; French has both
+        out.problem(ngettext("%(num)d warning(s) treated as errors (--strict)",
+                             "%(num)d warning(s) treated as errors (--strict)", treated))
         raise click.exceptions.Exit(EXIT_INVALID)
 
 
-@main.command()
+LANG_HELP = _("Edition language (default: every language of the study); also the language of the messages.")
+
+
+@main.command(help=_("Validate, then build the kit of a study (and its workshops) as PDF and HTML."))
 @study_argument
-@click.option("--lang", "language", help="Edition language (default: every language of the study).")
-@click.option("--workshop", "workshop", metavar="ID", help="Build only this workshop's kit.")
+@click.option("--lang", "language", help=LANG_HELP)
+@click.option("--workshop", "workshop", metavar="ID", help=_("Build only this workshop's kit."))
 @out_option
+@verbosity_options
 def build(study: str | None, language: str | None, workshop: str | None, out: Path) -> None:
-    """Validate, then build the kit of a study (and its workshops) as PDF and HTML."""
     from toolkit.kit.build import build_kit  # WeasyPrint loads only when needed
 
     studies = [load_study(folder, review=True) for folder in _selected(study)]
     for loaded in studies:
         _check_workshop_id(loaded, workshop)
         _check_language(loaded, language)
+    _speak(language)
     for loaded in studies:
         _report(loaded.warnings)
         languages = [language] if language else loaded.languages
         for edition in languages:
-            _print_report(build_kit(loaded, edition, out, workshop))
+            with BuildProgress(output()) as progress:
+                built = build_kit(loaded, edition, out, workshop, waiting=progress.waiting, progress=progress)
+            progress.summary(built)
 
 
 def _check_language(study, language: str | None) -> None:
     """--lang names an edition of the study (it becomes a folder of the kit: never a path)."""
     if language is not None and language not in study.languages:
         known = study.languages
-        raise click.UsageError(f"no '{printable(language)}' edition in {study.id}{did_you_mean(language, known)}; "
-                               f"its languages: {', '.join(known)} (add one to `languages:` in study.yaml)")
+        raise click.UsageError(_("no '%(language)s' edition in %(study)s%(close)s; its languages: %(known)s "
+                                 "(add one to `languages:` in study.yaml)", language=printable(language),
+                                 study=study.id, close=did_you_mean(language, known), known=", ".join(known)))
 
 
 def _check_workshop_id(study, workshop: str | None) -> None:
     known = [w.id for w in study.workshops]
     if workshop is not None and workshop not in known:
-        listing = ", ".join(known) or "none"
-        raise click.UsageError(f"no workshop '{printable(workshop)}' in {study.id}{did_you_mean(workshop, known)}; "
-                               f"workshops: {listing}")
+        listing = ", ".join(known) or _("none")
+        raise click.UsageError(_("no workshop '%(workshop)s' in %(study)s%(close)s; workshops: %(known)s",
+                                 workshop=printable(workshop), study=study.id, close=did_you_mean(workshop, known),
+                                 known=listing))
 
 
-def _print_report(report) -> None:
-    click.echo(f"{display_path(report.plan.folder)}/ ({report.seconds:.1f} s)")
-    folders = dict.fromkeys(built.folder for built in report.documents)
-    for folder in folders:
-        indent = "  "
-        if folder:
-            click.echo(f"  {folder}/")
-            indent = "    "
-        for built in report.in_folder(folder):
-            pages = f"{built.pages} page" + ("s" if built.pages > 1 else "")
-            click.echo(f"{indent}{built.planned.pdf_name:<40} {pages:>9}   + {built.planned.html_name}")
-        if "/" not in folder:  # a report folder has neither index nor zip
-            click.echo(f"{indent}index.html" + (f", {folder}.zip" if folder else ""))
-    for warning in report.warnings:
-        click.echo(f"  warning: {printable(warning)}", err=True)
+class BuildProgress:
+    """Prints a build's events (`toolkit.kit.build.Event`) as they come: the kit never prints.
+
+    One line per document as its PDF is written, under its folder; on a terminal, also a live
+    line saying which document is being made, rewritten in place. With -v, every step and
+    its time; with -q, nothing but problems.
+    """
+
+    def __init__(self, out: Output):
+        self.out = out
+        self.live = not out.quiet and colour_free_tty(sys.stdout)
+        self.shown = False  # whether the live line is on the screen
+        self.folder: str | None = None
+        self.pending: list = []  # documents whose HTML is written, their PDF not yet
+        self.total = 0
+
+    def __enter__(self) -> BuildProgress:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._clear()
+
+    def __call__(self, event) -> None:
+        from toolkit.kit import build as kit
+
+        if isinstance(event, kit.Started):
+            self.total = event.total
+            self._line(f"{display_path(event.folder)}/", bold=True)
+            self._detail(ngettext("%(num)d document to make", "%(num)d documents to make", event.total))
+        elif isinstance(event, kit.Skipped):
+            if event.reason == "no-results":
+                self._detail("  " + _("%(folder)s/: no report, the workshop has no results yet", folder=event.path))
+            else:
+                self._detail("  " + (_("%(folder)s/: left as it was (--workshop asks for another part of the kit)",
+                                       folder=event.path) if event.path else
+                                     _("the study's own documents: left as they were (--workshop asks for one "
+                                       "workshop's kit)")))
+        elif isinstance(event, kit.Rendered):
+            self.pending.append(event.document)
+            self._detail("  " + _("HTML written: %(path)s (%(seconds)s s)", path=event.document.html_path,
+                                  seconds=f"{event.seconds:.2f}"))
+            self._show(event.number, event.total, event.document.html_path)
+        elif isinstance(event, kit.Written):
+            self._document(event)
+        elif isinstance(event, kit.FileWritten):
+            self._line(f"  {event.path}")
+
+    def _document(self, event) -> None:
+        document = event.document
+        if document.folder != self.folder:
+            self.folder = document.folder
+            if document.folder:
+                self._line(f"  {document.folder}/")
+        indent = "    " if document.folder else "  "
+        pages = ngettext("%(num)d page", "%(num)d pages", document.pages) if isinstance(document.pages, int) else ""
+        line = f"{indent}{document.planned.pdf_name:<40} {pages:>9}   + {document.planned.html_name}"
+        if self.out.verbose:
+            line += "   " + _("(rebuilt in %(seconds)s s)", seconds=f"{event.seconds:.1f}")
+        self._line(line)
+        if self.pending:
+            self.pending.pop(0)
+        if self.pending:
+            self._show(event.number + 1, event.total, self.pending[0].pdf_path)
+
+    def waiting(self, message: str) -> None:
+        """Another build holds the kit: said on stderr, whatever the verbosity."""
+        self._clear()
+        self.out.problem(message, "notice")
+
+    def summary(self, report) -> None:
+        """The last line of a build: documents, pages and time; then the warnings, on stderr."""
+        self._clear()
+        pages = sum(d.pages for d in report.documents if isinstance(d.pages, int))
+        self.out.result(_("%(documents)s, %(pages)s in %(seconds)s s",
+                          documents=ngettext("%(num)d document", "%(num)d documents", len(report.documents)),
+                          pages=ngettext("%(num)d page", "%(num)d pages", pages),
+                          seconds=f"{report.seconds:.1f}"), fg="green")
+        for warning in report.warnings:
+            self.out.problem("  " + _("warning: %(warning)s", warning=printable(warning)), "warning")
+
+    def _line(self, text: str, **style) -> None:
+        self._clear()
+        self.out.result(text, **style)
+
+    def _detail(self, text: str) -> None:
+        self._clear()
+        self.out.detail(text)
+
+    def _show(self, number: int, total: int, path: str) -> None:
+        """The live line: `[3/16] atelier/dossier-table-a.pdf`, cut to the terminal's width."""
+        if not self.live:
+            return
+        width = shutil.get_terminal_size((80, 24)).columns - 1
+        text = f"[{number}/{total}] {path}"[:width]
+        click.echo("\r\x1b[K" + self.out.styled(text, sys.stdout, dim=True), nl=False)
+        self.shown = True
+
+    def _clear(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", nl=False)
+            self.shown = False
 
 
-@main.command("list")
+def colour_free_tty(stream: TextIO) -> bool:
+    """A terminal: the live line rewrites itself there (with or without colour)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@main.command("list", help=_("List studies, their scenarios (baseline marked) and drivers."))
 @study_argument
+@verbosity_options
 def list_(study: str | None) -> None:
-    """List studies, their scenarios (baseline marked) and drivers."""
+    # the listing is the result the command is asked for: printed even with -q
     studies = [load_study(folder) for folder in _selected(study)]
     for loaded in studies:
         meta = loaded.meta
         language = meta.language
-        click.echo(
-            f"{loaded.id}: {printable(meta.title.get(language))} (horizon {meta.horizon}, "
-            f"languages: {', '.join(loaded.languages)})"
-        )
-        click.echo("  scenarios:")
+        click.echo(_("%(study)s: %(title)s (horizon %(horizon)s, languages: %(languages)s)", study=loaded.id,
+                     title=printable(meta.title.get(language)), horizon=meta.horizon,
+                     languages=", ".join(loaded.languages)))
+        click.echo("  " + _("scenarios:"))
         for scenario in loaded.scenarios:
-            mark = "  [baseline]" if scenario.data.baseline else ""
+            mark = "  " + _("[baseline]") if scenario.data.baseline else ""
             click.echo(f"    {scenario.id:<28} {printable(scenario.data.title.get(language))}{mark}")
-        click.echo("  drivers:")
+        click.echo("  " + _("drivers:"))
         for driver in meta.drivers:
-            click.echo(
-                f"    {driver.id:<28} {printable(driver.name.get(language))} ({len(driver.hypotheses)} hypotheses)"
-            )
+            hypotheses = ngettext("%(num)d hypothesis", "%(num)d hypotheses", len(driver.hypotheses))
+            click.echo(f"    {driver.id:<28} {printable(driver.name.get(language))} ({hypotheses})")
 
 
-@main.command()
+@main.command(help=_("Explore the scenario space: combinations, consistency, ideas.\n\n"
+                     "Counts the combinations of one hypothesis per driver and those that pick no `incompatible` "
+                     "pair of study.yaml, shows how many drivers each scenario changes from the baseline, and lists "
+                     "consistent combinations furthest from every existing scenario, as ideas for a missing one."))
 @click.argument("study")
+@verbosity_options
 def explore(study: str) -> None:
-    """Explore the scenario space: combinations, consistency, ideas.
-
-    Counts the combinations of one hypothesis per driver and those that pick no
-    `incompatible` pair of study.yaml, shows how many drivers each scenario changes
-    from the baseline, and lists consistent combinations furthest from every
-    existing scenario, as ideas for a missing one.
-    """
+    # the exploration is the result the command is asked for: printed even with -q
     from toolkit.authoring.explore import explore as explore_space
     from toolkit.authoring.explore import report_lines
 
@@ -233,119 +460,120 @@ def explore(study: str) -> None:
         click.echo(printable(line))
 
 
-@main.command()
+@main.command(help=_("Build a workshop's synthesis report from its results file (PDF and HTML)."))
 @click.argument("study")
-@click.option("--workshop", "workshop", metavar="ID", required=True, help="The workshop whose results to report.")
-@click.option("--lang", "language", help="Edition language (default: every language of the study).")
+@click.option("--workshop", "workshop", metavar="ID", required=True, help=_("The workshop whose results to report."))
+@click.option("--lang", "language", help=LANG_HELP)
 @out_option
+@verbosity_options
 def report(study: str, workshop: str, language: str | None, out: Path) -> None:
-    """Build a workshop's synthesis report from its results file (PDF and HTML)."""
     from toolkit.kit.build import build_report
 
     loaded = load_study(_selected(study)[0])
     _check_workshop_id(loaded, workshop)
     _check_language(loaded, language)
+    _speak(language)
     if next(w for w in loaded.workshops if w.id == workshop).results is None:
-        raise click.UsageError(f"workshop '{workshop}' has no results yet: type the capture sheets into "
-                               f"results/{workshop}.yaml, or use `prospective import`")
+        raise click.UsageError(_("workshop '%(workshop)s' has no results yet: type the capture sheets into "
+                                 "results/%(workshop)s.yaml, or use `prospective import`", workshop=workshop))
     _report(loaded.warnings)
     for edition in [language] if language else loaded.languages:
-        _print_report(build_report(loaded, edition, out, workshop))
+        with BuildProgress(output()) as progress:
+            built = build_report(loaded, edition, out, workshop, waiting=progress.waiting, progress=progress)
+        progress.summary(built)
 
 
-@main.command("import")
+IMPORT_EXAMPLE = ("  group,scenario,probability,desirability,participant\n"
+                  "  table-a,plateformes,4,2,Awa\n"
+                  "  table-a,communs,3,,Awa")
+NO_REWRAP = "\b\n"  # click prints the paragraph that follows as it is
+
+
+@main.command("import", help="\n\n".join((
+    _("Import ratings from a spreadsheet (CSV) into STUDY/results/<ID>.yaml."),
+    _("FILE has a header row, then one row per person and scenario:"),
+    NO_REWRAP + IMPORT_EXAMPLE,
+    NO_REWRAP + _("group         a group id of the workshop plan\n"
+                  "scenario      a scenario id of the study\n"
+                  "probability   a whole number from 1 (not at all) to 5 (very); empty: not rated\n"
+                  "desirability  the same\n"
+                  "participant   optional, ignored (for your own bookkeeping)"),
+    _("French headers work too: groupe, scénario, probabilité, désirabilité, participant·e (case and surrounding "
+      "spaces do not matter). The separator is a comma or a semicolon; save the file as \"CSV UTF-8\". Empty rows "
+      "are skipped."),
+    _("The ratings of every group in FILE replace that group's ratings (an import never adds up); everything else "
+      "in the results file, comments included, is kept. Every problem is reported as FILE:ROW:COL (the header is "
+      "row 1), and nothing is written when there is any."))))
 @click.argument("study")
-@click.option("--workshop", "workshop", metavar="ID", required=True, help="The workshop the ratings come from.")
+@click.option("--workshop", "workshop", metavar="ID", required=True, help=_("The workshop the ratings come from."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@verbosity_options
 def import_(study: str, workshop: str, file: Path) -> None:
-    """Import ratings from a spreadsheet (CSV) into STUDY/results/<ID>.yaml.
-
-    FILE has a header row, then one row per person and scenario:
-
-    \b
-      group,scenario,probability,desirability,participant
-      table-a,plateformes,4,2,Awa
-      table-a,communs,3,,Awa
-
-    \b
-    group         a group id of the workshop plan
-    scenario      a scenario id of the study
-    probability   a whole number from 1 (not at all) to 5 (very); empty: not rated
-    desirability  the same
-    participant   optional, ignored (for your own bookkeeping)
-
-    French headers work too: groupe, scénario, probabilité, désirabilité,
-    participant·e (case and surrounding spaces do not matter). The separator is
-    a comma or a semicolon; save the file as "CSV UTF-8". Empty rows are skipped.
-
-    The ratings of every group in FILE replace that group's ratings (an import
-    never adds up); everything else in the results file, comments included, is
-    kept. Every problem is reported as FILE:ROW:COL (the header is row 1),
-    and nothing is written when there is any.
-    """
     from toolkit.synthesis.importer import import_ratings
 
     loaded = load_study(resolve_study(study, _studies_dir()))
     _check_workshop_id(loaded, workshop)
     for line in import_ratings(loaded, workshop, file).lines():
-        click.echo(printable(line))
+        output().result(printable(line))
 
 
-@main.command()
+@main.command(help=_("Preview a study's kit in the browser, rebuilt and reloaded on every change.\n\n"
+                     "HTML only (no PDF), served from memory at http://HOST:PORT/. When a file is invalid, every "
+                     "page lists the problems until it is fixed. Ctrl-C stops."))
 @click.argument("study")
-@click.option("--lang", "language", help="Edition language (default: the study's language).")
+@click.option("--lang", "language",
+              help=_("Edition language (default: the study's language); also the language of the messages."))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free port).")
+              help=_("Port to listen on (0: any free port)."))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but loopback exposes the study to the network.")
+              help=_("Address to listen on; anything but loopback exposes the study to the network."))
+@verbosity_options
 def serve(study: str, language: str | None, port: int, host: str) -> None:
-    """Preview a study's kit in the browser, rebuilt and reloaded on every change.
-
-    HTML only (no PDF), served from memory at http://HOST:PORT/. When a file is
-    invalid, every page lists the problems until it is fixed. Ctrl-C stops.
-    """
     from toolkit.authoring.serve import serve as run_preview
 
     folder = _selected(study)[0]
+    _speak(language)
+    out = output()
     try:
-        run_preview(folder, language, host, port, echo=click.echo)
+        run_preview(folder, language, host, port, echo=out.result, alert=lambda text: out.problem(text, "warning"))
     except OSError as error:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        out.problem(_("error: cannot listen on %(host)s:%(port)s: %(reason)s", host=host, port=port,
+                      reason=error.strerror or error))
+        raise click.exceptions.Exit(EXIT_INVALID) from None
 
 
-@main.group()
+@main.group(help=_("Start a study, a scenario or a workshop plan from a valid, commented scaffold.\n\n"
+                   "The new file passes `prospective check` as written: replace every « À écrire » placeholder. "
+                   "An existing file is never overwritten."))
+@verbosity_options
 def new() -> None:
-    """Start a study, a scenario or a workshop plan from a valid, commented scaffold.
-
-    The new file passes `prospective check` as written: replace every « À écrire »
-    placeholder. An existing file is never overwritten.
-    """
+    pass
 
 
-@new.command("study")
+@new.command("study", help=_("Create ID/ in the studies folder, with study.yaml and the baseline scenario."))
 @click.argument("study_id", metavar="ID")
+@verbosity_options
 def new_study(study_id: str) -> None:
-    """Create ID/ in the studies folder, with study.yaml and the baseline scenario."""
     from toolkit.authoring.scaffold import new_study as scaffold
     _print_created(scaffold(_studies_dir(), study_id), study_id)
 
 
-@new.command("scenario")
+@new.command("scenario", help=_("Create STUDY/scenarios/ID.yaml, every pick copied from the baseline."))
 @click.argument("study")
 @click.argument("scenario_id", metavar="ID")
+@verbosity_options
 def new_scenario(study: str, scenario_id: str) -> None:
-    """Create STUDY/scenarios/ID.yaml, every pick copied from the baseline."""
     from toolkit.authoring.scaffold import new_scenario as scaffold
 
     folder = _selected(study)[0]
     _print_created([scaffold(folder, scenario_id)], study)
 
 
-@new.command("workshop")
+@new.command("workshop", help=_("Create STUDY/workshops/ID.yaml: a half-day agenda of library methods."))
 @click.argument("study")
 @click.argument("workshop_id", metavar="ID")
+@verbosity_options
 def new_workshop(study: str, workshop_id: str) -> None:
-    """Create STUDY/workshops/ID.yaml: a half-day agenda of library methods."""
     from toolkit.authoring.scaffold import new_workshop as scaffold
 
     folder = _selected(study)[0]
@@ -353,30 +581,26 @@ def new_workshop(study: str, workshop_id: str) -> None:
 
 
 def _print_created(paths: list[Path], study: str) -> None:
+    out = output()
     for path in paths:
-        click.echo(f"created {display_path(path)}")
-    click.echo(f"replace the « À écrire » placeholders, then run `prospective check {study}`")
+        out.result(_("created %(path)s", path=display_path(path)))
+    out.result(_("replace the « À écrire » placeholders, then run `prospective check %(study)s`", study=study))
 
 
-@main.command()
+@main.command(help=_("Write the JSON Schema of every file kind (study, scenario, workshop, results, method).\n\n"
+                     "Editors read them through a first line like "
+                     "`# yaml-language-server: $schema=../../../schemas/scenario.schema.json`."))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder the schemas are written into (default: the project's schemas/).")
+              help=_("Folder the schemas are written into (default: the project's schemas/)."))
+@verbosity_options
 def schema(out: Path | None) -> None:
-    """Write the JSON Schema of every file kind (study, scenario, workshop, results, method).
-
-    Editors read them through a first line like
-    `# yaml-language-server: $schema=../../../schemas/scenario.schema.json`.
-    """
     from toolkit.study.schema import SCHEMA_DIR, write_reference, write_schemas
 
+    said = output()
     for path in write_schemas(out or SCHEMA_DIR):
-        click.echo(f"wrote {display_path(path)}")
+        said.result(_("wrote %(path)s", path=display_path(path)))
     if out is None:  # the field reference of CONTRIBUTING.md follows the project's schemas
-        click.echo(f"wrote {display_path(write_reference())}")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
+        said.result(_("wrote %(path)s", path=display_path(write_reference())))
 
 
 def _studies_dir() -> Path:

@@ -35,6 +35,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from toolkit.language import _, ngettext
 from toolkit.limits import MAX_COMBINATIONS, env_name
 from toolkit.study.model import Study
 
@@ -140,7 +141,7 @@ class _Space:
         picked = sum(len({picks[k] for picks in self.picks}) for k in range(count))
         memory = picked * (self.width * len(self.scenarios) // 8 + 100)
         self.packed = len(self.scenarios) * count * self.cost <= limit and memory <= limit * BYTES_PER_STEP
-        self.codes: list[dict[int, int]] = [{} for _ in drivers]
+        self.codes: list[dict[int, int]] = [{} for _unused in drivers]
         if self.packed:
             for j, picks in enumerate(self.picks):
                 for k, h in enumerate(picks):
@@ -155,7 +156,7 @@ class _Space:
         drivers = {d.id: k for k, d in enumerate(study.meta.drivers)}
         pairs = set()
         for rule in study.meta.incompatible:
-            (d1, _, h1), (d2, _, h2) = (reference.partition(".") for reference in rule.pair)
+            (d1, _dot1, h1), (d2, _dot2, h2) = (reference.partition(".") for reference in rule.pair)
             k1, k2 = drivers[d1], drivers[d2]
             if k1 != k2:  # two hypotheses of one driver never go together anyway
                 first, second = sorted([(k1, index[k1][h1]), (k2, index[k2][h2])])
@@ -165,8 +166,8 @@ class _Space:
     def _masks(self) -> None:
         """Per driver and hypothesis, the pair bits it sets (first side) and those it must not meet (second)."""
         count = len(self.hypotheses)
-        self.sets: list[dict[int, int]] = [{} for _ in range(count)]
-        self.blocks: list[dict[int, int]] = [{} for _ in range(count)]
+        self.sets: list[dict[int, int]] = [{} for _unused in range(count)]
+        self.blocks: list[dict[int, int]] = [{} for _unused in range(count)]
         self.done = [0] * count  # pairs settled once driver k is picked
         for bit, (k1, h1, k2, h2) in enumerate(self.pairs):
             self.sets[k1][h1] = self.sets[k1].get(h1, 0) | (1 << bit)
@@ -280,7 +281,7 @@ def _exhaustive(space: _Space, result: Exploration, limit: int, wanted: int) -> 
     if work > limit:
         return False
     reach: dict[int, int] = {}  # nearest-scenario distance -> consistent combinations
-    for (fields, _), count in states.items():
+    for (fields, _pairs), count in states.items():
         nearest = space.nearest(fields)
         reach[nearest] = reach.get(nearest, 0) + count
     result.consistent = sum(reach.values())
@@ -301,7 +302,7 @@ def _keep_leading(space: _Space, layers: list[set[tuple[int, int]]], furthest: i
     for k in range(last - 1, -1, -1):
         good, ahead = set(), layers[k + 1]
         for fields, bits in layers[k]:
-            for h, _ in space.classes[k]:
+            for h, _count in space.classes[k]:
                 after = space.step(bits, k, h)
                 if after is not None and (fields + space.code(k, h), after) in ahead:
                     good.add((fields, bits))
@@ -387,7 +388,7 @@ def _estimate(space: _Space, result: Exploration, limit: int) -> None:
         return
     generator = random.Random(SEED)
     consistent = 0
-    for _ in range(size):
+    for _unused in range(size):
         bits: int | None = 0
         for k, hypotheses in enumerate(space.hypotheses):
             bits = space.step(bits, k, generator.randrange(len(hypotheses)))
@@ -425,7 +426,7 @@ def _search(space: _Space, result: Exploration, limit: int, wanted: int) -> None
 
     def score(combination: list[int], fields: int, broken: int) -> tuple[int, int, int]:
         nearest = space.nearest(fields)
-        return -broken, nearest, -sum(1 for _ in space.below(fields, nearest + 1))
+        return -broken, nearest, -sum(1 for _unused in space.below(fields, nearest + 1))
 
     while work + step * drivers <= limit:
         combination = [generator.randrange(len(hypotheses)) for hypotheses in space.hypotheses]
@@ -437,7 +438,7 @@ def _search(space: _Space, result: Exploration, limit: int, wanted: int) -> None
         while improved and work <= limit:
             improved = False
             for k in range(drivers):
-                for h, _ in space.classes[k]:
+                for h, _count in space.classes[k]:
                     old = combination[k]
                     if h == old:
                         continue
@@ -464,7 +465,7 @@ def _search(space: _Space, result: Exploration, limit: int, wanted: int) -> None
 
 def _conflicts(space: _Space) -> list[dict[int, list[tuple[int, int]]]]:
     """Per driver and hypothesis, the (driver, hypothesis) picks it cannot go with."""
-    conflicts: list[dict[int, list[tuple[int, int]]]] = [{} for _ in space.hypotheses]
+    conflicts: list[dict[int, list[tuple[int, int]]]] = [{} for _unused in space.hypotheses]
     for k1, h1, k2, h2 in space.pairs:
         conflicts[k1].setdefault(h1, []).append((k2, h2))
         conflicts[k2].setdefault(h2, []).append((k1, h1))
@@ -475,87 +476,101 @@ def _conflicts(space: _Space) -> list[dict[int, list[tuple[int, int]]]]:
 
 
 def report_lines(study: Study, exploration: Exploration) -> list[str]:
-    """The exploration as text, for `prospective explore`: every figure says whether it is exact."""
+    """The exploration as text, for `prospective explore`, in the user's language: every figure says whether
+    it is exact."""
     count = len(exploration.drivers)
-    sizes = " × ".join(str(size) for _, size in exploration.drivers)
-    declared = f"{exploration.incompatible} incompatible pair{_s(exploration.incompatible)} declared in study.yaml"
-    bound = f"{exploration.limit:,} steps"
-    raise_it = f"set the environment variable {env_name('MAX_COMBINATIONS')} to a larger bound"
-    lines = [f"{study.id}: the scenario space",
-             f"  {count} driver{_s(count)}: {sizes} hypotheses = {exploration.combinations:,} combinations"]
+    sizes = " × ".join(str(size) for _driver, size in exploration.drivers)
+    declared = ngettext("%(num)d incompatible pair declared in study.yaml",
+                        "%(num)d incompatible pairs declared in study.yaml", exploration.incompatible)
+    bound = _("%(count)s steps", count=f"{exploration.limit:,}")
+    raise_it = _("set the environment variable %(name)s to a larger bound", name=env_name("MAX_COMBINATIONS"))
+    lines = [_("%(study)s: the scenario space", study=study.id),
+             "  " + _("%(drivers)s: %(sizes)s hypotheses = %(combinations)s combinations",
+                      drivers=ngettext("%(num)d driver", "%(num)d drivers", count), sizes=sizes,
+                      combinations=f"{exploration.combinations:,}")]
     if exploration.consistent is not None:
-        lines.append(f"  consistent: {exploration.consistent:,} ({declared})")
+        lines.append("  " + _("consistent: %(count)s (%(declared)s)", count=f"{exploration.consistent:,}",
+                              declared=declared))
     elif exploration.estimate is not None and exploration.sample_consistent:
-        lines.append(f"  consistent: about {exploration.estimate:,}, an estimate from {exploration.sample:,} random "
-                     f"combinations: counting them exactly takes more than {bound} ({declared})")
+        lines.append("  " + _("consistent: about %(count)s, an estimate from %(sample)s random combinations: "
+                              "counting them exactly takes more than %(bound)s (%(declared)s)",
+                              count=f"{exploration.estimate:,}", sample=f"{exploration.sample:,}", bound=bound,
+                              declared=declared))
     elif exploration.estimate is not None:  # the rule of three: below 3 in `sample`, 95 times in 100
         below = _rounded(-(-3 * exploration.combinations // exploration.sample))
-        lines.append(f"  consistent: fewer than about {below:,}, as none of {exploration.sample:,} random "
-                     f"combinations is: counting them exactly takes more than {bound} ({declared})")
+        lines.append("  " + _("consistent: fewer than about %(count)s, as none of %(sample)s random combinations "
+                              "is: counting them exactly takes more than %(bound)s (%(declared)s)",
+                              count=f"{below:,}", sample=f"{exploration.sample:,}", bound=bound, declared=declared))
     else:
-        lines.append(f"  consistent: not counted, the space is too large to count in {bound} ({declared})")
-    lines.append("  scenarios: drivers changed from the baseline, and the nearest other scenario")
+        lines.append("  " + _("consistent: not counted, the space is too large to count in %(bound)s (%(declared)s)",
+                              bound=bound, declared=declared))
+    lines.append("  " + _("scenarios: drivers changed from the baseline, and the nearest other scenario"))
     width = max(len(place.id) for place in exploration.scenarios)
     for place in exploration.scenarios:
-        mark = "baseline" if place.baseline else f"{place.changed} of {count}"
-        nearest = (f"   nearest: {', '.join(place.nearest)} ({place.nearest_distance} apart)"
+        mark = _("baseline") if place.baseline else _("%(changed)s of %(count)s", changed=place.changed, count=count)
+        nearest = ("   " + _("nearest: %(scenarios)s (%(distance)s apart)", scenarios=", ".join(place.nearest),
+                                distance=place.nearest_distance)
                    if place.nearest else "")
         lines.append(f"    {place.id:<{width}}  {mark:>8}{nearest}")
     if not exploration.places_compared:
-        lines.append(f"  nearest scenarios: not worked out, comparing {len(exploration.scenarios):,} scenarios "
-                     f"takes more than {bound}")
+        lines.append("  " + _("nearest scenarios: not worked out, comparing %(count)s scenarios takes more than "
+                              "%(bound)s", count=f"{len(exploration.scenarios):,}", bound=bound))
     if exploration.exhaustive:
         _exact_ideas(exploration, lines)
     else:
         _searched_ideas(exploration, lines, bound)
     if not exploration.exhaustive:
-        lines.append(f"  to count and search further, {raise_it}")
+        lines.append("  " + _("to count and search further, %(advice)s", advice=raise_it))
     return lines
 
 
 def _exact_ideas(exploration: Exploration, lines: list[str]) -> None:
     if exploration.furthest is None:
-        lines.append("  ideas for a missing scenario: none, every consistent combination is already a scenario")
+        lines.append("  " + _("ideas for a missing scenario: none, every consistent combination is already a "
+                              "scenario"))
         return
     furthest, reached = exploration.furthest, exploration.furthest_count or 0
-    lines.append(f"  furthest from every scenario: {reached:,} consistent combination{_s(reached)} "
-                 f"{furthest} driver{_s(furthest)} away from the nearest scenario")
+    lines.append("  " + _("furthest from every scenario: %(combinations)s %(distance)s away from the nearest "
+                          "scenario",
+                          combinations=ngettext("%(amount)s consistent combination",
+                                                "%(amount)s consistent combinations", reached, amount=f"{reached:,}"),
+                          distance=ngettext("%(num)d driver", "%(num)d drivers", furthest)))
     shown = len(exploration.ideas)
     if not shown:
-        lines.append("  ideas for a missing scenario: none listed, the walk to the first one takes more than "
-                     f"{exploration.limit:,} steps")
+        lines.append("  " + _("ideas for a missing scenario: none listed, the walk to the first one takes more than "
+                              "%(count)s steps", count=f"{exploration.limit:,}"))
         return
-    which = "all of them" if shown == reached else f"the first {shown}"
-    lines.append(f"  ideas for a missing scenario ({which}; * departs from the baseline):")
+    which = _("all of them") if shown == reached else _("the first %(count)s", count=shown)
+    lines.append("  " + _("ideas for a missing scenario (%(which)s; * departs from the baseline):", which=which))
     _idea_lines(exploration, lines)
 
 
 def _searched_ideas(exploration: Exploration, lines: list[str], bound: str) -> None:
     if not exploration.searched:
-        lines.append(f"  ideas for a missing scenario: not searched, the space is too large to search in {bound}")
+        lines.append("  " + _("ideas for a missing scenario: not searched, the space is too large to search in "
+                              "%(bound)s", bound=bound))
         return
     if exploration.furthest is None:
-        lines.append(f"  ideas for a missing scenario: none found by a search of {exploration.searched:,} steps "
-                     "(the space is too large to search all of it)")
+        lines.append("  " + _("ideas for a missing scenario: none found by a search of %(count)s steps (the space "
+                              "is too large to search all of it)", count=f"{exploration.searched:,}"))
         return
     furthest = exploration.furthest
-    lines.append(f"  furthest from every scenario: at least {furthest} driver{_s(furthest)} away from the nearest "
-                 f"scenario, found by a search of {exploration.searched:,} steps (the space is too large to search "
-                 "all of it: there may be combinations further away)")
-    lines.append("  ideas for a missing scenario (found by the search; * departs from the baseline):")
+    lines.append("  " + _("furthest from every scenario: at least %(distance)s away from the nearest scenario, found "
+                          "by a search of %(count)s steps (the space is too large to search all of it: there may be "
+                          "combinations further away)",
+                          distance=ngettext("%(num)d driver", "%(num)d drivers", furthest),
+                          count=f"{exploration.searched:,}"))
+    lines.append("  " + _("ideas for a missing scenario (found by the search; * departs from the baseline):"))
     _idea_lines(exploration, lines)
 
 
 def _idea_lines(exploration: Exploration, lines: list[str]) -> None:
     count = len(exploration.drivers)
-    driver_width = max(len(driver) for driver, _ in exploration.drivers)
+    driver_width = max(len(driver) for driver, _size in exploration.drivers)
     for number, idea in enumerate(exploration.ideas, 1):
-        lines.append(f"    {number}. nearest: {', '.join(idea.nearest)}; "
-                     f"{len(idea.changed)} of {count} drivers changed from the baseline")
+        lines.append(f"    {number}. " + _("nearest: %(scenarios)s; %(changed)s of %(count)s drivers changed from "
+                                           "the baseline", scenarios=", ".join(idea.nearest),
+                                           changed=len(idea.changed), count=count))
         for driver, hypothesis in idea.picks.items():
             star = " *" if driver in idea.changed else ""
             lines.append(f"       {driver:<{driver_width}}  {hypothesis}{star}")
-
-
-def _s(number: int) -> str:
-    return "" if number == 1 else "s"

@@ -48,6 +48,7 @@ from toolkit.kit.walk import (
     render_workshop_index,
     study_images,
 )
+from toolkit.language import N_, _, current, ngettext
 from toolkit.paths import ASSET_DIR, BUILTIN_TEMPLATES
 from toolkit.study.load import load_study
 
@@ -99,8 +100,10 @@ def render_site(folder: Path, language: str | None) -> tuple[dict[str, bytes], l
     study = load_study(folder)
     language = language or study.meta.language
     if language not in study.languages:  # --lang becomes no folder here, but is refused as in `build`
-        raise BuildError(f"no '{printable(language)}' edition in {study.id}{did_you_mean(language, study.languages)}",
-                         f"its languages: {', '.join(study.languages)} (add one to `languages:` in study.yaml)")
+        raise BuildError(_("no '%(language)s' edition in %(study)s%(close)s", language=printable(language),
+                           study=study.id, close=did_you_mean(language, study.languages)),
+                         _("its languages: %(known)s (add one to `languages:` in study.yaml)",
+                           known=", ".join(study.languages)))
     edition = Edition(study, language)
     plan = plan_kit(study, language, Path("preview"), edition.gettext)
     placed = edition_documents(plan)
@@ -128,29 +131,38 @@ def problems_of(error: BaseException) -> list[Problem]:
         return [error.problem]
     if isinstance(error, jinja2.TemplateSyntaxError):
         location = Location(Path(error.filename), error.lineno or 1) if error.filename else None
-        return [Problem(location, f"template error: {error.message}", "fix the template; the page reloads")]
+        return [Problem(location, _("template error: %(error)s", error=error.message),
+                        _("fix the template; the page reloads"))]
     if isinstance(error, jinja2.TemplateError):
-        return [Problem(None, f"template error: {type(error).__name__}: {error}",
-                        "a template or the study's data does not fit; fix it and the page reloads")]
-    return [Problem(None, f"internal error: {type(error).__name__}: {error}",
-                    "this is a bug in prospective-toolkit: please report it (the preview keeps running)")]
+        return [Problem(None, _("template error: %(error)s", error=f"{type(error).__name__}: {error}"),
+                        _("a template or the study's data does not fit; fix it and the page reloads"))]
+    return [Problem(None, _("internal error: %(kind)s: %(error)s", kind=type(error).__name__, error=error),
+                    _("this is a bug in prospective-toolkit: please report it (the preview keeps running)"))]
 
 
 def error_page(problems: Iterable[Problem]) -> bytes:
-    """The page every URL shows while the study cannot be built. Every piece of text is escaped."""
+    """The page every URL shows while the study cannot be built, in the user's language.
+
+    Every piece of text is escaped, the translations included.
+    """
     problems = list(problems)
     items = []
     for problem in problems:
         where = f"<code class=\"where\">{escape(str(problem.location))}</code>: " if problem.location else ""
-        hint = f"<br><span class=\"hint\">hint: {escape(problem.hint)}</span>" if problem.hint else ""
-        items.append(f"<li>{where}<strong>{escape(problem.severity)}</strong>: "
+        hint = (f"<br><span class=\"hint\">{escape(_('hint: %(hint)s', hint=problem.hint))}</span>"
+                if problem.hint else "")
+        items.append(f"<li>{where}<strong>{escape(_(SEVERITIES.get(problem.severity, problem.severity)))}</strong>: "
                      f"<span class=\"message\">{escape(problem.message)}</span>{hint}</li>")
     count = len(problems)
+    title = escape(ngettext("Preview: %(num)d problem", "Preview: %(num)d problems", count))
+    heading = escape(ngettext("The kit cannot be built: %(num)d problem", "The kit cannot be built: %(num)d problems",
+                              count))
+    advice = escape(_("Fix the file and save it: this page reloads by itself."))
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{escape(current())}">
 <head>
 <meta charset="utf-8">
-<title>Preview: {count} problem(s)</title>
+<title>{title}</title>
 <style>
 body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; }}
 h1 {{ color: #a40000; font-size: 1.4rem; }}
@@ -160,18 +172,22 @@ code {{ background: #f3f3f3; padding: 0 .2em; }}
 </style>
 </head>
 <body class="preview-error">
-<h1>The kit cannot be built: {count} problem(s)</h1>
+<h1>{heading}</h1>
 <ol class="problems">
 {"".join(items)}
 </ol>
-<p>Fix the file and save it: this page reloads by itself.</p>
+<p>{advice}</p>
 </body>
 </html>
 """.encode()
 
 
+SEVERITIES = {"error": N_("error"), "warning": N_("warning")}  # as the error page names them
+
+
 def message_page(title: str, text: str) -> bytes:
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>"
+    return (f"<!DOCTYPE html>\n<html lang=\"{escape(current())}\"><head><meta charset=\"utf-8\">"
+            f"<title>{escape(title)}</title></head>"
             f"<body><h1>{escape(title)}</h1><p>{escape(text)}</p></body></html>\n").encode()
 
 
@@ -185,13 +201,16 @@ def inject_reload(html: bytes, version: int) -> bytes:
 class Preview:
     """Builds the site of one study edition and holds the latest complete one."""
 
-    def __init__(self, folder: Path, language: str | None = None, log: Callable[[str], None] | None = None):
+    def __init__(self, folder: Path, language: str | None = None, log: Callable[[str], None] | None = None,
+                 alert: Callable[[str], None] | None = None):
+        """`log` is told what the preview does; `alert` the problems and warnings (`log` when not given)."""
         self.folder = Path(folder).resolve()
         self.language = language
         self.log = log or (lambda message: None)
+        self.alert = alert or self.log
         self._lock = threading.Lock()  # one rebuild at a time; readers never wait
         self._version = 0
-        self.site = Site(0, problems=(Problem(None, "the kit is being built", "wait a moment"),))
+        self.site = Site(0, problems=(Problem(None, _("the kit is being built"), _("wait a moment")),))
 
     def rebuild(self) -> Site:
         """Build a complete new site, then swap it in (a single assignment)."""
@@ -206,13 +225,16 @@ class Preview:
             site = Site(self._version, MappingProxyType(files), tuple(problems), time.perf_counter() - started)
             self.site = site
         for warning in warnings:
-            self.log(str(warning))
+            self.alert(str(warning))
         if site.failed:
-            self.log(f"{len(problems)} problem(s), shown in the browser:")
+            self.alert(ngettext("%(num)d problem, shown in the browser:", "%(num)d problems, shown in the browser:",
+                                len(problems)))
             for problem in problems:
-                self.log(f"  {problem}")
+                self.alert(f"  {problem}")
         else:
-            self.log(f"rebuilt {len(files)} files in {site.seconds:.2f} s (version {site.version})")
+            self.log(_("rebuilt %(files)s in %(seconds)s s (version %(version)s)",
+                       files=ngettext("%(num)d file", "%(num)d files", len(files)),
+                       seconds=f"{site.seconds:.2f}", version=site.version))
         return site
 
     def watched_roots(self) -> list[Path]:
@@ -254,7 +276,7 @@ class Watcher(threading.Thread):
                     self.last = current
                     self.preview.rebuild()
             except Exception as error:  # never let the watcher die
-                self.preview.log(f"watcher: {type(error).__name__}: {error}")
+                self.preview.alert(_("watcher: %(kind)s: %(error)s", kind=type(error).__name__, error=error))
 
     def stop(self) -> None:
         self.stopped.set()
@@ -305,7 +327,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         relative = _relative(path)
         if relative is None:
             self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8",
-                       inject_reload(message_page("Not found", path), site.version), body)
+                       inject_reload(message_page(_("Not found"), path), site.version), body)
             return
         if site.failed:
             if _is_page(relative):
@@ -327,12 +349,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
         elif relative.endswith(".pdf"):
-            page = message_page("No PDF in the preview",
-                                "The preview renders HTML only. Run `prospective build` to make the PDFs.")
+            page = message_page(_("No PDF in the preview"),
+                                _("The preview renders HTML only. Run `prospective build` to make the PDFs."))
             self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", inject_reload(page, site.version), body)
         else:
             self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8",
-                       inject_reload(message_page("Not found", relative), site.version), body)
+                       inject_reload(message_page(_("Not found"), relative), site.version), body)
 
     def _local_host_header(self) -> bool:
         host = self.headers.get("Host", "")
@@ -378,23 +400,25 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(folder: Path, language: str | None = None, host: str = "127.0.0.1", port: int = 8000,
-          echo: Callable[[str], None] | None = None) -> None:
-    """Build, serve and watch until Ctrl-C."""
+          echo: Callable[[str], None] | None = None, alert: Callable[[str], None] | None = None) -> None:
+    """Build, serve and watch until Ctrl-C; `echo` says what it does, `alert` the problems (`echo` by default)."""
     echo = echo or (lambda message: print(message, flush=True))
+    alert = alert or echo
     if not is_loopback(host):
-        echo(f"warning: serving on {host}, not only on this computer: anyone who can reach it on the network "
-             "can read the study (use --host 127.0.0.1 to keep it local)")
-    preview = Preview(folder, language, log=echo)
+        alert(_("warning: serving on %(host)s, not only on this computer: anyone who can reach it on the network "
+                "can read the study (use --host 127.0.0.1 to keep it local)", host=host))
+    preview = Preview(folder, language, log=echo, alert=alert)
     server = PreviewServer(preview, host.strip("[]"), port)  # OSError when the port is taken
     watcher = None
     try:
-        echo(f"preview of {preview.folder.name} at {server.url} (HTML only; Ctrl-C to stop)")
+        echo(_("preview of %(study)s at %(url)s (HTML only; Ctrl-C to stop)", study=preview.folder.name,
+               url=server.url))
         watcher = Watcher(preview)  # its first look comes before the build: no change is missed
         preview.rebuild()
         watcher.start()
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
-        echo("stopped")
+        echo(_("stopped"))
     finally:
         if watcher is not None:
             watcher.stop()

@@ -62,6 +62,7 @@ from toolkit.kit.walk import (
     study_images,
     workshop_documents,
 )
+from toolkit.language import _, ngettext
 from toolkit.paths import ASSET_DIR, TEMPLATE_ASSETS
 from toolkit.study.model import Study
 
@@ -76,57 +77,144 @@ class BuildReport(Listing):
     seconds: float = 0.0
 
 
+# --- what a build tells while it works -------------------------------------------------------
+#
+# The kit never prints: a build hands these events to the `progress` callable its caller
+# gives (the command line turns them into words, a line per document, a live counter...).
+# Paths are relative to the edition folder `out/<study>/<lang>/`, with "/" between folders.
+
+
+@dataclass(frozen=True)
+class Started:
+    """The build of an edition begins: its folder and how many documents it will make."""
+
+    folder: Path
+    total: int
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The HTML of the `number`-th document (from 1) is written; its PDF comes later."""
+
+    number: int
+    total: int
+    document: Placed
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Written:
+    """The PDF of the `number`-th document is written: the document is done."""
+
+    number: int
+    total: int
+    document: Listed
+    seconds: float
+
+
+@dataclass(frozen=True)
+class FileWritten:
+    """A file that is no document: an index page or a workshop's zip."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A folder this build leaves as it was, and why: "not-asked" (--workshop chose another part of
+    the kit) or "no-results" (a workshop without results has no report)."""
+
+    path: str
+    reason: str
+
+
+Event = Started | Rendered | Written | FileWritten | Skipped
+
+
+def _ignore(event: Event) -> None:
+    pass
+
+
+@dataclass
+class _Progress:
+    """Counts the documents of one build as they are made, and tells `progress`."""
+
+    tell: Callable[[Event], None]
+    total: int
+    rendered: int = 0
+    written: int = 0
+
+
 def _tell(message: str) -> None:
     """Say something to the person waiting, on stderr (the command may pass its own)."""
     print(message, file=sys.stderr, flush=True)
 
 
 def build_report(study: Study, language: str, out: Path, workshop: str, *,
-                 waiting: Callable[[str], None] = _tell) -> BuildReport:
+                 waiting: Callable[[str], None] = _tell,
+                 progress: Callable[[Event], None] = _ignore) -> BuildReport:
     """Rebuild only the synthesis report of a workshop, e.g. after its results changed.
 
-    `waiting` is told when another build of the same kit holds its folder.
+    `waiting` is told when another build of the same kit holds its folder; `progress` is told
+    of every document as it is made (`Event`).
     """
     started = time.perf_counter()
     edition = Edition(study, language)
     plan = plan_kit(study, language, out, edition.gettext, [w for w in study.workshops if w.id == workshop])
     report = BuildReport(plan=plan)
+    placed_by_workshop = [(workshop_plan, report_documents(workshop_plan)) for workshop_plan in plan.workshops]
+    counter = _Progress(progress, sum(len(placed) for _plan, placed in placed_by_workshop))
+    progress(Started(plan.folder, counter.total))
     with _locked(plan.folder, waiting) as held:
-        for workshop_plan in plan.workshops:
-            placed = report_documents(workshop_plan)
+        for workshop_plan, placed in placed_by_workshop:
             with _staged(workshop_plan.folder / workshop_plan.report_folder, clear=held) as staging:
-                _make(edition, plan, placed, _Target(staging, folders(placed)[0] if placed else ""), report)
+                _make(edition, plan, placed, _Target(staging, folders(placed)[0] if placed else ""), report, counter)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def build_kit(study: Study, language: str, out: Path, workshop: str | None = None, *,
-              waiting: Callable[[str], None] = _tell) -> BuildReport:
+              waiting: Callable[[str], None] = _tell,
+              progress: Callable[[Event], None] = _ignore) -> BuildReport:
     """Build `study` in `language` into `out/<study>/<language>/`, workshops in sub-folders.
 
     With `workshop`, only that workshop's kit is built (and swapped in on its own).
     HTML is rendered first, then every PDF is written (in parallel), then the indexes
     and archives that list them. `waiting` is told when another build of the same kit
-    holds its folder (this one then waits for it).
+    holds its folder (this one then waits for it); `progress` is told of every document
+    as it is made, and of what the build leaves as it was (`Event`).
     """
     started = time.perf_counter()
     edition = Edition(study, language)
     chosen = None if workshop is None else [w for w in study.workshops if w.id == workshop]
     plan = plan_kit(study, language, out, edition.gettext, chosen)
     report = BuildReport(plan=plan)
+    if workshop is None:
+        placed_by_workshop = [(None, edition_documents(plan))]
+    else:
+        placed_by_workshop = [(workshop_plan, workshop_documents(workshop_plan)) for workshop_plan in plan.workshops]
+    counter = _Progress(progress, sum(len(placed) for _plan, placed in placed_by_workshop))
+    progress(Started(plan.folder, counter.total))
+    if workshop is not None:
+        for path in ["", *(w.id for w in study.workshops if w.id != workshop)]:
+            progress(Skipped(path, "not-asked"))
+    for workshop_plan in plan.workshops:
+        if not workshop_plan.report:
+            progress(Skipped(posixpath.join(workshop_plan.workshop.id, workshop_plan.report_folder), "no-results"))
     with _locked(plan.folder, waiting) as held:
         if workshop is None:
             with _staged(plan.folder, clear=held) as staging:
-                _make(edition, plan, edition_documents(plan), _Target(staging, ""), report)
+                _make(edition, plan, placed_by_workshop[0][1], _Target(staging, ""), report, counter)
                 for workshop_plan in plan.workshops:
-                    _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report, staging)
+                    _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report, staging,
+                                     progress)
                 write_text(staging / "index.html", render_edition_index(edition, plan, report))
+                progress(FileWritten("index.html"))
         else:
-            for workshop_plan in plan.workshops:
+            for workshop_plan, placed in placed_by_workshop:
                 with _staged(workshop_plan.folder, clear=held) as staging:
-                    _make(edition, plan, workshop_documents(workshop_plan),
-                          _Target(staging, workshop_plan.workshop.id), report)
-                    _finish_workshop(edition, plan, workshop_plan, staging, report, plan.folder)
+                    _make(edition, plan, placed, _Target(staging, workshop_plan.workshop.id), report, counter)
+                    _finish_workshop(edition, plan, workshop_plan, staging, report, plan.folder, progress)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -143,42 +231,53 @@ class _Target:
         return self.staging / posixpath.relpath(relative, self.base) if self.base else self.staging / relative
 
 
-def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target, report: BuildReport) -> None:
-    """Write the HTML of every placed document, then its PDF; list each in the report."""
+def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target, report: BuildReport,
+          counter: _Progress) -> None:
+    """Write the HTML of every placed document, then its PDF; list each in the report, telling `counter`."""
     for folder in folders(placed):
         _copy_assets(plan.study, target.folder(folder))
     jobs = []
     for item in placed:
+        started = time.perf_counter()
         folder = target.folder(item.folder)
         html = render_document(edition, plan, item)
         write_text(folder / item.planned.html_name, html)
         jobs.append(PdfJob(html, folder / item.planned.pdf_name, folder,
                            (folder / ASSET_DIR, *(d / TEMPLATE_ASSETS for d in edition.dirs)),
                            item.planned.artefact.pdf_variant, item.planned.pdf_name))
+        counter.rendered += 1
+        counter.tell(Rendered(counter.rendered, counter.total, item, time.perf_counter() - started))
     bases = {job.base_url for job in jobs}
 
     def origin_of(url: str):
         return next((origin for base in bases if (origin := edition.origin_of(url, base))), None)
 
-    results = write_pdfs(jobs, origin_of)
-    for item, result in zip(placed, results, strict=True):
-        report.documents.append(Listed(item.planned, item.folder, result.pages))
+    def done(index: int, result) -> None:
+        item = placed[index]
+        listed = Listed(item.planned, item.folder, result.pages)
+        report.documents.append(listed)
         report.warnings.extend(f"{item.planned.pdf_name}: {message}" for message in result.warnings)
+        counter.written += 1
+        counter.tell(Written(counter.written, counter.total, listed, result.seconds))
+
+    write_pdfs(jobs, origin_of, done)
 
 
 def _finish_workshop(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, folder: Path,
-                     report: BuildReport, edition_folder: Path) -> None:
+                     report: BuildReport, edition_folder: Path, progress: Callable[[Event], None]) -> None:
     """The workshop's index (with page counts) and the zip of the whole workshop kit.
 
     The zip also carries the study's documents the workshop prints (booklet, scenario cards), in a
     sub-folder, from `edition_folder` (a workshop built on its own takes them from the last full build).
     """
     write_text(folder / "index.html", render_workshop_index(edition, plan, workshop_plan, report))
+    progress(FileWritten(posixpath.join(workshop_plan.workshop.id, "index.html")))
     study_folder = posixpath.join(workshop_plan.workshop.id, edition.gettext(STUDY_IN_ZIP))
     extra = [(posixpath.join(study_folder, item.planned.pdf_name), edition_folder / item.planned.pdf_name)
              for item in printed_study_documents(plan)]
     _write_zip(folder, folder / workshop_plan.zip_name, root=workshop_plan.workshop.id,
                leave_out=workshop_plan.report_folder, extra=[(name, path) for name, path in extra if path.is_file()])
+    progress(FileWritten(posixpath.join(workshop_plan.workshop.id, workshop_plan.zip_name)))
 
 
 def _copy_assets(study: Study, folder: Path) -> None:
@@ -255,15 +354,16 @@ def _wait_for(handle: int, folder: Path, waiting: Callable[[str], None]) -> bool
         if (held := _try_lock(handle)) is not False:
             return held is True
         holder = _holder(handle)
-        waiting(f"another build of {display_path(folder)} is running{holder}: "
-                f"this one waits for it to finish (Ctrl-C to give up)")
+        waiting(_("another build of %(folder)s is running%(holder)s: "
+                  "this one waits for it to finish (Ctrl-C to give up)", folder=display_path(folder), holder=holder))
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while (held := _try_lock(handle)) is False:
             if time.monotonic() > deadline:
                 raise BuildError(
-                    f"another build of {display_path(folder)} is still running{holder} after "
-                    f"{_duration(LOCK_WAIT_SECONDS)}: this one stopped without writing anything",
-                    "wait until it has finished, or stop it, then build again")
+                    _("another build of %(folder)s is still running%(holder)s after %(duration)s: "
+                      "this one stopped without writing anything",
+                      folder=display_path(folder), holder=holder, duration=_duration(LOCK_WAIT_SECONDS)),
+                    _("wait until it has finished, or stop it, then build again"))
             time.sleep(LOCK_POLL_SECONDS)
     except OSError as error:
         raise _os_error(error, folder, os.path.isdir(folder)) from None
@@ -271,7 +371,9 @@ def _wait_for(handle: int, folder: Path, waiting: Callable[[str], None]) -> bool
 
 
 def _duration(seconds: float) -> str:
-    return f"{seconds / 60:g} minutes" if seconds >= 120 else f"{seconds:g} seconds"
+    if seconds >= 120:
+        return ngettext("%(amount)s minute", "%(amount)s minutes", int(seconds // 60), amount=f"{seconds / 60:g}")
+    return ngettext("%(amount)s second", "%(amount)s seconds", int(seconds), amount=f"{seconds:g}")
 
 
 def _open_lock(lock: Path) -> int:
@@ -305,7 +407,7 @@ def _holder(handle: int) -> str:
         pid = int(os.pread(handle, 32, 0).decode().strip())
         with suppress(PermissionError):  # someone else's process: it runs
             os.kill(pid, 0)  # raises when there is no such process (the holder has not written its own yet)
-        return f" (process {pid})"
+        return _(" (process %(pid)s)", pid=pid)
     return ""
 
 
@@ -330,7 +432,7 @@ def _staged(destination: Path, clear: bool = True) -> Iterator[Path]:
     try:
         make_folder(destination.parent)
         if os.path.lexists(destination) and not os.path.isdir(destination):
-            raise NotADirectoryError(errno.ENOTDIR, "a file stands where the kit folder should be",
+            raise NotADirectoryError(errno.ENOTDIR, _("a file stands where the kit folder should be"),
                                      str(destination))
         if clear:
             _clear_leftovers(destination)
@@ -339,7 +441,7 @@ def _staged(destination: Path, clear: bool = True) -> Iterator[Path]:
         made = _identity(staging)
         yield staging
         if _identity(staging) != made:  # removed meanwhile, then made again by a write: not the whole kit
-            raise FileNotFoundError(errno.ENOENT, "the folder was removed during the build", str(staging))
+            raise FileNotFoundError(errno.ENOENT, _("the folder was removed during the build"), str(staging))
         _publish(staging, destination)
     except OSError as error:
         raise _os_error(error, destination, existed, staging) from None
@@ -440,9 +542,9 @@ def _os_error(error: OSError, destination: Path, existed: bool, staging: Path | 
         doing = "read"  # a file of the study, an image
     problem = os_problem(error, doing, path)
     if not existed:
-        kept = " (nothing was written)"
+        kept = _(" (nothing was written)")
     elif os.path.isdir(destination):
-        kept = f" ({display_path(destination)} was left as it was)"
+        kept = _(" (%(folder)s was left as it was)", folder=display_path(destination))
     else:
         kept = ""  # someone removed it meanwhile
     return BuildError.of(Problem(None, problem.message + kept, problem.hint))

@@ -28,6 +28,7 @@ from urllib.request import url2pathname
 
 from toolkit.errors import BuildError
 from toolkit.files import atomic_file
+from toolkit.language import _, configure, current
 from toolkit.study.model import Origin
 
 PARALLEL_FROM = 3  # fewer documents than this are written in-process (no worker start-up)
@@ -39,9 +40,9 @@ def _weasyprint():
         import weasyprint
     except OSError as error:  # Pango or its friends are missing
         raise BuildError(
-            f"WeasyPrint cannot load its system libraries ({error})",
-            "install Pango: sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 "
-            "(macOS: brew install pango)",
+            _("WeasyPrint cannot load its system libraries (%(error)s)", error=error),
+            _("install Pango: sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 "
+              "(macOS: brew install pango)"),
         ) from None
     return weasyprint
 
@@ -65,12 +66,12 @@ def make_fetcher(roots: list[Path]):
         def fetch(self, url: str, headers: dict | None = None):
             parsed = urlparse(url)
             if parsed.scheme != "file":
-                raise refused(url, "only the study's own asset files may be loaded")
+                raise refused(url, _("only the study's own asset files may be loaded"))
             path = Path(url2pathname(parsed.path)).resolve()
             if not any(path.is_relative_to(root) for root in resolved):
-                raise refused(url, "the file is outside the study's and templates' asset folders")
+                raise refused(url, _("the file is outside the study's and templates' asset folders"))
             if not path.is_file():
-                raise refused(url, "no such file")
+                raise refused(url, _("no such file"))
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": mime})
 
@@ -82,6 +83,7 @@ class PdfResult:
     path: Path
     pages: int
     warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # the time this document took to write
 
 
 @contextmanager
@@ -120,6 +122,7 @@ class PdfJob:
 def write_pdf(job: PdfJob) -> PdfResult:
     """Render one document to its target atomically; return its page count and warnings."""
     weasyprint = _weasyprint()
+    started = time.perf_counter()
     with _captured_warnings() as warnings:
         try:
             document = weasyprint.HTML(
@@ -131,30 +134,39 @@ def write_pdf(job: PdfJob) -> PdfResult:
         except weasyprint.urls.FatalURLFetchingError as refused:
             url, reason = refused.args  # as our fetcher raised it
             raise BuildError(
-                f"{job.document_name}: refused to load {url} ({reason})",
-                "images must be files in the study's assets/ folder",
+                _("%(document)s: refused to load %(url)s (%(reason)s)",
+                  document=job.document_name, url=url, reason=reason),
+                _("images must be files in the study's assets/ folder"),
                 url=url,
             ) from None
-    return PdfResult(job.target, len(document.pages), list(warnings))
+    return PdfResult(job.target, len(document.pages), list(warnings), time.perf_counter() - started)
 
 
-def write_pdfs(jobs: list[PdfJob], origin_of: Callable[[str], Origin | None] | None = None) -> list[PdfResult]:
+def write_pdfs(jobs: list[PdfJob], origin_of: Callable[[str], Origin | None] | None = None,
+               done: Callable[[int, PdfResult], None] | None = None) -> list[PdfResult]:
     """Write every PDF, in parallel processes when there are enough to be worth it.
 
     WeasyPrint uses one core per document; each worker imports it once (spawn, so no
     state is shared). PROSPECTIVE_JOBS=N writes them in N processes (1: in this one).
+    `done(index, result)` is told of each document as soon as it and those before it
+    are written, in the order of `jobs`.
     """
     workers, parallel = _workers(len(jobs))
+    tell = done or (lambda index, result: None)
     try:
         if not parallel:
-            return [write_pdf(job) for job in jobs]
-        return _in_workers(jobs, workers)
+            results = []
+            for index, job in enumerate(jobs):
+                results.append(write_pdf(job))
+                tell(index, results[-1])
+            return results
+        return _in_workers(jobs, workers, tell)
     except BuildError as error:
         origin = origin_of(error.url) if origin_of and error.url else None
         if origin is None:
             raise
-        raise BuildError(f"{error.problem.message}, asked for by {origin.field}", error.problem.hint,
-                         origin.location, error.url) from None
+        raise BuildError(_("%(problem)s, asked for by %(field)s", problem=error.problem.message, field=origin.field),
+                         error.problem.hint, origin.location, error.url) from None
 
 
 def _workers(count: int) -> tuple[int, bool]:
@@ -186,19 +198,22 @@ STOP_SECONDS = 5  # a terminated worker has this long to exit before it is kille
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def _in_workers(jobs: list[PdfJob], workers: int) -> list[PdfResult]:
+def _in_workers(jobs: list[PdfJob], workers: int, done: Callable[[int, PdfResult], None]) -> list[PdfResult]:
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started,
-                               initargs=(os.getpid(),))
+                               initargs=(os.getpid(), current()))
     try:
         with _workers_starting():  # workers are started by submit
             futures = [pool.submit(write_pdf, job) for job in jobs]
-        results = [future.result() for future in futures]
+        results = []
+        for index, future in enumerate(futures):
+            results.append(future.result())
+            done(index, results[-1])
     except BrokenProcessPool:  # a worker was killed: out of memory, or by someone
         _stop(pool)
-        raise BuildError("a process writing the PDFs stopped unexpectedly",
-                         "it may have run out of memory: close other programs, or build with "
-                         "PROSPECTIVE_JOBS=1, then try again") from None
+        raise BuildError(_("a process writing the PDFs stopped unexpectedly"),
+                         _("it may have run out of memory: close other programs, or build with "
+                           "PROSPECTIVE_JOBS=1, then try again")) from None
     except BaseException:
         _stop(pool)
         raise
@@ -254,11 +269,12 @@ def _workers_starting() -> Iterator[None]:
             handlers[signum](signum, frame)
 
 
-def _worker_started(parent: int) -> None:
-    """Initializer of each worker: ignore Ctrl-C, die with the parent."""
+def _worker_started(parent: int, language: str) -> None:
+    """Initializer of each worker: ignore Ctrl-C, die with the parent, speak the parent's language."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # discards a Ctrl-C pending since the start
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    configure(language)
     if sys.platform.startswith("linux"):
         with suppress(Exception):
             libc = ctypes.CDLL(None, use_errno=True)

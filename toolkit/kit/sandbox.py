@@ -33,6 +33,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from toolkit.errors import BuildError, Location, printable
+from toolkit.language import _
 from toolkit.limits import MAX_HTML_BYTES, MAX_RENDER_SECONDS, env_name
 
 _HANDLES = (PurePath, ModuleType, io.IOBase, os.DirEntry)  # what reaches files or the interpreter
@@ -65,7 +66,7 @@ class ConfinedLoader(FileSystemLoader):
         if not path.is_file():
             raise TemplateNotFound(template)
         if _through_link(self.root, pieces):
-            raise TemplateRefused(template, "it is a symbolic link, or inside one")
+            raise TemplateRefused(template, _("it is a symbolic link, or inside one"))
         return super().get_source(environment, template)
 
 
@@ -112,9 +113,10 @@ def render_bounded(template: Template, context: dict[str, Any]) -> str:
             for chunk in template.generate(**context):
                 size += len(chunk)
                 if size > MAX_HTML_BYTES:
-                    raise RenderLimit(f"the page grew past {MAX_HTML_BYTES // (1024 * 1024)} MiB of HTML")
+                    raise RenderLimit(_("the page grew past %(size)s MiB of HTML",
+                                        size=MAX_HTML_BYTES // (1024 * 1024)))
                 if time.monotonic() > deadline:
-                    raise RenderLimit(f"rendering took longer than {MAX_RENDER_SECONDS} s")
+                    raise RenderLimit(_("rendering took longer than %(seconds)s s", seconds=MAX_RENDER_SECONDS))
                 parts.append(chunk)
     except (TemplateError, RenderLimit, RecursionError) as error:
         raise template_error(error, template.name or "", template.filename) from None
@@ -130,7 +132,7 @@ def _alarm(seconds: int) -> Iterator[None]:
         return
 
     def stop(signum, frame):
-        raise RenderLimit(f"rendering took longer than {seconds} s")
+        raise RenderLimit(_("rendering took longer than %(seconds)s s", seconds=seconds))
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -145,32 +147,34 @@ def template_error(error: BaseException, name: str, filename: str | None = None)
     """A template error in words, at the template file and line that caused it (else at `filename`)."""
     location = _location(error) or (Location(Path(filename)) if filename else None)
     if isinstance(error, TemplateRefused):
-        message, hint = (f"the template asks for '{printable(str(error.name))}', which is refused: {error}",
-                         "templates include or extend other templates by name, inside the study's templates/ "
-                         "folder or the toolkit's; replace links by the files themselves")
+        message, hint = (_("the template asks for '%(name)s', which is refused: %(reason)s",
+                           name=printable(str(error.name)), reason=error),
+                         _("templates include or extend other templates by name, inside the study's templates/ "
+                           "folder or the toolkit's; replace links by the files themselves"))
     elif isinstance(error, TemplateNotFound):
-        message, hint = (f"the template asks for '{printable(str(error.name))}', which is no template of the study "
-                         "or the toolkit",
-                         "include or extend templates by their name inside templates/, like "
-                         "\"partials/macros.html.j2\"; absolute paths and .. are not allowed")
+        message, hint = (_("the template asks for '%(name)s', which is no template of the study or the toolkit",
+                           name=printable(str(error.name))),
+                         _("include or extend templates by their name inside templates/, like "
+                           "\"partials/macros.html.j2\"; absolute paths and .. are not allowed"))
     elif isinstance(error, SecurityError):
-        message, hint = (f"the template tried something templates may not do ({printable(str(error))})",
-                         "templates only read the study's data: remove that attribute or call")
+        message, hint = (_("the template tried something templates may not do (%(what)s)", what=printable(str(error))),
+                         _("templates only read the study's data: remove that attribute or call"))
     elif isinstance(error, TemplateSyntaxError):
-        message, hint = (f"template syntax error: {printable(error.message or '')}",
-                         "see the Jinja template documentation; the line is given above")
+        message, hint = (_("template syntax error: %(error)s", error=printable(error.message or "")),
+                         _("see the Jinja template documentation; the line is given above"))
     elif isinstance(error, UndefinedError):
-        message, hint = (f"template error: {printable(error.message or str(error))}",
-                         "check the name of the variable or field in the template, or the data it reads")
+        message, hint = (_("template error: %(error)s", error=printable(error.message or str(error))),
+                         _("check the name of the variable or field in the template, or the data it reads"))
     elif isinstance(error, RenderLimit):
-        message, hint = (f"{name or 'a template'}: {error}",
-                         f"a template loops too much; if the study really is that large, raise "
-                         f"{env_name('MAX_RENDER_SECONDS')} or {env_name('MAX_HTML_BYTES')}")
+        message, hint = (f"{name or _('a template')}: {error}",
+                         _("a template loops too much; if the study really is that large, raise "
+                           "%(seconds)s or %(size)s", seconds=env_name("MAX_RENDER_SECONDS"),
+                           size=env_name("MAX_HTML_BYTES")))
     elif isinstance(error, RecursionError):
-        message, hint = (f"{name or 'a template'} includes or calls itself without end",
-                         "break the loop of includes, extends or macro calls")
+        message, hint = (_("%(template)s includes or calls itself without end", template=name or _("a template")),
+                         _("break the loop of includes, extends or macro calls"))
     else:
-        message, hint = f"template error: {printable(str(error))}", "fix the template"
+        message, hint = _("template error: %(error)s", error=printable(str(error))), _("fix the template")
     return BuildError(message, hint, location)
 
 
