@@ -228,13 +228,13 @@ def test_rows_are_counted_like_a_spreadsheet_not_like_lines(project: Path):
     assert "bad-rows.csv:3:1: error: column 'group': unknown group 'tabel-a'" in import_csv("bad-rows.csv").stderr
 
 
-def test_missing_and_unknown_columns(project: Path):
+def test_missing_columns_and_a_misspelt_one(project: Path):
+    """An unknown column is ignored, but a missing one is refused, pointing at a column that looks like it."""
     before = RESULTS.read_bytes()
     found = "(columns found: groupe, scenario, probabilty, participant)"
     assert_refused(import_csv("bad-header.csv"), [
         f"bad-header.csv:1:1: error: missing column 'desirability' {found}",
-        f"bad-header.csv:1:1: error: missing column 'probability' {found}",
-        "bad-header.csv:1:3: error: unknown column 'probabilty' (did you mean 'probability'?)",
+        f"bad-header.csv:1:1: error: missing column 'probability' {found} (is column 3, 'probabilty', meant to be it?)",
         "bad-header.csv:2:2: error: column 'scenario': unknown scenario 'comuns' (did you mean 'communs'?)",
     ], before)
 
@@ -247,8 +247,14 @@ def test_repeated_and_unnamed_columns(project: Path):
     before = RESULTS.read_bytes()
     assert_refused(import_csv("twice.csv"), [
         "twice.csv:1:4: error: column 'probabilité' repeats column 'probability' (column 3)",
-        "twice.csv:1:5: error: column 5 has no name in the header",
     ], before)
+    write(Path("unnamed.csv"), """
+        group;scenario;probability;;desirability;E-mail
+        table-a;communs;3;x;4;awa@example.org
+    """)
+    result = import_csv("unnamed.csv")
+    assert result.exit_code == 0, result.output
+    assert "  ignored columns: column 4 (no name), E-mail" in result.stdout.splitlines()
 
 
 def test_a_file_that_is_not_utf8(project: Path):
@@ -265,15 +271,16 @@ def test_a_workbook_an_empty_file_or_no_rating(project: Path):
                    ["ratings.xlsx:1:1: error: this is a spreadsheet workbook (.xlsx or .ods), not a CSV file"], before)
     Path("empty.csv").write_text("\n;;;\n", encoding="utf-8")
     assert_refused(import_csv("empty.csv"), [
-        "empty.csv:1:1: error: the file is empty: it needs a header row, then one row per person and scenario",
+        "empty.csv:1:1: error: the file is empty: it needs a header row, then one row per person and scenario or "
+        "one row per respondent",
     ], before)
     write(Path("header-only.csv"), """
         group,scenario,probability,desirability
         table-a,communs,,
     """)
     assert_refused(import_csv("header-only.csv"), [
-        "header-only.csv:1:1: error: no rating in this file: after the header, one row per person and scenario "
-        "gives a probability and a desirability from 1 to 5",
+        "header-only.csv:1:1: error: no rating in this file: after the header, each row rates one scenario "
+        "(probability and desirability) from 1 to 5",
     ], before)
 
 
@@ -359,7 +366,7 @@ def test_a_study_s_own_vote_names_and_bounds_its_columns(project: Path):
     """)
     assert_refused(import_csv("own.csv"), ["own.csv:3:4: error: column 'wished for': '5' is not a rating from 1 to 4"],
                    before)
-    assert "unknown column 'Probabilité'" in import_csv("notes-fr.csv").stderr  # the library's label, not this vote's
+    assert "missing column 'probability'" in import_csv("notes-fr.csv").stderr  # the library's label, not this vote's
     write(Path("own.csv"), """
         group,scenario,vraisemblance,Souhaitable
         table-a,communs,5,4
