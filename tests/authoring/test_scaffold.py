@@ -1,4 +1,8 @@
-"""`prospective new`: scaffolds that pass `prospective check` as written, and never overwrite."""
+"""`prospective new`: scaffolds that pass `prospective check` as written, and never overwrite.
+
+Every « À écrire » placeholder left is a located warning (an error under --strict), and the
+lengths the comments give are the rules `check` applies.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import ROOT, copy_fixture, run
+from tests.helpers import ROOT, copy_fixture, edit, run
+from toolkit.language import configure
 from toolkit.study.load import load_study
-from toolkit.study.model import ScenarioFile, StudyFile, WorkshopFile, clock_minutes
+from toolkit.study.model import NARRATIVE_WORDS, ScenarioFile, StudyFile, WorkshopFile, clock_minutes
 from toolkit.study.schema import SCHEMA_DIR, modeline, schema_for
 
 
@@ -66,7 +71,7 @@ def test_a_new_study_with_a_scenario_and_a_workshop(project: Path):
     study_path, baseline_path = folder / "study.yaml", folder / "scenarios" / "si-rien-ne-change.yaml"
     assert study_path.read_text(encoding="utf-8").startswith(
         "# yaml-language-server: $schema=" + str(Path(*[".."] * 2)))
-    assert set(fields(study_path)) == set(StudyFile.model_fields) - {"languages"}
+    assert set(fields(study_path)) == set(StudyFile.model_fields) - {"languages", "narrative_words"}  # in comments
     study = load_study(folder)
     assert study.baseline.id == "si-rien-ne-change"
     assert all(study.pick(study.baseline, d).trend for d in study.meta.drivers)
@@ -78,12 +83,51 @@ def test_a_new_study_with_a_scenario_and_a_workshop(project: Path):
     assert result.exit_code == 0, result.output
     result = run("check", "ma-premiere-etude")
     assert result.exit_code == 0, result.output
-    assert "figure" not in result.stderr  # the placeholders bring no warning of their own
+    assert "figure" not in result.stderr and "narrative is" not in result.stderr  # only the placeholders say so
     study = load_study(folder)
     assert [s.id for s in study.scenarios] == ["si-rien-ne-change", "rupture"]
     [workshop] = study.workshops
     assert workshop.id == "atelier" and study.warnings == []
     assert sum(a.duration for a in workshop.data.agenda) == workshop.length
+
+
+def test_every_placeholder_left_is_a_warning_and_an_error_under_strict(project: Path):
+    assert run("new", "study", "etude").exit_code == 0
+    assert run("new", "workshop", "etude", "atelier").exit_code == 0
+    folder = project / "scenarios" / "etude"
+    files = [folder / "study.yaml", folder / "scenarios" / "si-rien-ne-change.yaml",
+             folder / "workshops" / "atelier.yaml"]
+    texts = [path.read_text(encoding="utf-8") for path in files]
+    written = sum(text.count("\"À écrire : ") + text.count("  À écrire : ") for text in texts)
+    warnings = load_study(folder, review=True).warnings
+    placeholders = [w for w in warnings if w.message.startswith("placeholder left by `prospective new`")]
+    assert len(placeholders) == written > 20
+    title = next(w for w in placeholders if w.location.line == 12 and w.location.file == files[0])
+    assert title.message == "placeholder left by `prospective new`: 'À écrire : titre de l'étude'"
+    assert "every « À écrire » marks a text to write" in title.hint
+    assert {w.location.file for w in placeholders} == set(files)
+
+    result = run("check", "--strict", "etude")
+    assert result.exit_code == 1
+    assert "study.yaml:12:8: warning: placeholder left by `prospective new`: 'À écrire : titre de l'étude'" \
+        in result.stderr
+
+    for path in files:  # every placeholder replaced: the placeholder warnings go
+        path.write_text(path.read_text(encoding="utf-8").replace("À écrire : ", "Écrit : "), encoding="utf-8")
+    assert [w for w in load_study(folder, review=True).warnings if "placeholder" in w.message] == []
+
+
+def test_the_narrative_length_in_the_comments_is_the_rule_check_applies(mini: Path, project: Path):
+    assert run("new", "study", "etude").exit_code == 0
+    folder = project / "scenarios" / "etude"
+    low, high = NARRATIVE_WORDS
+    baseline = (folder / "scenarios" / "si-rien-ne-change.yaml").read_text(encoding="utf-8")
+    assert f"une journée en {datetime.date.today().year + 15}, {low} à {high} mots," in baseline
+    assert f"#   narrative_words: {{min: {low}, max: {high}}}" in (folder / "study.yaml").read_text(encoding="utf-8")
+
+    edit(mini / "study.yaml", "horizon: 2035\n", "horizon: 2035\nnarrative_words: {min: 100, max: 300}\n")
+    assert run("new", "scenario", str(mini), "courte").exit_code == 0
+    assert "une journée en 2035, 100 à 300 mots," in (mini / "scenarios" / "courte.yaml").read_text(encoding="utf-8")
 
 
 def test_a_new_workshop_uses_the_library_and_the_baseline(tmp_path: Path):
@@ -144,6 +188,16 @@ def test_bad_ids_are_refused_with_a_suggestion(mini: Path, project: Path, kind, 
     assert f"'{bad}' is not a valid {kind} id" in result.stderr
     assert f"for example '{suggestion}'" in result.stderr
     assert sorted(p for p in [*mini.rglob("*"), *project.rglob("*")]) == before
+
+
+def test_the_scaffold_speaks_french(mini: Path, project: Path, monkeypatch):
+    monkeypatch.setenv("PROSPECTIVE_LANG", "fr")
+    configure(None)
+    result = run("new", "scenario", str(mini), "Métropoles")
+    assert "« Métropoles » n'est pas un identifiant de scénario valide" in result.stderr
+    assert "par exemple « metropoles »" in result.stderr
+    result = run("new", "scenario", str(mini), "communs")
+    assert "communs.yaml existe déjà : il a été laissé tel quel" in result.stderr
 
 
 def test_an_invalid_study_gets_no_scaffold(mini: Path):

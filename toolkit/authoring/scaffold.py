@@ -1,8 +1,10 @@
 """`prospective new`: starting files for a study, a scenario or a workshop plan.
 
-Each scaffold is valid as written (`prospective check` passes: placeholders read
-« À écrire : ... »), carries short French hints as YAML comments, and starts with the
-`# yaml-language-server: $schema=...` line that gives editors completion and checks.
+Each scaffold is valid as written (`prospective check` loads it: placeholders read
+« À écrire : ... », and each one left is a warning, an error under `--strict`), carries short
+French hints as YAML comments, and starts with the `# yaml-language-server: $schema=...` line
+that gives editors completion and checks. The lengths the hints give come from the rules
+`check` applies (the narrative's: `NARRATIVE_WORDS`, or the study's `narrative_words`).
 Nothing is ever overwritten: an existing file stops the command before anything is written.
 An error of the system (read-only or full disk, a file where a folder should be) stops it
 with the path and what to do, and removes the files it had already written, so that the
@@ -20,13 +22,21 @@ from pathlib import Path
 
 from toolkit.errors import BuildError, InputError, Problem, display_path, os_problem
 from toolkit.files import make_folder
+from toolkit.language import N_, _
 from toolkit.paths import SCENARIO_DIR, STUDY_FILE, WORKSHOPS_DIR
 from toolkit.study.load import load_study
-from toolkit.study.model import SLUG_PATTERN, Study, Text, clock_minutes, clock_text, suggest_slug
+from toolkit.study.model import NARRATIVE_WORDS, SLUG_PATTERN, Study, Text, clock_minutes, clock_text, suggest_slug
+from toolkit.study.review import SCAFFOLD_PLACEHOLDER
 from toolkit.study.schema import modeline
 
 BASELINE_ID = "si-rien-ne-change"
-TODO = "À écrire : "
+TODO = f"{SCAFFOLD_PLACEHOLDER} : "  # `check` warns about every one left
+# kind -> the message for an id that is not a slug
+NOT_AN_ID = {
+    "study": N_("'%(id)s' is not a valid study id: use lowercase letters, digits and single hyphens"),
+    "scenario": N_("'%(id)s' is not a valid scenario id: use lowercase letters, digits and single hyphens"),
+    "workshop": N_("'%(id)s' is not a valid workshop id: use lowercase letters, digits and single hyphens"),
+}
 
 CONVENTIONS = """\
 # Conventions d'écriture (les textes longs sont en Markdown) :
@@ -39,11 +49,8 @@ CONVENTIONS = """\
 def check_id(value: str, kind: str) -> str:
     """Refuse an id that validation would refuse, suggesting a slug."""
     if not re.match(SLUG_PATTERN, value):
-        raise InputError([Problem(
-            None,
-            f"'{value}' is not a valid {kind} id: use lowercase letters, digits and single hyphens",
-            f"for example '{suggest_slug(value)}'",
-        )])
+        raise InputError([Problem(None, _(NOT_AN_ID[kind], id=value),
+                                  _("for example '%(id)s'", id=suggest_slug(value)))])
     return value
 
 
@@ -91,8 +98,8 @@ def _refuse_existing(*paths: Path) -> None:
 
 
 def _exists(path: Path) -> Problem:
-    return Problem(None, f"{display_path(path)} already exists: it was left as it is",
-                   "choose another id, or delete the file first if you really want to start again")
+    return Problem(None, _("%(path)s already exists: it was left as it is", path=display_path(path)),
+                   _("choose another id, or delete the file first if you really want to start again"))
 
 
 def _write(files: dict[Path, str]) -> None:
@@ -110,7 +117,8 @@ def _write(files: dict[Path, str]) -> None:
     except OSError as error:
         _remove(written)
         problem = os_problem(error, "create", Path(error.filename) if error.filename else path)
-        raise BuildError.of(Problem(None, f"{problem.message} (nothing was created)", problem.hint)) from None
+        raise BuildError.of(Problem(None, _("%(problem)s (nothing was created)", problem=problem.message),
+                                    problem.hint)) from None
 
 
 def _remove(paths: list[Path]) -> None:
@@ -122,6 +130,12 @@ def _remove(paths: list[Path]) -> None:
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
+
+
+def _words(study: Study | None = None) -> str:
+    """The narrative length `check` asks for, in words: the study's bounds, else NARRATIVE_WORDS."""
+    low, high = (study.meta.narrative_words.min, study.meta.narrative_words.max) if study else NARRATIVE_WORDS
+    return f"{low} à {high} mots"
 
 
 def _plain(text: Text | str | None, language: str) -> str:
@@ -193,6 +207,9 @@ personas:
   - id: persona-a
     name: {_q(TODO + "prénom, âge")}
     situation: {_q(TODO + "sa situation aujourd'hui, en deux ou trois phrases.")}
+# Longueur du récit de chaque scénario, en mots : prospective check avertit en dehors de ces bornes
+# (sans cette ligne : de {NARRATIVE_WORDS[0]} à {NARRATIVE_WORDS[1]} mots). Pour d'autres bornes :
+#   narrative_words: {{min: {NARRATIVE_WORDS[0]}, max: {NARRATIVE_WORDS[1]}}}
 # Hypothèses qui ne peuvent pas aller ensemble dans un même scénario (variable.hypothèse), et
 # pourquoi : `prospective check` avertit quand un scénario les choisit toutes les deux. Exemple :
 #   - pair: [variable-a.rupture, variable-b.tendance]
@@ -235,7 +252,7 @@ summary: >-
 picks:
   variable-a: tendance
   variable-b: tendance
-# Le récit : une journée en {horizon}, 400 à 800 mots, paragraphes séparés par une ligne vide.
+# Le récit : une journée en {horizon}, {_words()}, paragraphes séparés par une ligne vide.
 narrative: |
   {TODO}le récit du scénario.
 # Ce que devient chaque métier : 60 à 120 mots chacun.
@@ -295,7 +312,7 @@ picks:
 # Les variables clés imprimées sur la carte (4 au plus), parmi celles que ce scénario change
 # par rapport à la référence, par exemple [{", ".join(d.id for d in meta.drivers[:2])}]. Vide : les premières changées.
 key_picks: []
-# Le récit : une journée en {meta.horizon}, 400 à 800 mots, paragraphes séparés par une ligne vide.
+# Le récit : une journée en {meta.horizon}, {_words(study)}, paragraphes séparés par une ligne vide.
 # Terminez par « **Comment en est-on arrivé là ?** » : les décisions et ruptures qui y mènent.
 narrative: |
   {TODO}le récit du scénario.

@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from toolkit.errors import Location
 from toolkit.limits import MAX_ID_CHARS, MAX_PARTICIPANTS, MAX_TALLY, MAX_YEAR, MIN_YEAR
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -27,9 +26,20 @@ MAX_KEY_PICKS = 4  # what fits on a scenario card
 MINUTES_PER_DAY = 24 * 60
 
 
-def refusal(kind: str, message: str, hint: str) -> PydanticCustomError:
-    """A validation error that carries its hint (`ctx["hint"]`) to the located problem."""
-    return PydanticCustomError(kind, message, {"hint": hint})
+def N_(message: str) -> str:
+    """Mark a msgid for the catalogue (as `toolkit.language.N_`, which the model may not import: it
+    reads files). The model's messages are English msgids, translated where they are shown
+    (`toolkit.study.rules`)."""
+    return message
+
+
+def refusal(kind: str, message: str, hint: str, **values: object) -> PydanticCustomError:
+    """A validation error that carries its hint (`ctx["hint"]`) to the located problem.
+
+    `message` and `hint` are msgids (`N_`) with `%(name)s` placeholders filled from `values`
+    after translation, when the problem is reported.
+    """
+    return PydanticCustomError(kind, message, {"hint": hint, **values})
 
 
 def shortened(value: str, length: int = 20) -> str:
@@ -41,7 +51,7 @@ def shortened(value: str, length: int = 20) -> str:
 class Origin:
     """Where a text was written: shown when a build-time problem comes from it."""
 
-    location: Location
+    location: Any  # a `toolkit.errors.Location`: the model imports no message machinery (it reads no file)
     field: str
 
 
@@ -79,16 +89,24 @@ def _parse_text(value: Any) -> Text:
         return value
     if isinstance(value, str):
         if not value.strip():
-            raise ValueError("text is empty: write something, or remove the field if optional")
+            raise refusal("text_empty", N_("text is empty"), N_("write something, or remove the field if optional"))
         return Text({DEFAULT_LANGUAGE: value})
     if isinstance(value, dict) and value:
         bad = [key for key in value if not re.match(LANGUAGE_PATTERN, str(key))]
+        words = str(bad[0]) if bad else ""
+        if len(value) == 1 and isinstance(value.get(words), str) and (" " in words or not words.islower()):
+            # `- Note : voir plus loin` unquoted: YAML reads a field `Note`
+            raise refusal("text_colon", N_("'%(key)s: %(text)s' is read as a field '%(key)s', because of the ': '"),
+                          N_("put the text in quotes: `\"%(key)s: %(text)s\"`"), key=str(bad[0]), text=value[bad[0]])
         if bad:
-            raise ValueError(f"'{bad[0]}' is not a language code (expected e.g. fr, en, de)")
+            raise refusal("language_code", N_("'%(code)s' is not a language code (expected e.g. fr, en, de)"),
+                          N_("write the texts under language codes, like `fr: ...` and `en: ...`"), code=str(bad[0]))
         if not all(isinstance(text, str) and text.strip() for text in value.values()):
-            raise ValueError("every language needs a non-empty text")
+            raise refusal("text_empty", N_("every language needs a non-empty text"),
+                          N_("write a text after each language code, or remove the empty one"))
         return Text(dict(value))
-    raise ValueError("expected text, or a mapping of language codes to text like {fr: ..., en: ...}")
+    raise refusal("text_type", N_("expected text, or a mapping of language codes to text like {fr: ..., en: ...}"),
+                  N_("write the text after the colon, in quotes if it holds a colon followed by a space"))
 
 
 LocalText = Annotated[
@@ -120,13 +138,16 @@ def suggest_slug(value: str) -> str:
 
 def _check_slug(value: str) -> str:
     if len(value) > MAX_ID_CHARS:
-        raise refusal("id_too_long", f"'{shortened(value)}' is {len(value):,} characters long, more than the "
-                      f"{MAX_ID_CHARS} an id may have", "use a shorter id: ids name the files and folders of the kit")
+        raise refusal("id_too_long", N_("'%(id)s' is %(length)s characters long, more than the %(max)s an id may have"),
+                      N_("use a shorter id: ids name the files and folders of the kit"),
+                      id=shortened(value), length=f"{len(value):,}", max=MAX_ID_CHARS)
     if not re.match(SLUG_PATTERN, value):
-        raise ValueError(
-            f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens "
-            f"(for example '{suggest_slug(value)}')"
-        )
+        slug = suggest_slug(value)
+        if any(not character.isascii() for character in value):
+            raise refusal("id_accents", N_("'%(id)s' is not a valid id: ids are written without accents"),
+                          N_("write `%(slug)s`"), id=value, slug=slug)
+        raise refusal("id_form", N_("'%(id)s' is not a valid id: use lowercase letters, digits and single hyphens"),
+                      N_("write `%(slug)s`"), id=value, slug=slug)
     return value
 
 
@@ -225,6 +246,16 @@ class Audience(Strict):
     professionals: LocalText | None = None  # who works there: « les professionnel·les du social »
 
 
+NARRATIVE_WORDS = (400, 800)  # a scenario's narrative, in words: the one rule of `check`, the scaffold, CONTRIBUTING
+
+
+class NarrativeWords(Strict):
+    """How long a scenario's narrative should be, in words: `prospective check` warns outside the bounds."""
+
+    min: int = Field(default=NARRATIVE_WORDS[0], ge=0, le=100_000)
+    max: int = Field(default=NARRATIVE_WORDS[1], ge=1, le=100_000)
+
+
 class StudyFile(Strict):
     """The `study.yaml` file of a study folder."""
 
@@ -244,6 +275,7 @@ class StudyFile(Strict):
     personas: list[Persona] = []
     incompatible: list[Incompatibility] = []
     audience: Audience = Field(default_factory=Audience)
+    narrative_words: NarrativeWords = Field(default_factory=NarrativeWords)
 
 
 class WeakSignal(Strict):
@@ -350,9 +382,11 @@ Minutes = Annotated[int, Field(ge=1, le=MINUTES_PER_DAY)]
 
 def _parse_clock(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 14:00 unquoted as a number
-        raise ValueError('write the time in quotes, like "14:00"')
+        raise refusal("clock_number", N_('write the time in quotes, like "14:00"'),
+                      N_("unquoted, YAML reads 14:00 as a number of minutes"))
     if not isinstance(value, str) or not re.match(TIME_PATTERN, value):
-        raise ValueError(f"'{value}' is not a time: write it like \"09:00\"")
+        raise refusal("clock_form", N_("'%(value)s' is not a time: write it like \"09:00\""),
+                      N_("hours from 00 to 23, a colon, minutes from 00 to 59, in quotes"), value=str(value))
     return value
 
 
@@ -520,8 +554,8 @@ class Activity(Strict):
 
 def _check_year(value: datetime.date) -> datetime.date:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise refusal("year_out_of_range", f"the year {value.year} is not between {MIN_YEAR} and {MAX_YEAR}",
-                      "write the date of the workshop like 2026-03-14")
+        raise refusal("year_out_of_range", N_("the year %(year)s is not between %(min)s and %(max)s"),
+                      N_("write the date of the workshop like 2026-03-14"), year=value.year, min=MIN_YEAR, max=MAX_YEAR)
     return value
 
 
@@ -653,22 +687,28 @@ def _parse_ratings(value: Any) -> list[int]:
     """One value per participant (`[3, 4, 2]`) or a tally (`{1: 0, 2: 3, 3: 1}`)."""
     if isinstance(value, list):
         if not all(isinstance(v, int) and not isinstance(v, bool) and v in RATING_VALUES for v in value):
-            raise ValueError(f"ratings are whole numbers from 1 to 5, got {value}")
+            raise refusal("rating", N_("ratings are whole numbers from 1 to 5, got %(value)s"),
+                          N_("write one value from 1 to 5 per participant, like [3, 4, 2]"), value=str(value))
         return sorted(value)
     if isinstance(value, dict):
         ratings: list[int] = []
         for key, count in value.items():
             if str(key) not in {str(v) for v in RATING_VALUES}:
-                raise ValueError(f"'{key}' is not a rating: a tally counts the marks for 1, 2, 3, 4 and 5")
+                raise refusal("rating", N_("'%(key)s' is not a rating: a tally counts the marks for 1, 2, 3, 4 and 5"),
+                              N_("write a tally like {1: 0, 2: 3, 3: 4, 4: 1, 5: 0}"), key=str(key))
             if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-                raise ValueError(f"the count for {key} must be a whole number >= 0, got {count!r}")
+                raise refusal("rating", N_("the count for %(key)s must be a whole number >= 0, got %(count)s"),
+                              N_("write how many people gave this rating: 0, 1, 2..."), key=str(key), count=repr(count))
             if count > MAX_TALLY:
-                raise refusal("tally_too_large", f"{count:,} people gave the rating {key}, more than one group's "
-                              f"tally may count ({MAX_TALLY:,})",
-                              "a tally counts the marks of one group's sheet: check the number (a digit typed twice?)")
+                raise refusal("tally_too_large", N_("%(count)s people gave the rating %(key)s, more than one group's "
+                                                    "tally may count (%(max)s)"),
+                              N_("a tally counts the marks of one group's sheet: check the number (a digit typed "
+                                 "twice?)"), count=f"{count:,}", key=str(key), max=f"{MAX_TALLY:,}")
             ratings.extend([int(key)] * count)
         return sorted(ratings)
-    raise ValueError("ratings are a list of values from 1 to 5, or a tally like {1: 0, 2: 3, 3: 4, 4: 1, 5: 0}")
+    raise refusal("rating", N_("ratings are a list of values from 1 to 5, or a tally like "
+                               "{1: 0, 2: 3, 3: 4, 4: 1, 5: 0}"),
+                  N_("write one value per participant, like [3, 4, 2], or a tally"))
 
 
 Ratings = Annotated[

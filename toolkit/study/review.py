@@ -1,10 +1,15 @@
 """Stage 2c, review: warnings about weak content in a valid study.
 
-A study can be valid and still make a poor workshop: two scenarios that are the same,
-a narrative of three lines, a figure nobody can check, a profession a scenario forgets,
-a driver that never moves, a scenario built on hypotheses the study itself says cannot
-go together. `review_study` reports each as a located warning with what to do; the study
-still builds (`prospective check --strict` turns them into errors).
+A study can be valid and still make a poor workshop: a text still reading « À écrire »,
+two scenarios that are the same, a narrative too short or too long, a figure nobody can
+check, a profession a scenario forgets, a driver that never moves, a scenario built on
+hypotheses the study itself says cannot go together. `review_study` reports each as a
+located warning with what to do; the study still builds (`prospective check --strict`
+turns them into errors).
+
+A warning must earn its reader's trust: a number that is not a figure (an age, a clock
+time, a date, a year, a list or room number) is never asked for a source, nor is a figure
+repeated after it was sourced (`number_kind`).
 
 Every rule takes time in proportion to the study's size: texts are read in one pass
 (the masks, sentences and markers of a text are found once, not once per figure), and
@@ -19,13 +24,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from toolkit.errors import Location, Problems
-from toolkit.study.loader import LoadedFile, PathKey
+from toolkit.language import _, ngettext
+from toolkit.study.loader import LoadedFile, PathKey, load_yaml
 from toolkit.study.markup import MARKER
-from toolkit.study.model import Scenario, Study
+from toolkit.study.model import NARRATIVE_WORDS, Scenario, Study, shortened
 from toolkit.study.rules import NextCharacter, RunEnd, iter_strings
 
-MIN_NARRATIVE_WORDS = 150
 MAX_NAMED = 10  # ids a warning names: the others are counted
+# What `prospective new` writes where a text goes (« À écrire : titre de l'étude »): left in a file, it is a warning.
+SCAFFOLD_PLACEHOLDER = "À écrire"
+PLACEHOLDER_TEXT = re.compile(r"À[ \u00a0]écrire[ \u00a0\u202f]*:[^\n]*")
 WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
 # Fields whose strings are not prose: ids, picks, references, names, people.
@@ -39,8 +47,40 @@ MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
     "january|february|march|april|may|june|july|august|september|october|november|december"
 )
-DAY_OF_MONTH = re.compile(rf"\s*(?:{MONTHS})\b", re.IGNORECASE)  # after a number: "18 février 2022"
-NUMBERING = re.compile(r"(?:\bn°|\bno\.|\bart\.|\barticle|§)\s*$", re.IGNORECASE)  # before: "n° 488"
+WEEKDAYS = (
+    "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+)
+# After a number: "18 février 2022", "du 3 au 7 mars".
+DAY_OF_MONTH = re.compile(rf"(?:\s*(?:au|et|à|-|–|and|to)\s*\d{{1,2}}(?:er)?)?\s*(?:{MONTHS})\b", re.IGNORECASE)
+# Words that number what follows them, not count it: "n° 488", "salle 3", "étape 2", "page 12".
+NUMBERING_WORDS = (
+    r"n°|no\.|art\.|article|§|p\.|pp\.|page|pages|chapitre|chapter|étape|step|salle|room|table|bureau|guichet|"
+    r"ligne|line|bus|tram|métro|quai|porte|gate|étage|floor|niveau|level|phase|version|saison|season|épisode|"
+    r"episode|acte|act|scène|scene|tome|volume|vol\.|numéro|chambre|bâtiment|box|atelier|groupe|group"
+)
+NUMBERING = re.compile(rf"(?:(?<!\w)(?:{NUMBERING_WORDS}))\s*$", re.IGNORECASE)  # before: "n° 488"
+_CONTEXT = 60  # characters read before a number to tell what it is
+_SPACE = "[ \u00a0\u202f]"
+_DECADE_BEFORE = re.compile(r"(?<!\w)(?:années|years)\s+$", re.IGNORECASE)  # "les années 90"
+_NUMERIC_DATE = re.compile(r"/\d{1,2}(?!\d)")  # "12/03", "12/03/2026"
+_MONTH_OR_DAY_BEFORE = re.compile(rf"(?<!\w)(?:{MONTHS}|{WEEKDAYS})\.?,?\s+$", re.IGNORECASE)  # "March 12", "lundi 12"
+_HOUR_MINUTES_AFTER = re.compile(rf"{_SPACE}?(?:h|heures?){_SPACE}?[0-5]\d(?!\w)")  # "18 h 30", "9 heures 15"
+_HOUR_AFTER = re.compile(rf"{_SPACE}?(?:h|heures?)(?!\w)(?!\s+(?:par|per|de|d['’])\b)")  # "18 h", not "12 h par"
+_AM_PM_AFTER = re.compile(r"\s?(?:a\.m\.|p\.m\.|am|pm)(?!\w)|\s+o['’]clock", re.IGNORECASE)
+_AT_BEFORE = re.compile(r"(?<!\w)(?:à|vers|dès|avant|après|jusqu['’]à|jusqu['’]à|entre|at|around|by|until|from)\s+$",
+                        re.IGNORECASE)
+_RANGE_END_BEFORE = re.compile(rf"\d{_SPACE}?(?:h|heures?)(?:{_SPACE}?[0-5]\d)?\s*(?:-|–|à|et|to|and)\s*$")
+_RANGE_START_AFTER = re.compile(rf"{_SPACE}?(?:h|heures?)(?:{_SPACE}?[0-5]\d)?\s*(?:-|–|à|to)\s*\d{{1,2}}{_SPACE}?"
+                                r"(?:h|heures?)(?!\w)")
+_MINUTES_BEFORE = re.compile(rf"(?<![\d,.])\d{{1,2}}{_SPACE}?(?:h|heures?){_SPACE}?$")
+_YEARS_AFTER = re.compile(rf"{_SPACE}+ans?(?!\w)|(?:-|{_SPACE}+)years?(?:-|{_SPACE}+)old(?!\w)|{_SPACE}+years?(?!\w)",
+                          re.IGNORECASE)
+_AGED_BEFORE = re.compile(r"(?<!\w)(?:aged|âgée?s?\s+de)\s+$", re.IGNORECASE)
+# Words that make a number of years a statistic again: "l'âge moyen, 52 ans", "un délai de 3 ans".
+_AVERAGE = re.compile(r"(?<!\w)(?:moyen|moyenne|médian|médiane|espérance|délai|attente|average|median|mean|"
+                      r"expectancy|waiting)(?!\w)", re.IGNORECASE)
+_ADDRESS_AFTER = re.compile(rf"{_SPACE}+(?:(?:bis|ter){_SPACE}+)?(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|"
+                            r"chemin|route|quai|cours|square|passage|street|road)(?!\w)", re.IGNORECASE)
 # Spans that may hold digits but are not figures: citations and labels, URLs, link targets, list numbers.
 # `mask_spans` finds what this expression finds, in one pass (the expression alone reads to the end of the
 # text again from every `[` or `<` that is never closed).
@@ -52,8 +92,8 @@ _MASK_START = re.compile(r"[\[<&]|https?://|^[ \t]*\d", re.MULTILINE)  # where a
 _URL = re.compile(r"https?://\S+")
 _ENTITY = re.compile(r"&#?\w+;")
 _LIST_NUMBER = re.compile(r"[ \t]*\d+[.)](?=\s)")
-_NUMBERING_WORD = re.compile(r"(?:\bn°|\bno\.|\bart\.|\barticle|§)$", re.IGNORECASE)  # NUMBERING, before spaces
-_LONGEST_NUMBERING_WORD = len("article")
+_NUMBERING_WORD = re.compile(rf"(?<!\w)(?:{NUMBERING_WORDS})$", re.IGNORECASE)  # NUMBERING, before spaces
+_LONGEST_NUMBERING_WORD = max(len(word.replace("\\", "")) for word in NUMBERING_WORDS.split("|"))
 _MARKER_LEAD = re.compile(r"[\s*_\"»)]*")  # what TRAILING_MARKER allows before the marker
 _LABELS = ("[hypothèse]", "[assumption]")
 SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|#|\|))")
@@ -70,16 +110,47 @@ class StudyFiles:
 
 def review_study(study: Study, files: StudyFiles, problems: Problems) -> None:
     """Add a warning to `problems` for every weakness of a valid study."""
+    for loaded in [files.study, *files.scenarios.values(), *_workshop_files(study)]:
+        _placeholders_left(loaded, problems)
     _identical_scenarios(study, files, problems)
     incompatible = _incompatible_rules(study)
+    bounds = _narrative_bounds(study, files.study, problems)
     for scenario in study.scenarios:
         loaded = files.scenarios[scenario.id]
-        _short_narrative(scenario, loaded, problems)
+        _narrative_length(scenario, bounds, loaded, problems)
         _silent_about(study, scenario, loaded, problems)
         _incompatible_picks(study, scenario, incompatible.get(scenario.id, []), loaded, problems)
     _drivers_never_moved(study, files.study, problems)
     for loaded in [files.study, *files.scenarios.values()]:
         _unsourced_figures(loaded, problems)
+
+
+# --- placeholders ---------------------------------------------------------------------
+
+
+def _workshop_files(study: Study) -> list[LoadedFile]:
+    """The workshop plans of a valid study, read again for their placeholders (they loaded once already)."""
+    files = (load_yaml(workshop.path, Problems()) for workshop in study.workshops)
+    return [loaded for loaded in files if loaded is not None]
+
+
+def _placeholders_left(loaded: LoadedFile, problems: Problems) -> None:
+    """Every « À écrire : ... » that `prospective new` wrote and nobody replaced, located."""
+    for key, text in iter_strings(loaded.data, ()):
+        if SCAFFOLD_PLACEHOLDER not in text and "À\u00a0écrire" not in text:
+            continue
+        place = None
+        for match in PLACEHOLDER_TEXT.finditer(text):
+            place = place or _TextPlace(loaded, key, text)
+            problems.warn(place.locate(match.start()), _("placeholder left by `prospective new`: '%(text)s'",
+                                                         text=shortened(match.group().strip(), 60)),
+                          _("write your own text in its place: every « À écrire » marks a text to write, and "
+                            "`prospective check --strict` fails while one is left"))
+
+
+def has_placeholder(text: str) -> bool:
+    """Whether `text` still holds a placeholder of the scaffold."""
+    return PLACEHOLDER_TEXT.search(text) is not None
 
 
 # --- scenarios ------------------------------------------------------------------------
@@ -95,30 +166,61 @@ def _identical_scenarios(study: Study, files: StudyFiles, problems: Problems) ->
             continue
         location = files.scenarios[scenario.id].locate(("picks",), at_key=True)
         if twin.data.baseline:
-            problems.warn(location, f"scenario '{scenario.id}' picks the same hypotheses as the baseline "
-                          f"'{twin.id}': it changes no driver",
-                          "pick at least one hypothesis other than the trend, or remove the scenario")
+            problems.warn(location, _("scenario '%(id)s' picks the same hypotheses as the baseline "
+                                      "'%(baseline)s': it changes no driver", id=scenario.id, baseline=twin.id),
+                          _("pick at least one hypothesis other than the trend, or remove the scenario"))
         else:
-            problems.warn(location, f"scenario '{scenario.id}' picks the same hypotheses as scenario '{twin.id}'",
-                          "contrasted scenarios differ in their picks: change at least one, or merge the two")
+            problems.warn(location, _("scenario '%(id)s' picks the same hypotheses as scenario '%(twin)s'",
+                                      id=scenario.id, twin=twin.id),
+                          _("contrasted scenarios differ in their picks: change at least one, or merge the two"))
 
 
-def _short_narrative(scenario: Scenario, loaded: LoadedFile, problems: Problems) -> None:
+def _narrative_bounds(study: Study, loaded: LoadedFile, problems: Problems) -> tuple[int, int]:
+    """The study's narrative length in words, (min, max): `narrative_words` of study.yaml, else NARRATIVE_WORDS."""
+    bounds = study.meta.narrative_words
+    if bounds.min > bounds.max:
+        problems.warn(loaded.locate(("narrative_words",)),
+                      _("narrative_words: min (%(min)d) is larger than max (%(max)d)", min=bounds.min, max=bounds.max),
+                      _("write the shortest length a narrative may have, then the longest; "
+                        "without narrative_words, %(min)d to %(max)d words", min=NARRATIVE_WORDS[0],
+                        max=NARRATIVE_WORDS[1]))
+        return bounds.max, bounds.min
+    return bounds.min, bounds.max
+
+
+def narrative_words(text: str) -> int:
+    """The words of a narrative, as `check` counts them: citations, links and list numbers are not words."""
+    return len(WORD.findall(_masked(text, mask_spans(text), same_length=False)))
+
+
+def _narrative_length(scenario: Scenario, bounds: tuple[int, int], loaded: LoadedFile, problems: Problems) -> None:
+    """A narrative outside the study's bounds (a placeholder is reported as such, not as a short text)."""
     text = scenario.data.narrative
     several = len(text.values) > 1
+    low, high = bounds
     for language, value in text.items():
-        words = len(WORD.findall(_masked(value, mask_spans(value), same_length=False)))
+        if has_placeholder(value):
+            continue
+        words = narrative_words(value)
         key = ("narrative", language) if several else ("narrative",)
-        where = f" ({language})" if several else ""
         if words == 0:
-            message = f"the narrative{where} is empty"
-        elif words < MIN_NARRATIVE_WORDS:
-            message = f"the narrative{where} is short: {words} word{'s' if words > 1 else ''}"
+            message = (_("the narrative (%(language)s) is empty", language=language) if several
+                       else _("the narrative is empty"))
+        elif words < low:
+            message = (ngettext("the narrative (%(language)s) is short: %(num)d word",
+                                "the narrative (%(language)s) is short: %(num)d words", words, language=language)
+                       if several else ngettext("the narrative is short: %(num)d word",
+                                                "the narrative is short: %(num)d words", words))
+        elif words > high:
+            message = (_("the narrative (%(language)s) is long: %(num)d words", language=language, num=words)
+                       if several else _("the narrative is long: %(num)d words", num=words))
         else:
             continue
-        problems.warn(loaded.locate(key, at_key=True), message,
-                      f"tell the story of this future in at least {MIN_NARRATIVE_WORDS} words: a day in it, "
-                      "who does what, what changed since today")
+        hint = (_("tell the story of this future in %(min)d to %(max)d words (narrative_words in study.yaml): "
+                  "a day in it, who does what, what changed since today", min=low, max=high) if words <= high
+                else _("keep it to %(min)d to %(max)d words (narrative_words in study.yaml), read in a few "
+                       "minutes: move details to the professions and personas", min=low, max=high))
+        problems.warn(loaded.locate(key, at_key=True), message, hint)
 
 
 def _silent_about(study: Study, scenario: Scenario, loaded: LoadedFile, problems: Problems) -> None:
@@ -130,12 +232,20 @@ def _silent_about(study: Study, scenario: Scenario, loaded: LoadedFile, problems
             continue
         data = loaded.data if isinstance(loaded.data, dict) else {}
         location = loaded.locate((field_name,), at_key=True) if field_name in data else Location(loaded.path)
-        kind = field_name[:-1] if len(missing) == 1 else field_name
         named = ", ".join(repr(m) for m in missing[:MAX_NAMED])
-        more = f" and {len(missing) - MAX_NAMED:,} more" if len(missing) > MAX_NAMED else ""
-        problems.warn(location, f"the scenario says nothing about the {kind} {named}{more}",
-                      f"add under `{field_name}:` a line `{missing[0]}: ...` saying what this future means "
-                      f"for {'it' if field_name == 'professions' else 'them'}")
+        if len(missing) > MAX_NAMED:
+            named = _("%(named)s and %(count)s more", named=named, count=f"{len(missing) - MAX_NAMED:,}")
+        if field_name == "professions":
+            message = ngettext("the scenario says nothing about the profession %(named)s",
+                               "the scenario says nothing about the professions %(named)s", len(missing), named=named)
+            hint = _("add under `professions:` a line `%(id)s: ...` saying what this future means for it",
+                     id=missing[0])
+        else:
+            message = ngettext("the scenario says nothing about the persona %(named)s",
+                               "the scenario says nothing about the personas %(named)s", len(missing), named=named)
+            hint = _("add under `personas:` a line `%(id)s: ...` saying what this future means for them",
+                     id=missing[0])
+        problems.warn(location, message, hint)
 
 
 def _incompatible_rules(study: Study) -> dict[str, list[int]]:
@@ -165,9 +275,10 @@ def _incompatible_picks(study: Study, scenario: Scenario, rules: list[int], load
         first, second = rule.pair
         reason = rule.reason.get(study.meta.language, study.meta.language)
         problems.warn(loaded.locate(("picks",), at_key=True),
-                      f"picks '{first}' and '{second}', which study.yaml says cannot go together: {reason}",
-                      "change one of the two picks, or remove the pair from `incompatible` in study.yaml "
-                      "if the scenario shows how they can go together")
+                      _("picks '%(first)s' and '%(second)s', which study.yaml says cannot go together: %(reason)s",
+                        first=first, second=second, reason=reason),
+                      _("change one of the two picks, or remove the pair from `incompatible` in study.yaml "
+                        "if the scenario shows how they can go together"))
 
 
 # --- drivers --------------------------------------------------------------------------
@@ -179,43 +290,93 @@ def _drivers_never_moved(study: Study, loaded: LoadedFile, problems: Problems) -
         if trend is None or any(s.data.picks.get(driver.id) != trend.id for s in study.scenarios):
             continue
         problems.warn(loaded.locate(("drivers", index)),
-                      f"no scenario moves driver '{driver.id}' away from its trend '{trend.id}'",
-                      "let at least one scenario pick another of its hypotheses, or drop the driver: "
-                      "a driver that never changes does not tell the scenarios apart")
+                      _("no scenario moves driver '%(driver)s' away from its trend '%(trend)s'",
+                        driver=driver.id, trend=trend.id),
+                      _("let at least one scenario pick another of its hypotheses, or drop the driver: "
+                        "a driver that never changes does not tell the scenarios apart"))
 
 
 # --- figures --------------------------------------------------------------------------
 
 
 def _unsourced_figures(loaded: LoadedFile, problems: Problems) -> None:
+    sourced: set[str] = set()  # the figures of this file cited or labelled so far: a repeat needs no new marker
     for key, text in _prose(loaded.data, ()):
-        figures = unsourced_figures(text)
+        figures = unsourced_figures(text, sourced)
         if not figures:
             continue
         place = _TextPlace(loaded, key, text)
         for offset, figure in figures:
             problems.warn(place.locate(offset),
-                          f"figure '{figure}' has no source and is not labelled as an assumption",
-                          "cite a source of study.yaml in the same sentence with [@source-id], or mark it as "
-                          "a scenario assumption with [hypothèse] ([assumption] in English)")
+                          _("figure '%(figure)s' has no source and is not labelled as an assumption", figure=figure),
+                          _("cite a source of study.yaml in the same sentence with [@source-id], or mark it as "
+                            "a scenario assumption with [hypothèse] ([assumption] in English)"))
 
 
-def unsourced_figures(text: str) -> list[tuple[int, str]]:
-    """(offset, figure) of every number in `text` that is not a year and whose sentence has no marker.
+def unsourced_figures(text: str, sourced: set[str] | None = None) -> list[tuple[int, str]]:
+    """(offset, figure) of every figure in `text` whose sentence has no marker and that was not sourced before.
 
+    A number that is not a figure (`number_kind`) is skipped. `sourced` holds the figures cited
+    or labelled earlier (in the same file): it is read, and grows with the marked figures of `text`.
     One pass over the text: the masks, the sentence ends and the marker after each are found
     once, each figure's sentence by a binary search, and each sentence searched for a marker once.
     """
+    sourced = set() if sourced is None else sourced
     masked = _masked(text, mask_spans(text), same_length=True)
     sentences = _Sentences(text)
     found = []
     for match in NUMBER.finditer(masked):
-        figure = match.group()
-        if _is_year(figure) or DAY_OF_MONTH.match(masked, match.end()) or _numbered(masked, match.start()):
+        if number_kind(masked, match.start(), match.end()) is not None:
             continue
-        if not sentences.marked(match.start()):
-            found.append((match.start(), figure))
+        figure = " ".join(match.group().split())  # "1 200", whatever the space
+        if sentences.marked(match.start()):
+            sourced.add(figure)
+        elif figure not in sourced:
+            found.append((match.start(), match.group()))
     return found
+
+
+def number_kind(text: str, start: int, end: int) -> str | None:
+    """What the number `text[start:end]` (a NUMBER match) is when it is not a figure, or None for a figure.
+
+    Not figures: a year (`"year"`: 1900-2099, "les années 90"), a date (`"date"`: "12 mars",
+    "12/03/2026", "lundi 12"), a clock time (`"time"`: "18 h 30", "à 9 h", "9 am"), an age or a
+    number of years (`"age"`: "84 ans", "31-year-old", unless an average: "l'âge moyen, 52 ans"),
+    an address or a number in a series (`"numbering"`: "n° 488", "salle 3", "12 rue ...", "(2)").
+    Glued forms (1er, 3e, 9h30, 14:00, COVID-19) and list numbers never reach here: NUMBER and the
+    masks leave them out. Everything else is a figure: "12 %", "3 000 places", "1,2 million".
+    The context read is a few words on each side, so a text costs time in proportion to its length.
+    """
+    figure = text[start:end]
+    if _numbered(text, start) or _ADDRESS_AFTER.match(text, end) or (
+            end - start <= 2 and text[start - 1:start] == "(" and text[end:end + 1] == ")"):
+        return "numbering"
+    if not figure.isdigit() or len(figure) > 4:  # grouped or decimal: a quantity
+        return None
+    value = int(figure)
+    low = max(0, start - _CONTEXT)
+    if _is_year(figure) or _DECADE_BEFORE.search(text, low, start):
+        return "year"
+    if value <= 31 and (DAY_OF_MONTH.match(text, end) or _NUMERIC_DATE.match(text, end)
+                        or _MONTH_OR_DAY_BEFORE.search(text, low, start)):
+        return "date"
+    if value <= 24 and _is_clock(text, start, end, low, value):
+        return "time"
+    if value <= 59 and _MINUTES_BEFORE.search(text, low, start):  # the 30 of "18 h 30"
+        return "time"
+    if value <= 130 and (_YEARS_AFTER.match(text, end) or _AGED_BEFORE.search(text, low, start)):
+        return None if _AVERAGE.search(text, low, start) else "age"
+    return None
+
+
+def _is_clock(text: str, start: int, end: int, low: int, value: int) -> bool:
+    """An hour: "18 h 30", "18 h" or "18 heures" after "à", "vers", "dès"... or in a range, "9 am"."""
+    if _HOUR_MINUTES_AFTER.match(text, end) or (value <= 12 and _AM_PM_AFTER.match(text, end)):
+        return True
+    if not _HOUR_AFTER.match(text, end):
+        return False
+    return bool(_AT_BEFORE.search(text, low, start) or _RANGE_END_BEFORE.search(text, low, start)
+                or _RANGE_START_AFTER.match(text, end))
 
 
 def mask_spans(text: str) -> list[tuple[int, int]]:
@@ -266,7 +427,7 @@ def _masked(text: str, spans: list[tuple[int, int]], *, same_length: bool) -> st
 
 
 def _numbered(masked: str, start: int) -> bool:
-    """NUMBERING before the number at `start` ("n° 488"): read back over the spaces, then a few characters."""
+    """NUMBERING before the number at `start` ("n° 488", "salle 3"): read back over the spaces, then a few words."""
     before = start
     while before > 0 and masked[before - 1].isspace():
         before -= 1

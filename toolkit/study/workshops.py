@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from toolkit.errors import Location, Problems, did_you_mean
+from toolkit.language import N_, _
 from toolkit.limits import MAX_RESULTS_RATINGS, MAX_TALLY
 from toolkit.paths import CANVAS_TEMPLATE, METHOD_FILE, METHODS_DIR, RESULTS_DIR, WORKSHEET_TEMPLATE, WORKSHOPS_DIR
 from toolkit.study.loader import LoadedFile, load_yaml
@@ -37,6 +38,12 @@ from toolkit.study.rules import attach_origins, check_texts, check_unique, dotte
 from toolkit.study.wording import PLACEHOLDER, PLACEHOLDERS
 
 RATING_KEYS = {str(value) for value in RATING_VALUES}
+# kind -> (message, hint) for an id that names nothing of the study
+UNKNOWN = {
+    "scenario": (N_("unknown scenario '%(id)s'%(suggestion)s"), N_("scenarios of this study: %(ids)s")),
+    "persona": (N_("unknown persona '%(id)s'%(suggestion)s"), N_("personas of this study: %(ids)s")),
+    "profession": (N_("unknown profession '%(id)s'%(suggestion)s"), N_("professions of this study: %(ids)s")),
+}
 
 
 def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Method]:
@@ -46,8 +53,9 @@ def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Met
         for path in sorted((template_dir / METHODS_DIR).glob(f"*/{METHOD_FILE}")):
             folder = path.parent
             if not re.match(SLUG_PATTERN, folder.name):
-                problems.add(Location(path), f"'{folder.name}' is not a valid method id (the folder name is the id)",
-                             "use lowercase letters, digits and hyphens")
+                problems.add(Location(path), _("'%(id)s' is not a valid method id (the folder name is the id)",
+                                               id=folder.name),
+                             _("use lowercase letters, digits and hyphens"))
                 continue
             loaded = load_yaml(path, problems)
             data = parse_file(MethodFile, loaded, problems) if loaded else None
@@ -82,45 +90,50 @@ def _check_captures(data: MethodFile, loaded: LoadedFile, problems: Problems) ->
             where = (*key, "lead") if lead else (*key, "fields", position - (capture.lead is not None))
             if field.key not in expected:
                 problems.add(loaded.locate((*where, "key")),
-                             f"'{field.key}' is not a field of the results section '{capture.results}'"
-                             f"{did_you_mean(field.key, expected)}",
-                             f"the fields of '{capture.results}' are: {', '.join(expected)}")
+                             _("'%(key)s' is not a field of the results section '%(section)s'%(suggestion)s",
+                               key=field.key, section=capture.results, suggestion=did_you_mean(field.key, expected)),
+                             _("the fields of '%(section)s' are: %(fields)s", section=capture.results,
+                               fields=", ".join(expected)))
                 continue
             _check_field_kind(field, expected[field.key], capture.results, where, loaded, problems)
         missing = [name for name in expected if name not in {f.key for f in fields}]
         if missing:
             problems.add(loaded.locate(key, at_key=True),
-                         f"the sheet for '{capture.results}' has no place for: {', '.join(missing)}",
-                         "add a field for each: what the results file holds must be written somewhere")
+                         _("the sheet for '%(section)s' has no place for: %(fields)s", section=capture.results,
+                           fields=", ".join(missing)),
+                         _("add a field for each: what the results file holds must be written somewhere"))
     if data.format == "groups" and data.outputs and not data.capture:
         problems.add(loaded.locate(("outputs",), at_key=True),
-                     "this group method lists outputs but has no capture sheet to write them on",
-                     "describe the sheet under 'capture:' (see CONTRIBUTING.md), or move the outputs to the notes")
+                     _("this group method lists outputs but has no capture sheet to write them on"),
+                     _("describe the sheet under 'capture:' (see CONTRIBUTING.md), or move the outputs to the notes"))
     for index, step in enumerate(data.steps):
         if not data.capture and any("{sheet}" in text for _, text in step.text.items()):
             problems.add(loaded.locate(("steps", index, "text")),
-                         "this step names the method's capture sheet ({sheet}) but the method has none",
-                         "describe the sheet under 'capture:', or reword the step")
+                         _("this step names the method's capture sheet ({sheet}) but the method has none"),
+                         _("describe the sheet under 'capture:', or reword the step"))
 
 
 def _check_field_kind(field, expected, section: str, where: tuple, loaded: LoadedFile, problems: Problems) -> None:
     if expected == SCALE:
         if not field.scale:
-            problems.add(loaded.locate(where, at_key=True), f"'{field.key}' of '{section}' is counted on a scale",
-                         "add 'scale: 5' (one box per value, to count the dots or strokes)")
+            problems.add(loaded.locate(where, at_key=True),
+                         _("'%(key)s' of '%(section)s' is counted on a scale", key=field.key, section=section),
+                         _("add 'scale: 5' (one box per value, to count the dots or strokes)"))
         return
     if field.scale:
-        problems.add(loaded.locate((*where, "scale")), f"'{field.key}' of '{section}' is not counted on a scale",
-                     "remove 'scale'")
+        problems.add(loaded.locate((*where, "scale")),
+                     _("'%(key)s' of '%(section)s' is not counted on a scale", key=field.key, section=section),
+                     _("remove 'scale'"))
     marks = [mark.key for mark in field.marks]
     if expected is None and marks:
-        problems.add(loaded.locate((*where, "marks")), f"'{field.key}' of '{section}' is written, not ticked",
-                     "remove 'marks'")
+        problems.add(loaded.locate((*where, "marks")),
+                     _("'%(key)s' of '%(section)s' is written, not ticked", key=field.key, section=section),
+                     _("remove 'marks'"))
     elif expected is not None and sorted(marks) != sorted(expected):
         problems.add(loaded.locate((*where, "marks") if marks else where, at_key=not marks),
-                     f"the boxes of '{field.key}' must be exactly: {', '.join(expected)} "
-                     f"(found: {', '.join(marks) or 'none'})",
-                     "one mark per value the results file accepts, each with the label the sheet prints")
+                     _("the boxes of '%(key)s' must be exactly: %(expected)s (found: %(found)s)", key=field.key,
+                       expected=", ".join(expected), found=", ".join(marks) or _("none")),
+                     _("one mark per value the results file accepts, each with the label the sheet prints"))
 
 
 def _check_placeholders(loaded: LoadedFile, problems: Problems) -> None:
@@ -130,13 +143,16 @@ def _check_placeholders(loaded: LoadedFile, problems: Problems) -> None:
             name = match.group(1)
             if name not in PLACEHOLDERS:
                 problems.add(loaded.locate_in_text(key, match.start()),
-                             f"unknown placeholder {{{name}}}{did_you_mean(name, PLACEHOLDERS)}",
-                             f"method texts may use {', '.join(f'{{{known}}}' for known in PLACEHOLDERS)}")
+                             _("unknown placeholder {%(name)s}%(suggestion)s", name=name,
+                               suggestion=did_you_mean(name, PLACEHOLDERS)),
+                             _("method texts may use %(placeholders)s",
+                               placeholders=", ".join(f"{{{known}}}" for known in PLACEHOLDERS)))
 
 
 def _check_range(value, key, loaded: LoadedFile, problems: Problems) -> None:
     if value.min > value.max:
-        problems.add(loaded.locate(key), f"'{key[0]}': min ({value.min}) is larger than max ({value.max})")
+        problems.add(loaded.locate(key), _("'%(field)s': min (%(min)s) is larger than max (%(max)s)", field=key[0],
+                                           min=value.min, max=value.max))
 
 
 def load_workshops(study: Study, problems: Problems) -> list[Workshop]:
@@ -163,19 +179,22 @@ def _check_stray_results(study: Study, plans: list[str], problems: Problems) -> 
     for path in sorted((study.folder / RESULTS_DIR).glob("*")):
         if path.suffix != ".yaml":
             if path.is_file() and path.suffix in (".yml", ".YAML"):
-                problems.add(Location(path), "results files must end in .yaml", f"rename it to {path.stem}.yaml")
+                problems.add(Location(path), _("results files must end in .yaml"),
+                             _("rename it to %(name)s.yaml", name=path.stem))
             continue
         if path.stem not in plans:
-            problems.add(Location(path), f"no workshop plan '{path.stem}' for these results"
-                         f"{did_you_mean(path.stem, plans)}",
-                         f"a results file is named after its plan in {WORKSHOPS_DIR}/: {', '.join(plans) or 'none'}")
+            problems.add(Location(path), _("no workshop plan '%(id)s' for these results%(suggestion)s", id=path.stem,
+                                           suggestion=did_you_mean(path.stem, plans)),
+                         _("a results file is named after its plan in %(folder)s/: %(plans)s", folder=WORKSHOPS_DIR,
+                           plans=", ".join(plans) or _("none")))
 
 
 def _check_workshop(study: Study, workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
     data = workshop.data
     if not re.match(SLUG_PATTERN, workshop.id):
-        problems.add(Location(loaded.path), f"'{workshop.id}' is not a valid workshop id (the file name is the id)",
-                     "use lowercase letters, digits and hyphens")
+        problems.add(Location(loaded.path), _("'%(id)s' is not a valid workshop id (the file name is the id)",
+                                              id=workshop.id),
+                     _("use lowercase letters, digits and hyphens"))
     check_unique([g.id for g in data.groups], ("groups",), loaded, problems)
     _check_groups(study, workshop, loaded, problems)
     _check_agenda(study, workshop, loaded, problems)
@@ -196,8 +215,14 @@ def _check_ids(ids, known: list[str], kind: str, key, loaded: LoadedFile, proble
         return
     for position, item in enumerate(ids):
         if item not in known:
-            problems.add(loaded.locate((*key, position)), f"unknown {kind} '{item}'{did_you_mean(item, known)}",
-                         f"{kind}s of this study: {', '.join(known)}")
+            _unknown(kind, item, known, loaded.locate((*key, position)), problems)
+
+
+def _unknown(kind: str, item: str, known: list[str], location: Location, problems: Problems) -> None:
+    """`item` names no `kind` of the study (a scenario, a persona, a profession)."""
+    message, hint = UNKNOWN[kind]
+    problems.add(location, _(message, id=item, suggestion=did_you_mean(item, known)),
+                 _(hint, ids=", ".join(known) or _("none")))
 
 
 def _check_agenda(study: Study, workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
@@ -210,14 +235,16 @@ def _check_agenda(study: Study, workshop: Workshop, loaded: LoadedFile, problems
         method = study.methods.get(activity.method)
         if method is None:
             problems.add(loaded.locate((*key, "method")),
-                         f"unknown method '{activity.method}'{did_you_mean(activity.method, study.methods)}",
-                         f"methods in the library: {', '.join(sorted(study.methods))}")
+                         _("unknown method '%(id)s'%(suggestion)s", id=activity.method,
+                           suggestion=did_you_mean(activity.method, study.methods)),
+                         _("methods in the library: %(ids)s", ids=", ".join(sorted(study.methods))))
         else:
             if activity.duration not in method.data.duration:
                 problems.warn(loaded.locate((*key, "duration")),
-                              f"{activity.duration} min is outside the usual duration of '{method.id}' "
-                              f"({method.data.duration.min}-{method.data.duration.max} min)",
-                              "check the timing, or adjust the method's duration range")
+                              _("%(minutes)s min is outside the usual duration of '%(method)s' (%(min)s-%(max)s min)",
+                                minutes=activity.duration, method=method.id, min=method.data.duration.min,
+                                max=method.data.duration.max),
+                              _("check the timing, or adjust the method's duration range"))
             workshop.schedule.append(ScheduledActivity(index, activity, method, clock, clock + activity.duration))
         clock += activity.duration
         _check_ids(activity.scenarios, scenarios, "scenario", (*key, "scenarios"), loaded, problems)
@@ -229,17 +256,20 @@ def _check_length(workshop: Workshop, agenda_end: int, loaded: LoadedFile, probl
     data = workshop.data
     length = workshop.length
     if length <= 0:
-        problems.add(loaded.locate(("end",)), f"the session must end after it starts ({data.start} to {data.end})",
-                     "sessions run within one day")
+        problems.add(loaded.locate(("end",)),
+                     _("the session must end after it starts (%(start)s to %(end)s)", start=data.start, end=data.end),
+                     _("sessions run within one day"))
         return
     planned = agenda_end - clock_minutes(data.start)
     if planned != length:
         gap = length - planned
-        what = f"{gap} min are not planned" if gap > 0 else f"the agenda overruns by {-gap} min"
-        problems.add(loaded.locate(("agenda",), at_key=True),
-                     f"the agenda lasts {planned} min but the session lasts {length} min "
-                     f"({data.start} to {data.end}): {what}",
-                     f"make the durations add up, or set end: \"{clock_text(agenda_end)}\"")
+        times = {"planned": planned, "length": length, "start": data.start, "end": data.end, "gap": abs(gap)}
+        message = (_("the agenda lasts %(planned)s min but the session lasts %(length)s min (%(start)s to %(end)s): "
+                     "%(gap)s min are not planned", **times) if gap > 0 else
+                   _("the agenda lasts %(planned)s min but the session lasts %(length)s min (%(start)s to %(end)s): "
+                     "the agenda overruns by %(gap)s min", **times))
+        problems.add(loaded.locate(("agenda",), at_key=True), message,
+                     _("make the durations add up, or set end: \"%(end)s\"", end=clock_text(agenda_end)))
 
 
 def _check_participants(workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
@@ -249,12 +279,13 @@ def _check_participants(workshop: Workshop, loaded: LoadedFile, problems: Proble
         total = sum(p.count for p in participants.profiles)
         if total != participants.count:
             problems.add(loaded.locate(("participants", "profiles"), at_key=True),
-                         f"the profiles add up to {total} people but participants.count is {participants.count}",
-                         "make the profile counts add up to the number of participants")
+                         _("the profiles add up to %(total)s people but participants.count is %(count)s",
+                           total=total, count=participants.count),
+                         _("make the profile counts add up to the number of participants"))
     if len(groups) > participants.count:
         problems.add(loaded.locate(("groups",), at_key=True),
-                     f"{len(groups)} groups for {participants.count} participants",
-                     "a group needs people: fewer groups or more participants")
+                     _("%(groups)s groups for %(count)s participants", groups=len(groups), count=participants.count),
+                     _("a group needs people: fewer groups or more participants"))
         return
     size = workshop.group_size()
     for item in workshop.schedule:
@@ -262,8 +293,9 @@ def _check_participants(workshop: Workshop, loaded: LoadedFile, problems: Proble
         if item.format == "groups" and own_format and size not in item.method.data.group_size:
             bounds = item.method.data.group_size
             problems.warn(loaded.locate(("agenda", item.index, "method")),
-                          f"groups of about {size} people for '{item.method.id}', which works with "
-                          f"{bounds.min}-{bounds.max} people", "change the number of groups or the method")
+                          _("groups of about %(size)s people for '%(method)s', which works with %(min)s-%(max)s people",
+                            size=size, method=item.method.id, min=bounds.min, max=bounds.max),
+                          _("change the number of groups or the method"))
 
 
 def _check_baseline_used(study: Study, workshop: Workshop, loaded: LoadedFile, problems: Problems) -> None:
@@ -277,9 +309,9 @@ def _check_baseline_used(study: Study, workshop: Workshop, loaded: LoadedFile, p
             return
     if len(workshop.schedule) == len(workshop.data.agenda):  # unknown methods are reported already
         problems.add(loaded.locate(("agenda",), at_key=True),
-                     f"the baseline '{baseline.id}' is used by no activity",
-                     "confront participants with 'what if nothing changes?': add it to an activity's "
-                     "scenarios, or give it to a group")
+                     _("the baseline '%(id)s' is used by no activity", id=baseline.id),
+                     _("confront participants with 'what if nothing changes?': add it to an activity's "
+                       "scenarios, or give it to a group"))
 
 
 def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
@@ -312,8 +344,9 @@ def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
         key = ("groups", group_id)
         if group_id not in groups:
             problems.add(loaded.locate(key, at_key=True),
-                         f"unknown group '{group_id}'{did_you_mean(group_id, groups)}",
-                         f"groups of workshop '{workshop.id}': {', '.join(groups)}")
+                         _("unknown group '%(id)s'%(suggestion)s", id=group_id,
+                           suggestion=did_you_mean(group_id, groups)),
+                         _("groups of workshop '%(workshop)s': %(ids)s", workshop=workshop.id, ids=", ".join(groups)))
         _check_ids(results.scenarios, scenarios, "scenario", (*key, "scenarios"), loaded, problems)
         _check_keys(results.ratings, scenarios, "scenario", (*key, "ratings"), loaded, problems)
         _check_keys(results.impacts, professions, "profession", (*key, "impacts"), loaded, problems)
@@ -324,7 +357,8 @@ def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
         for action_id, action in results.actions.items():
             if not re.match(SLUG_PATTERN, action_id):
                 problems.add(loaded.locate((*key, "actions", action_id), at_key=True),
-                             f"'{action_id}' is not a valid action id", "use the id printed on the sheet, like a1")
+                             _("'%(id)s' is not a valid action id", id=action_id),
+                             _("use the id printed on the sheet, like a1"))
             _check_keys(action.scenarios, scenarios, "scenario", (*key, "actions", action_id, "scenarios"),
                         loaded, problems)
     attach_origins(data, loaded, ())
@@ -339,10 +373,11 @@ def _check_captured(study: Study, group_id: str, results: GroupResults, captured
             continue
         for key in _filled(results, section):
             methods = sorted(m.id for m in study.methods.values() if any(c.results == section for c in m.data.capture))
-            hint = f", or add an activity that captures them ({', '.join(methods)})" if methods else ""
+            hint = (_("remove these results, or add an activity that captures them (%(methods)s)",
+                      methods=", ".join(methods)) if methods else _("remove these results"))
             problems.add(loaded.locate(("groups", group_id, *key), at_key=True),
-                         f"{dotted(key)} holds results of a sheet that no activity of the agenda prints ({section})",
-                         f"remove these results{hint}")
+                         _("%(field)s holds results of a sheet that no activity of the agenda prints (%(section)s)",
+                           field=dotted(key), section=section), hint)
 
 
 def _filled(results: GroupResults, section: str) -> Iterator[tuple[str, ...]]:
@@ -365,15 +400,16 @@ def _check_tallies(loaded: LoadedFile, problems: Problems) -> bool:
     for key, count in _tally_counts(groups):
         field = dotted(key[:-1])
         if count > MAX_TALLY:
-            problems.add(loaded.locate(key), f"{field}: {count:,} people gave the rating {key[-1]}, more than one "
-                         f"group's tally may count ({MAX_TALLY:,})",
-                         "a tally counts the marks of one group's sheet: check the number (a digit typed twice?)")
+            problems.add(loaded.locate(key), _("%(field)s: %(count)s people gave the rating %(rating)s, more than one "
+                                               "group's tally may count (%(most)s)", field=field, count=f"{count:,}",
+                                               rating=key[-1], most=f"{MAX_TALLY:,}"),
+                         _("a tally counts the marks of one group's sheet: check the number (a digit typed twice?)"))
             fine = False
         total += count
         if fine and total > MAX_RESULTS_RATINGS:
-            problems.add(loaded.locate(key), f"{field}: the tallies of this file count more than "
-                         f"{MAX_RESULTS_RATINGS:,} ratings in all",
-                         "a results file holds one workshop's ratings: check the counts")
+            problems.add(loaded.locate(key), _("%(field)s: the tallies of this file count more than %(most)s ratings "
+                                               "in all", field=field, most=f"{MAX_RESULTS_RATINGS:,}"),
+                         _("a results file holds one workshop's ratings: check the counts"))
             return False
     return fine
 
@@ -392,6 +428,4 @@ def _tally_counts(groups) -> Iterator[tuple[tuple, int]]:
 def _check_keys(mapping: dict, known: list[str], kind: str, key, loaded: LoadedFile, problems: Problems) -> None:
     for name in mapping:
         if name not in known:
-            problems.add(loaded.locate((*key, name), at_key=True),
-                         f"unknown {kind} '{name}'{did_you_mean(name, known)}",
-                         f"{kind}s of this study: {', '.join(known)}")
+            _unknown(kind, name, known, loaded.locate((*key, name), at_key=True), problems)
