@@ -571,9 +571,10 @@ def _decoded(source: Path, number: int, raw: bytes, ending: int) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         if nul == -1 or error.start < nul:
+            byte = f"0x{raw[error.start]:02x}"
             raise _Unreadable(Problem(Location(source, number, _column(raw, error.start)),
-                                      _("the file is not UTF-8 text (byte %(byte)s cannot be read)",
-                                        byte=f"0x{raw[error.start]:02x}"), _(UTF8_HINT))) from None
+                                      _("the file is not UTF-8 text (byte %(byte)s cannot be read)", byte=byte),
+                                      _(UTF8_HINT))) from None
     if nul != -1:
         raise _Unreadable(Problem(Location(source, number, _column(raw, nul)),
                                   _("the file holds a NUL byte (0x00), so it is not CSV text: binary data, or text "
@@ -663,8 +664,8 @@ KIND_TEXTS = {
     },
 }
 SEVERAL_HINT = N_("type the id of the one you mean: %(ids)s")
-RATING_HINT = N_("ratings are whole numbers from 1 (not at all) to %(scale)d (very), also written \"4 - Très "
-                 "probable\"; leave the cell empty when nobody rated")
+RATING_HINT = N_("ratings are whole numbers from 1 (not at all) to %(scale)d (very), also written \"4 - Very "
+                 "likely\"; leave the cell empty when nobody rated")
 
 
 @dataclass(frozen=True)
@@ -957,7 +958,7 @@ def _and(items: Iterable[str], word: str | None = None) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + f" {word or _('and')} " + items[-1]
+    return ", ".join(items[:-1]) + " " + (word or _("and")) + " " + items[-1]
 
 
 def _check_width(source: Path, number: int, cells: list[str], width: int, problems: Problems) -> bool:
