@@ -96,7 +96,7 @@ def verbosity_options(function):
     """-q and -v, on the group (`prospective -q build`) and on every command (`prospective build -q`)."""
     function = click.option(
         "-v", "--verbose", "verbose", is_flag=True, expose_value=False, callback=_set_verbosity,
-        help=_("Say what is done, step by step, with timings (build: every document rebuilt or left as it was).")
+        help=_("Say what is done, step by step, with timings (every document made or left as it was).")
     )(function)
     return click.option("-q", "--quiet", "quiet", is_flag=True, expose_value=False, callback=_set_verbosity,
                         help=_("Print only problems (errors and warnings, on stderr)."))(function)
@@ -146,8 +146,24 @@ def _stop(signum: int, frame) -> None:
     raise Stopped(signum)
 
 
+class ToolkitCommand(click.Command):
+    """A command whose usage line is in the user's language."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", _("[OPTIONS]"))
+        super().__init__(*args, **kwargs)
+
+
 class ToolkitGroup(click.Group):
     """Turns library errors into messages and exit codes, never a traceback."""
+
+    command_class = ToolkitCommand
+    group_class = type  # `new` is a ToolkitGroup too
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", _("[OPTIONS]"))
+        kwargs.setdefault("subcommand_metavar", _("COMMAND [ARGS]..."))
+        super().__init__(*args, **kwargs)
 
     def main(self, *args, **kwargs):
         try:
@@ -208,7 +224,11 @@ def _report(problems: list[Problem]) -> None:
         output().problem(str(problem), problem.severity)
 
 
-study_argument = click.argument("study", required=False)
+STUDY = _("STUDY")  # the metavars, as the help texts name them
+FILE = _("FILE")
+DIR = _("DIR")
+study_argument = click.argument("study", required=False, metavar=f"[{STUDY}]")
+required_study = click.argument("study", metavar=STUDY)
 out_option = click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -228,7 +248,7 @@ out_option = click.option(
                     "NO_COLOR set."))
 @click.version_option(__version__, prog_name="prospective", help=_("Show the version and exit."))
 @click.option("--studies", "studies", type=click.Path(file_okay=False, path_type=Path), default=None,
-              metavar="DIR", help=_("Folder holding the studies, one sub-folder each (default: ./scenarios/)."))
+              metavar=DIR, help=_("Folder holding the studies, one sub-folder each (default: ./scenarios/)."))
 @verbosity_options
 @click.pass_context
 def main(ctx: click.Context, studies: Path | None) -> None:
@@ -448,7 +468,7 @@ def list_(study: str | None) -> None:
                      "Counts the combinations of one hypothesis per driver and those that pick no `incompatible` "
                      "pair of study.yaml, shows how many drivers each scenario changes from the baseline, and lists "
                      "consistent combinations furthest from every existing scenario, as ideas for a missing one."))
-@click.argument("study")
+@required_study
 @verbosity_options
 def explore(study: str) -> None:
     # the exploration is the result the command is asked for: printed even with -q
@@ -461,7 +481,7 @@ def explore(study: str) -> None:
 
 
 @main.command(help=_("Build a workshop's synthesis report from its results file (PDF and HTML)."))
-@click.argument("study")
+@required_study
 @click.option("--workshop", "workshop", metavar="ID", required=True, help=_("The workshop whose results to report."))
 @click.option("--lang", "language", help=LANG_HELP)
 @out_option
@@ -504,9 +524,9 @@ NO_REWRAP = "\b\n"  # click prints the paragraph that follows as it is
     _("The ratings of every group in FILE replace that group's ratings (an import never adds up); everything else "
       "in the results file, comments included, is kept. Every problem is reported as FILE:ROW:COL (the header is "
       "row 1), and nothing is written when there is any."))))
-@click.argument("study")
+@required_study
 @click.option("--workshop", "workshop", metavar="ID", required=True, help=_("The workshop the ratings come from."))
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar=FILE)
 @verbosity_options
 def import_(study: str, workshop: str, file: Path) -> None:
     from toolkit.synthesis.importer import import_ratings
@@ -520,7 +540,7 @@ def import_(study: str, workshop: str, file: Path) -> None:
 @main.command(help=_("Preview a study's kit in the browser, rebuilt and reloaded on every change.\n\n"
                      "HTML only (no PDF), served from memory at http://HOST:PORT/. When a file is invalid, every "
                      "page lists the problems until it is fixed. Ctrl-C stops."))
-@click.argument("study")
+@required_study
 @click.option("--lang", "language",
               help=_("Edition language (default: the study's language); also the language of the messages."))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
@@ -559,7 +579,7 @@ def new_study(study_id: str) -> None:
 
 
 @new.command("scenario", help=_("Create STUDY/scenarios/ID.yaml, every pick copied from the baseline."))
-@click.argument("study")
+@required_study
 @click.argument("scenario_id", metavar="ID")
 @verbosity_options
 def new_scenario(study: str, scenario_id: str) -> None:
@@ -570,7 +590,7 @@ def new_scenario(study: str, scenario_id: str) -> None:
 
 
 @new.command("workshop", help=_("Create STUDY/workshops/ID.yaml: a half-day agenda of library methods."))
-@click.argument("study")
+@required_study
 @click.argument("workshop_id", metavar="ID")
 @verbosity_options
 def new_workshop(study: str, workshop_id: str) -> None:
