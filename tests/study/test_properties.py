@@ -21,7 +21,7 @@ from toolkit.errors import InputError, Problems
 from toolkit.study.load import load_study
 from toolkit.study.loader import load_yaml
 from toolkit.study.markup import CITATION, MARKER
-from toolkit.study.review import DAY_OF_MONTH, MASKS, NUMBER, NUMBERING, SENTENCE_END, TRAILING_MARKER, mask_spans
+from toolkit.study.review import MASKS, NUMBER, SENTENCE_END, TRAILING_MARKER, mask_spans, number_kind
 from toolkit.study.review import unsourced_figures as one_pass_figures
 from toolkit.study.rules import citations
 
@@ -161,15 +161,20 @@ def test_any_number_in_a_numeric_field(place: tuple[str, str, str], number):
 
 
 def reference_figures(text: str) -> list[tuple[int, str]]:
-    """The figure check as it was, one regular expression search per figure (quadratic), as the reference."""
+    """The figure check as it was, one regular expression search per figure (quadratic), as the reference.
+
+    What is a figure is `number_kind`'s answer (tested on its own in tests/study/test_warnings.py);
+    a figure sourced once needs no marker when repeated.
+    """
     masked = MASKS.sub(lambda match: " " * len(match.group()), text)
-    found = []
+    found, sourced = [], set()
     for match in NUMBER.finditer(masked):
         figure = match.group()
-        year = figure.isdigit() and len(figure) == 4 and 1900 <= int(figure) <= 2099
-        if year or DAY_OF_MONTH.match(masked, match.end()) or NUMBERING.search(masked, 0, match.start()):
+        if number_kind(masked, match.start(), match.end()) is not None:
             continue
-        if not MARKER.search(reference_sentence(text, match.start())):
+        if MARKER.search(reference_sentence(text, match.start())):
+            sourced.add(" ".join(figure.split()))
+        elif " ".join(figure.split()) not in sourced:
             found.append((match.start(), figure))
     return found
 

@@ -58,24 +58,28 @@ NUMBERING_WORDS = (
     r"ligne|line|bus|tram|métro|quai|porte|gate|étage|floor|niveau|level|phase|version|saison|season|épisode|"
     r"episode|acte|act|scène|scene|tome|volume|vol\.|numéro|chambre|bâtiment|box|atelier|groupe|group"
 )
-NUMBERING = re.compile(rf"(?:(?<!\w)(?:{NUMBERING_WORDS}))\s*$", re.IGNORECASE)  # before: "n° 488"
-_CONTEXT = 60  # characters read before a number to tell what it is
+_CONTEXT = 60  # characters read before a number of years for a word that makes it an average (half as many after)
+_SENTENCE_MARKS = ".!?…;\n"  # where that reading stops
+_WORDS_BEFORE = 30  # characters read before a number for the words that tell what it is
 _SPACE = "[ \u00a0\u202f]"
-_DECADE_BEFORE = re.compile(r"(?<!\w)(?:années|years)\s+$", re.IGNORECASE)  # "les années 90"
+# A word, a number or one mark: the words before a number, read once (not one expression per kind).
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]")
+_DECADE = {"années", "years"}  # "les années 90"
+_MONTHS_AND_DAYS = {*MONTHS.split("|"), *WEEKDAYS.split("|")}  # "March 12", "lundi 12"
+_AT = {"à", "vers", "dès", "avant", "après", "jusqu'à", "jusqu’à", "entre", "at", "around", "by", "until", "from"}
+_HOUR = {"h", "heure", "heures"}
+_RANGE = {"-", "–", "à", "et", "to", "and"}  # "de 9 h à 12 h", "entre 14 h et 17 h"
+_FOR = {"pendant", "durant", "en", "de", "sur", "for", "in", "of"}  # before a duration: "pendant 2 h"
+_AGED = {"aged"}  # and "âgé de": see `number_kind`
 _NUMERIC_DATE = re.compile(r"/\d{1,2}(?!\d)")  # "12/03", "12/03/2026"
-_MONTH_OR_DAY_BEFORE = re.compile(rf"(?<!\w)(?:{MONTHS}|{WEEKDAYS})\.?,?\s+$", re.IGNORECASE)  # "March 12", "lundi 12"
 _HOUR_MINUTES_AFTER = re.compile(rf"{_SPACE}?(?:h|heures?){_SPACE}?[0-5]\d(?!\w)")  # "18 h 30", "9 heures 15"
 _HOUR_AFTER = re.compile(rf"{_SPACE}?(?:h|heures?)(?!\w)(?!\s+(?:par|per|de|d['’])\b)")  # "18 h", not "12 h par"
+_H_AFTER = re.compile(rf"{_SPACE}?h(?!\w)")  # the abbreviation, not "heures"
 _AM_PM_AFTER = re.compile(r"\s?(?:a\.m\.|p\.m\.|am|pm)(?!\w)|\s+o['’]clock", re.IGNORECASE)
-_AT_BEFORE = re.compile(r"(?<!\w)(?:à|vers|dès|avant|après|jusqu['’]à|jusqu['’]à|entre|at|around|by|until|from)\s+$",
-                        re.IGNORECASE)
-_RANGE_END_BEFORE = re.compile(rf"\d{_SPACE}?(?:h|heures?)(?:{_SPACE}?[0-5]\d)?\s*(?:-|–|à|et|to|and)\s*$")
 _RANGE_START_AFTER = re.compile(rf"{_SPACE}?(?:h|heures?)(?:{_SPACE}?[0-5]\d)?\s*(?:-|–|à|to)\s*\d{{1,2}}{_SPACE}?"
                                 r"(?:h|heures?)(?!\w)")
-_MINUTES_BEFORE = re.compile(rf"(?<![\d,.])\d{{1,2}}{_SPACE}?(?:h|heures?){_SPACE}?$")
 _YEARS_AFTER = re.compile(rf"{_SPACE}+ans?(?!\w)|(?:-|{_SPACE}+)years?(?:-|{_SPACE}+)old(?!\w)|{_SPACE}+years?(?!\w)",
                           re.IGNORECASE)
-_AGED_BEFORE = re.compile(r"(?<!\w)(?:aged|âgée?s?\s+de)\s+$", re.IGNORECASE)
 # Words that make a number of years a statistic again: "l'âge moyen, 52 ans", "un délai de 3 ans".
 _AVERAGE = re.compile(r"(?<!\w)(?:moyen|moyenne|médian|médiane|espérance|délai|attente|average|median|mean|"
                       r"expectancy|waiting)(?!\w)", re.IGNORECASE)
@@ -92,7 +96,7 @@ _MASK_START = re.compile(r"[\[<&]|https?://|^[ \t]*\d", re.MULTILINE)  # where a
 _URL = re.compile(r"https?://\S+")
 _ENTITY = re.compile(r"&#?\w+;")
 _LIST_NUMBER = re.compile(r"[ \t]*\d+[.)](?=\s)")
-_NUMBERING_WORD = re.compile(rf"(?<!\w)(?:{NUMBERING_WORDS})$", re.IGNORECASE)  # NUMBERING, before spaces
+_NUMBERING_WORD = re.compile(rf"(?<!\w)(?:{NUMBERING_WORDS})$", re.IGNORECASE)  # just before the spaces
 _LONGEST_NUMBERING_WORD = max(len(word.replace("\\", "")) for word in NUMBERING_WORDS.split("|"))
 _MARKER_LEAD = re.compile(r"[\s*_\"»)]*")  # what TRAILING_MARKER allows before the marker
 _LABELS = ("[hypothèse]", "[assumption]")
@@ -354,29 +358,45 @@ def number_kind(text: str, start: int, end: int) -> str | None:
     if not figure.isdigit() or len(figure) > 4:  # grouped or decimal: a quantity
         return None
     value = int(figure)
-    low = max(0, start - _CONTEXT)
-    if _is_year(figure) or _DECADE_BEFORE.search(text, low, start):
+    words = [word.lower() for word in _TOKEN.findall(text, max(0, start - _WORDS_BEFORE), start)[-3:]]
+    words[:0] = [""] * (3 - len(words))  # words[-1] is the word just before the number
+    if _is_year(figure) or words[-1] in _DECADE:
         return "year"
     if value <= 31 and (DAY_OF_MONTH.match(text, end) or _NUMERIC_DATE.match(text, end)
-                        or _MONTH_OR_DAY_BEFORE.search(text, low, start)):
+                        or words[-1] in _MONTHS_AND_DAYS):
         return "date"
-    if value <= 24 and _is_clock(text, start, end, low, value):
+    if value <= 24 and _is_clock(text, end, words, value):
         return "time"
-    if value <= 59 and _MINUTES_BEFORE.search(text, low, start):  # the 30 of "18 h 30"
+    if value <= 59 and words[-1] in _HOUR and words[-2].isdigit() and int(words[-2]) <= 24:  # the 30 of "18 h 30"
         return "time"
-    if value <= 130 and (_YEARS_AFTER.match(text, end) or _AGED_BEFORE.search(text, low, start)):
-        return None if _AVERAGE.search(text, low, start) else "age"
+    aged = words[-1] in _AGED or (words[-1] == "de" and words[-2] in {"âgé", "âgée", "âgés", "âgées"})
+    if value <= 130 and (aged or _YEARS_AFTER.match(text, end)):
+        return None if _average(text, start, end) else "age"
     return None
 
 
-def _is_clock(text: str, start: int, end: int, low: int, value: int) -> bool:
-    """An hour: "18 h 30", "18 h" or "18 heures" after "à", "vers", "dès"... or in a range, "9 am"."""
+def _average(text: str, start: int, end: int) -> bool:
+    """Whether a word of `_AVERAGE` is near the number, in its sentence: "l'âge moyen, 52 ans", "45 ans en moyenne"."""
+    low = max(0, start - _CONTEXT)
+    low = max([low, *(text.rfind(mark, low, start) + 1 for mark in _SENTENCE_MARKS)])
+    high = min(len(text), end + _CONTEXT // 2)
+    high = min([high, *(found for mark in _SENTENCE_MARKS if (found := text.find(mark, end, high)) >= 0)])
+    return _AVERAGE.search(text, low, start) is not None or _AVERAGE.search(text, end, high) is not None
+
+
+def _is_clock(text: str, end: int, words: list[str], value: int) -> bool:
+    """An hour: "18 h 30", "9 am", "18 h" or "18 heures" after "à", "vers", "dès"... or in a range, "18 h" alone.
+
+    "N heures" alone, or "N h" after "pendant", "en", "de"..., is a duration, which may be a figure.
+    """
     if _HOUR_MINUTES_AFTER.match(text, end) or (value <= 12 and _AM_PM_AFTER.match(text, end)):
         return True
     if not _HOUR_AFTER.match(text, end):
         return False
-    return bool(_AT_BEFORE.search(text, low, start) or _RANGE_END_BEFORE.search(text, low, start)
-                or _RANGE_START_AFTER.match(text, end))
+    range_end = words[-1] in _RANGE and (words[-2] in _HOUR or (words[-2].isdigit() and words[-3] in _HOUR))
+    if words[-1] in _AT or range_end or _RANGE_START_AFTER.match(text, end):
+        return True
+    return _H_AFTER.match(text, end) is not None and words[-1] not in _FOR  # "Mardi, 9 h.", not "en 2 h"
 
 
 def mask_spans(text: str) -> list[tuple[int, int]]:
