@@ -10,6 +10,7 @@ from typing import get_args
 import pytest
 
 from tests.helpers import SHIPPED, copy_fixture, edit, located, problems_of, run, warnings_of, write
+from toolkit.language import configure
 from toolkit.study.load import load_study
 from toolkit.study.model import (
     CAPTURE_SECTIONS,
@@ -155,6 +156,17 @@ def test_durations_that_overrun(study_dir: Path):
     assert problems_of(study_dir) == [
         "workshops/atelier.yaml:28:1: the agenda lasts 150 min but the session lasts 140 min (14:00 to 16:20): "
         "the agenda overruns by 10 min"]
+
+
+def test_workshop_problems_speak_french(study_dir: Path):
+    edit(study_dir / PLAN, 'end: "16:30"', 'end: "16:20"')
+    configure("fr")
+    try:
+        assert problems_of(study_dir) == [
+            "workshops/atelier.yaml:28:1: l'agenda dure 150 min mais la séance dure 140 min (14:00 à 16:20) : "
+            "l'agenda dépasse de 10 min"]
+    finally:
+        configure(None)
 
 
 def test_end_before_start(study_dir: Path):

@@ -23,6 +23,7 @@ from pathlib import Path
 from toolkit.errors import BuildError, InputError, Problem, display_path, os_problem
 from toolkit.files import make_folder
 from toolkit.language import N_, _
+from toolkit.limits import MAX_YEAR, MIN_YEAR
 from toolkit.paths import SCENARIO_DIR, STUDY_FILE, WORKSHOPS_DIR
 from toolkit.study.load import load_study
 from toolkit.study.model import NARRATIVE_WORDS, SLUG_PATTERN, Study, Text, clock_minutes, clock_text, suggest_slug
@@ -160,7 +161,7 @@ def _study_text(study_id: str, path: Path, horizon: int) -> str:
 title: {_q(TODO + "titre de l'étude")}
 # Sous-titre facultatif, une ligne.
 subtitle: {_q(TODO + "sous-titre")}
-# Année de l'horizon de l'étude (entre 2000 et 2200).
+# Année de l'horizon de l'étude (entre {MIN_YEAR} et {MAX_YEAR}).
 horizon: {horizon}
 # Langue des textes ; languages: [fr, en] pour publier plusieurs éditions.
 language: fr

@@ -238,7 +238,8 @@ def _silent_about(study: Study, scenario: Scenario, loaded: LoadedFile, problems
         location = loaded.locate((field_name,), at_key=True) if field_name in data else Location(loaded.path)
         named = ", ".join(repr(m) for m in missing[:MAX_NAMED])
         if len(missing) > MAX_NAMED:
-            named = _("%(named)s and %(count)s more", named=named, count=f"{len(missing) - MAX_NAMED:,}")
+            more = format(len(missing) - MAX_NAMED, ",")
+            named = _("%(named)s and %(count)s more", named=named, count=more)
         if field_name == "professions":
             message = ngettext("the scenario says nothing about the profession %(named)s",
                                "the scenario says nothing about the professions %(named)s", len(missing), named=named)

@@ -400,15 +400,17 @@ def _check_tallies(loaded: LoadedFile, problems: Problems) -> bool:
     for key, count in _tally_counts(groups):
         field = dotted(key[:-1])
         if count > MAX_TALLY:
+            people, most = format(count, ","), format(MAX_TALLY, ",")
             problems.add(loaded.locate(key), _("%(field)s: %(count)s people gave the rating %(rating)s, more than one "
-                                               "group's tally may count (%(most)s)", field=field, count=f"{count:,}",
-                                               rating=key[-1], most=f"{MAX_TALLY:,}"),
+                                               "group's tally may count (%(most)s)", field=field, count=people,
+                                               rating=key[-1], most=most),
                          _("a tally counts the marks of one group's sheet: check the number (a digit typed twice?)"))
             fine = False
         total += count
         if fine and total > MAX_RESULTS_RATINGS:
+            most = format(MAX_RESULTS_RATINGS, ",")
             problems.add(loaded.locate(key), _("%(field)s: the tallies of this file count more than %(most)s ratings "
-                                               "in all", field=field, most=f"{MAX_RESULTS_RATINGS:,}"),
+                                               "in all", field=field, most=most),
                          _("a results file holds one workshop's ratings: check the counts"))
             return False
     return fine
