@@ -689,7 +689,9 @@ class _Names:
                 meant.append(id_)
         for id_ in ids:  # an id always means itself
             found[_key(id_)] = [id_]
-        return cls(ids, tuple(names), {key: tuple(meant) for key, meant in found.items() if key})
+        order = {id_: position for position, id_ in enumerate(ids)}  # several ids are named in the plan's order
+        return cls(ids, tuple(names), {key: tuple(sorted(meant, key=order.__getitem__)) for key, meant in found.items()
+                                       if key})
 
     def find(self, typed: str) -> tuple[str, ...]:
         return self.by_key.get(_key(typed), ())
