@@ -52,7 +52,7 @@ def test_build_summary(mini: Path, tmp_path: Path):
     result = run("build", str(mini), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert "livret-participant.pdf" in result.stdout and "pages" in result.stdout
-    assert re.search(r"^3 documents, \d+ pages in \d+\.\d s$", result.stdout, re.MULTILINE)
+    assert re.search(r"^3 documents, \d+ pages, made in \d+\.\d s$", result.stdout, re.MULTILINE)
     assert "warning" not in result.stdout  # problems on stderr, results on stdout
     assert (tmp_path / "out" / "mini" / "fr" / "livret-participant.pdf").is_file()
 

@@ -81,7 +81,7 @@ def test_default_build_prints_one_line_per_document_in_order(tmp_path: Path, mon
     lines = result.stdout.splitlines()
     assert lines[0] == f"{tmp_path / 'mini' / 'fr'}/"
     assert re.fullmatch(r"  livret-participant\.pdf +\d+ pages   \+ livret-participant\.html", lines[2])
-    assert re.fullmatch(r"3 documents, \d+ pages in \d+\.\d s", lines[-1])
+    assert re.fullmatch(r"3 documents, \d+ pages, made in \d+\.\d s", lines[-1])
     assert "warning" not in result.stdout  # the warnings of the study go to stderr
     assert "warning: the narrative is short" in result.stderr
 
@@ -191,7 +191,7 @@ def test_help_a_failing_check_and_a_build_summary_in_french(mini: Path, tmp_path
     result = prospective("build", str(MINI), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert re.search(r"livret-participant\.pdf +\d+ pages", result.stdout)
-    assert re.fullmatch(r"3 documents, \d+ pages en \d+,?\.?\d s", result.stdout.splitlines()[-1])
+    assert re.fullmatch(r"3 documents, \d+ pages, produits en \d+\.\d s", result.stdout.splitlines()[-1])
     assert english_words(result.stdout) == set(), result.stdout
 
 

@@ -404,7 +404,7 @@ class BuildProgress:
         """The last line of a build: documents, pages and time; then the warnings, on stderr."""
         self._clear()
         pages = sum(d.pages for d in report.documents if isinstance(d.pages, int))
-        self.out.result(_("%(documents)s, %(pages)s in %(seconds)s s",
+        self.out.result(_("%(documents)s, %(pages)s, made in %(seconds)s s",
                           documents=ngettext("%(num)d document", "%(num)d documents", len(report.documents)),
                           pages=ngettext("%(num)d page", "%(num)d pages", pages),
                           seconds=f"{report.seconds:.1f}"), fg="green")
