@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sys
@@ -146,8 +147,35 @@ def _stop(signum: int, frame) -> None:
     raise Stopped(signum)
 
 
+class ToolkitFormatter(click.HelpFormatter):
+    """Help headings as the language writes them ("Options:", "Réglages :")."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_('%(heading)s:', heading=heading)}\n")
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_unbreakable(text))
+
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        super().write_dl([(term, _unbreakable(definition)) for term, definition in rows], *args, **kwargs)
+
+
+_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»])")
+
+
+def _unbreakable(text: str) -> str:
+    """French puts a space before : ; ? ! » and after «: a no-break one, so that a line never starts with ':'."""
+    return _BEFORE_PUNCTUATION.sub("\u00a0\\1", text).replace("« ", "«\u00a0")
+
+
+class ToolkitContext(click.Context):
+    formatter_class = ToolkitFormatter
+
+
 class ToolkitCommand(click.Command):
-    """A command whose usage line is in the user's language."""
+    """A command whose usage line and help are in the user's language."""
+
+    context_class = ToolkitContext
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", _("[OPTIONS]"))
@@ -158,6 +186,7 @@ class ToolkitGroup(click.Group):
     """Turns library errors into messages and exit codes, never a traceback."""
 
     command_class = ToolkitCommand
+    context_class = ToolkitContext
     group_class = type  # `new` is a ToolkitGroup too
 
     def __init__(self, *args, **kwargs):
