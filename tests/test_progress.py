@@ -217,3 +217,19 @@ def test_the_preview_error_page_in_french_still_escapes(french):
     assert "Le kit ne peut pas être produit : 1 problème" in page
     assert "&lt;b&gt;bad&lt;/b&gt;" in page and "<b>bad" not in page
     assert "<strong>erreur</strong>" in page
+
+
+def test_a_reader_that_goes_away_stops_the_printing_not_the_work(monkeypatch):
+    """`prospective build | head -3`: the build goes on, and ends without an error."""
+    calls = []
+
+    def closed(text, **options):
+        calls.append(text)
+        raise BrokenPipeError
+
+    monkeypatch.setattr(cli.click, "echo", closed)
+    monkeypatch.setattr(cli.os, "dup2", lambda *fds: calls.append("dup2"))  # never on the test's own stdout
+    out = cli.Output()
+    out.result("  guide-animation.pdf")
+    out.result("  livret-participant.pdf")
+    assert out.gone and calls[0] == "  guide-animation.pdf" and "  livret-participant.pdf" not in calls

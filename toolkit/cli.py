@@ -8,6 +8,7 @@ import shutil
 import signal
 import sys
 import threading
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -47,6 +48,7 @@ class Output:
     """
 
     verbosity: int = NORMAL
+    gone: bool = False  # the reader of stdout went away (`prospective build | head`)
 
     @property
     def quiet(self) -> bool:
@@ -59,18 +61,29 @@ class Output:
     def result(self, text: str, **style) -> None:
         """A line of the result (a summary, a listing), on stdout; nothing with -q."""
         if not self.quiet:
-            click.echo(self.styled(text, sys.stdout, **style))
+            self.echo(self.styled(text, sys.stdout, **style))
 
     def detail(self, text: str) -> None:
         """What the command does, on stdout, only with -v."""
         if self.verbose:
-            click.echo(self.styled(text, sys.stdout, dim=True))
+            self.echo(self.styled(text, sys.stdout, dim=True))
 
     def problem(self, text: str, severity: str = "error") -> None:
         """A problem, a warning or a notice, on stderr, whatever the verbosity; its first line coloured."""
         first, newline, rest = text.partition("\n")
         colour = {"error": "red", "warning": "yellow"}.get(severity)
         click.echo(self.styled(first, sys.stderr, fg=colour, bold=severity == "error") + newline + rest, err=True)
+
+    def echo(self, text: str, nl: bool = True) -> None:
+        """Print on stdout; when its reader has gone, the work goes on without printing (no error)."""
+        if self.gone:
+            return
+        try:
+            click.echo(text, nl=nl)
+        except BrokenPipeError:
+            self.gone = True
+            with suppress(OSError, ValueError, AttributeError):  # so that Python's own last flush fails no more
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
     @staticmethod
     def styled(text: str, stream: TextIO, **style) -> str:
@@ -454,12 +467,12 @@ class BuildProgress:
             return
         width = shutil.get_terminal_size((80, 24)).columns - 1
         text = f"[{number}/{total}] {path}"[:width]
-        click.echo("\r\x1b[K" + self.out.styled(text, sys.stdout, dim=True), nl=False)
+        self.out.echo("\r\x1b[K" + self.out.styled(text, sys.stdout, dim=True), nl=False)
         self.shown = True
 
     def _clear(self) -> None:
         if self.shown:
-            click.echo("\r\x1b[K", nl=False)
+            self.out.echo("\r\x1b[K", nl=False)
             self.shown = False
 
 
