@@ -1,5 +1,9 @@
 """Located problems: every message a user sees names a file, a line and a column.
 
+Messages are written in the user's language (`toolkit.language`): the code that finds a
+problem translates its message and hint; the labels (`error`, `warning`, `hint`) are
+translated here, when a problem is shown.
+
 Every text a message quotes from the input (ids, values, file names) may hold control
 characters; `Problem.__str__` escapes them, so no input can drive the user's terminal.
 """
@@ -12,6 +16,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from toolkit.language import N_, _
+
+# The labels of a shown problem: `error: ...`, `warning: ...`, then `    hint: ...`.
+_SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
+_HINT = N_("hint")
+_LABELLED = N_("%(label)s: %(text)s")  # French puts a space before the colon
 
 
 @dataclass(frozen=True, order=True)
@@ -37,8 +48,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.severity}: {printable(self.message)}"
-        return f"{text}\n    hint: {printable(self.hint)}" if self.hint else text
+        label = _(_SEVERITIES.get(self.severity, self.severity))
+        text = where + _(_LABELLED, label=label, text=printable(self.message))
+        return f"{text}\n    {_(_LABELLED, label=_(_HINT), text=printable(self.hint))}" if self.hint else text
 
     @property
     def sort_key(self) -> tuple:
@@ -116,7 +128,7 @@ def display_path(path: Path) -> str:
 def did_you_mean(word: str, options: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when one option is close to `word`, else ''."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return " " + _("(did you mean '%(option)s'?)", option=close[0]) if close else ""
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -137,16 +149,26 @@ def printable(text: str) -> str:
 
 
 _OS_ADVICE = {
-    errno.EROFS: "the disk or folder is read-only: choose another folder (--out DIR) or make it writable",
-    errno.EACCES: "you may not write there: choose another folder (--out DIR) or change its permissions",
-    errno.EPERM: "the system refused: choose another folder (--out DIR) or change its permissions",
-    errno.ENOSPC: "the disk is full: free some space, or choose a folder on another disk (--out DIR)",
-    errno.EDQUOT: "your disk quota is used up: free some space, or choose another folder (--out DIR)",
-    errno.ENOENT: "a folder on the way does not exist (was it removed, or a drive unplugged?): check the path",
-    errno.ENOTDIR: "part of the path is a file, not a folder: check the path",
-    errno.EISDIR: "a folder stands where a file is expected: rename or remove it",
-    errno.ENAMETOOLONG: "the path is too long for this system: use shorter ids or a shorter --out folder",
-    errno.EMFILE: "too many files are open: close other programs and try again",
+    errno.EROFS: N_("the disk or folder is read-only: choose another folder (--out DIR) or make it writable"),
+    errno.EACCES: N_("you may not write there: choose another folder (--out DIR) or change its permissions"),
+    errno.EPERM: N_("the system refused: choose another folder (--out DIR) or change its permissions"),
+    errno.ENOSPC: N_("the disk is full: free some space, or choose a folder on another disk (--out DIR)"),
+    errno.EDQUOT: N_("your disk quota is used up: free some space, or choose another folder (--out DIR)"),
+    errno.ENOENT: N_("a folder on the way does not exist (was it removed, or a drive unplugged?): check the path"),
+    errno.ENOTDIR: N_("part of the path is a file, not a folder: check the path"),
+    errno.EISDIR: N_("a folder stands where a file is expected: rename or remove it"),
+    errno.ENAMETOOLONG: N_("the path is too long for this system: use shorter ids or a shorter --out folder"),
+    errno.EMFILE: N_("too many files are open: close other programs and try again"),
+}
+
+_ANY_ADVICE = N_("check the path and try again")
+
+# What the program was doing, as callers name it (`os_problem(error, "write", path)`).
+_DOING = {
+    "use": N_("cannot use%(where)s: %(reason)s"),
+    "read": N_("cannot read%(where)s: %(reason)s"),
+    "write": N_("cannot write%(where)s: %(reason)s"),
+    "create": N_("cannot create%(where)s: %(reason)s"),
 }
 
 
@@ -155,5 +177,6 @@ def os_problem(error: OSError, doing: str, path: Path | None = None) -> Problem:
     target = path if path is not None else (Path(error.filename) if error.filename else None)
     reason = error.strerror or type(error).__name__
     where = f" {display_path(target)}" if target is not None else ""
-    advice = _OS_ADVICE.get(error.errno or 0, "check the path and try again")
-    return Problem(None, f"cannot {doing}{where}: {reason}", advice)
+    advice = _(_OS_ADVICE.get(error.errno or 0, _ANY_ADVICE))
+    message = _(_DOING[doing], where=where, reason=reason) if doing in _DOING else f"cannot {doing}{where}: {reason}"
+    return Problem(None, message, advice)

@@ -154,8 +154,8 @@ def test_a_byte_order_mark_is_read_and_positions_are_as_editors_show_them(mini: 
     (mini / PLATEFORMES).write_text("\ufeff" + text, encoding="utf-8")
     assert check(mini)[0] == 0
     (mini / PLATEFORMES).write_text("\ufeff" + text.replace("title:", "titel:"), encoding="utf-8")
-    assert refused(mini, f"{PLATEFORMES}:1:1: error: missing required field 'title'",
-                   f"{PLATEFORMES}:1:1: error: unknown field 'titel' (did you mean 'title'?)")
+    assert refused(mini, f"{PLATEFORMES}:1:1: error: unknown field 'titel' (did you mean 'title'?)") == [
+        "rename `titel` to `title`"]  # one mistake, one message (not also a missing `title`)
 
 
 def test_a_pipe_is_refused_without_waiting_for_it(mini: Path):
@@ -170,9 +170,8 @@ def test_a_pipe_is_refused_without_waiting_for_it(mini: Path):
 
 def test_tabs_for_indentation(mini: Path):
     edit(mini / PLATEFORMES, "  numerique: plateformes", "\tnumerique: plateformes")
-    assert refused(mini, f"{PLATEFORMES}:7:1: error: YAML syntax error: while scanning a plain scalar; found a tab "
-                         "character that violates indentation") == [
-        "indent with spaces: YAML does not allow tabs for indentation"]
+    assert refused(mini, f"{PLATEFORMES}:7:1: error: YAML syntax error: a tab indents this line, and YAML indents "
+                         "with spaces only") == ["replace the tab with spaces"]
 
 
 def test_a_python_tag_builds_nothing(mini: Path):
@@ -221,7 +220,8 @@ def test_an_alias_inside_the_value_it_repeats(mini: Path):
 def test_an_undefined_alias(mini: Path):
     edit(mini / PLATEFORMES, "tagline: L'algorithme oriente", "tagline: *nowhere")
     assert refused(mini, f"{PLATEFORMES}:3:10: error: YAML syntax error: found undefined alias 'nowhere'") == [
-        SYNTAX_HINT]
+        "a value starting with '*' repeats a value marked &name above: put the value in quotes if the '*' belongs "
+        "to the text, like `tagline: \"*nowhere\"`"]
 
 
 def test_a_duplicate_anchor(mini: Path):
@@ -262,8 +262,8 @@ def test_a_list_as_a_key(mini: Path):
 
 def test_two_documents(mini: Path):
     edit(mini / PLATEFORMES, "order: 1\n", "order: 1\n---\ntitle: Autre\n")
-    assert refused(mini, f"{PLATEFORMES}:3:1: error: YAML syntax error: expected a single document in the "
-                         "stream; but found another document")
+    assert refused(mini, f"{PLATEFORMES}:3:1: error: YAML syntax error: the file holds more than one document (a "
+                         "line '---')")
 
 
 def test_a_text_too_long(mini: Path):
@@ -292,13 +292,13 @@ def test_a_sexagesimal_number_of_many_parts(mini: Path):
 
 def test_horizon_99999(mini: Path):
     edit(mini / "study.yaml", "horizon: 2035", "horizon: 99999")
-    assert refused(mini, "study.yaml:3:10: error: field 'horizon': Input should be less than or equal to 2300") == [
+    assert refused(mini, "study.yaml:3:10: error: field 'horizon': 99999 is more than 2300") == [
         "write a number of at most 2300"]
 
 
 def test_an_infinite_horizon(mini: Path):
     edit(mini / "study.yaml", "horizon: 2035", "horizon: .inf")
-    assert refused(mini, "study.yaml:3:10: error: field 'horizon': Input should be a finite number")
+    assert refused(mini, "study.yaml:3:10: error: field 'horizon': inf is not a finite number")
 
 
 def test_a_workshop_in_the_year_9999(workshop: Path):
@@ -309,21 +309,21 @@ def test_a_workshop_in_the_year_9999(workshop: Path):
 
 def test_a_trillion_participants(workshop: Path):
     edit(workshop / "workshops/atelier.yaml", "  count: 12", "  count: 1000000000000")
-    assert refused(workshop, "workshops/atelier.yaml:11:10: error: field 'participants.count': Input should be "
-                             "less than or equal to 10000") == ["write a number of at most 10000"]
+    assert refused(workshop, "workshops/atelier.yaml:11:10: error: field 'participants › count': 1000000000000 is "
+                             "more than 10000") == ["write a number of at most 10000"]
 
 
 def test_an_activity_longer_than_a_day(workshop: Path):
     edit(workshop / "workshops/atelier.yaml", "duration: 10", "duration: 100000")
-    assert refused(workshop, "workshops/atelier.yaml:30:15: error: field 'agenda[0].duration': Input should be less "
-                             "than or equal to 1440")
+    assert refused(workshop, "workshops/atelier.yaml:30:15: error: field 'agenda › 1 › duration': 100000 is more "
+                             "than 1440")
 
 
 def test_a_tally_of_a_trillion(workshop: Path):
     edit(workshop / "results/atelier.yaml", "{1: 0, 2: 1, 3: 0, 4: 2, 5: 1}", "{1: 0, 2: 1000000000000}")
-    assert refused(workshop, "results/atelier.yaml:11:32: error: field 'groups.table-a.ratings.si-rien-ne-change."
-                             "probability': 1,000,000,000,000 people gave the rating 2, more than one group's tally "
-                             "may count (1,000,000)")
+    assert refused(workshop, "results/atelier.yaml:11:32: error: field 'groups › table-a › ratings › "
+                             "si-rien-ne-change › probability': 1,000,000,000,000 people gave the rating 2, more "
+                             "than one group's tally may count (1,000,000)")
 
 
 # --- ids that name files ----------------------------------------------------------------------
@@ -331,7 +331,7 @@ def test_a_tally_of_a_trillion(workshop: Path):
 
 def test_a_group_id_of_500_characters(workshop: Path):
     edit(workshop / "workshops/atelier.yaml", "id: table-a", "id: " + "a" * 500)
-    assert refused(workshop, "workshops/atelier.yaml:18:9: error: field 'groups[0].id': 'aaaaaaaaaaaaaaaaaaaa…' is "
+    assert refused(workshop, "workshops/atelier.yaml:18:9: error: field 'groups › 1 › id': 'aaaaaaaaaaaaaaaaaaaa…' is "
                              f"500 characters long, more than the {MAX_ID_CHARS} an id may have") == [
         "use a shorter id: ids name the files and folders of the kit"]
 
@@ -357,9 +357,9 @@ def test_a_source_id_of_65_characters(mini: Path):
     long_id = "s" * (MAX_ID_CHARS + 1)
     for path in (mini / "study.yaml", mini / "scenarios/si-rien-ne-change.yaml"):
         path.write_text(path.read_text(encoding="utf-8").replace("source-a", long_id), encoding="utf-8")
-    assert refused(mini, "scenarios/si-rien-ne-change.yaml:16:13: error: field 'weak_signals[0].source': "
+    assert refused(mini, "scenarios/si-rien-ne-change.yaml:16:13: error: field 'weak_signals › 1 › source': "
                          "'ssssssssssssssssssss…' is 65 characters long, more than the 64 an id may have",
-                   "study.yaml:15:9: error: field 'sources[0].id': 'ssssssssssssssssssss…' is 65 characters long, "
+                   "study.yaml:15:9: error: field 'sources › 1 › id': 'ssssssssssssssssssss…' is 65 characters long, "
                    "more than the 64 an id may have")
 
 

@@ -167,7 +167,7 @@ def test_an_incompatible_pair_has_two_sides(study_dir: Path):
     edit(study_dir / "study.yaml", "pair: [demographie.adaptation, numerique.plateformes]",
          "pair: [demographie.adaptation]")
     assert problems_of(study_dir, review=True) == [
-        "study.yaml:50:11: field 'incompatible[0].pair': List should have at least 2 items after validation, not 1"]
+        "study.yaml:50:11: field 'incompatible › 1 › pair': at least 2 item(s) needed, 1 given"]
 
 
 def test_no_review_while_the_study_has_errors(study_dir: Path):

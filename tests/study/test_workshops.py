@@ -226,9 +226,9 @@ def test_a_study_method_with_a_bad_method_file(study_dir: Path):
     write(study_dir / "templates/methods/mon-atelier/method.yaml",
           METHOD.replace("summary:", "sumary:").replace("format: groups", "format: atelier"))
     assert problems_of(study_dir) == [
-        "templates/methods/mon-atelier/method.yaml:1:1: missing required field 'summary'",
         "templates/methods/mon-atelier/method.yaml:2:1: unknown field 'sumary' (did you mean 'summary'?)",
-        "templates/methods/mon-atelier/method.yaml:5:9: field 'format': Input should be 'groups' or 'plenary'",
+        "templates/methods/mon-atelier/method.yaml:5:9: field 'format': 'atelier' is not one of the accepted values "
+        "(groups, plenary)",
     ]
 
 
@@ -333,29 +333,29 @@ def test_results_unknown_profession_in_impacts(study_dir: Path):
 def test_results_rating_out_of_range(study_dir: Path):
     edit(study_dir / RESULTS, "[3, 4, 2, 4]", "[3, 6, 2, 4]")
     assert problems_of(study_dir) == [
-        "results/atelier.yaml:8:22: field 'groups.table-a.ratings.plateformes.probability': ratings are whole "
+        "results/atelier.yaml:8:22: field 'groups › table-a › ratings › plateformes › probability': ratings are whole "
         "numbers from 1 to 5, got [3, 6, 2, 4]"]
 
 
 def test_results_bad_tally_key(study_dir: Path):
     edit(study_dir / RESULTS, "{1: 3, 2: 1}", "{0: 3, 2: 1}")
     assert problems_of(study_dir) == [
-        "results/atelier.yaml:12:23: field 'groups.table-a.ratings.si-rien-ne-change.desirability': '0' is not "
+        "results/atelier.yaml:12:23: field 'groups › table-a › ratings › si-rien-ne-change › desirability': '0' is not "
         "a rating: a tally counts the marks for 1, 2, 3, 4 and 5"]
 
 
 def test_results_bad_verdict(study_dir: Path):
     edit(study_dir / RESULTS, "communs: mixed", "communs: bof")
     assert problems_of(study_dir) == [
-        "results/atelier.yaml:23:50: field 'groups.table-a.actions.a1.scenarios.communs': Input should be "
-        "'works', 'mixed' or 'fails'"]
+        "results/atelier.yaml:23:50: field 'groups › table-a › actions › a1 › scenarios › communs': 'bof' is not one "
+        "of the accepted values (works, mixed, fails)"]
 
 
 def test_results_bad_impact_change(study_dir: Path):
     edit(study_dir / RESULTS, "change: transforms", "change: grandit")
     assert problems_of(study_dir) == [
-        "results/atelier.yaml:16:19: field 'groups.table-a.impacts.educateur.plateformes.change': Input should "
-        "be 'grows', 'shrinks', 'transforms' or 'appears'"]
+        "results/atelier.yaml:16:19: field 'groups › table-a › impacts › educateur › plateformes › change': "
+        "'grandit' is not one of the accepted values (grows, shrinks, transforms, appears)"]
 
 
 def test_results_bad_action_id(study_dir: Path):
@@ -369,7 +369,7 @@ def test_results_bad_action_id(study_dir: Path):
 def test_results_a_tally_of_10_15_people_is_refused_at_its_count(study_dir: Path):
     edit(study_dir / RESULTS, "{1: 3, 2: 1}", "{1: 1000000000000000, 2: 1}")
     assert problems_of(study_dir) == [
-        "results/atelier.yaml:12:27: field 'groups.table-a.ratings.si-rien-ne-change.desirability': "
+        "results/atelier.yaml:12:27: field 'groups › table-a › ratings › si-rien-ne-change › desirability': "
         "1,000,000,000,000,000 people gave the rating 1, more than one group's tally may count (1,000,000)"]
 
 
@@ -377,10 +377,10 @@ def test_results_every_count_above_the_bound_is_reported_and_nothing_else_is_bui
     edit(study_dir / RESULTS, "{1: 0, 2: 1, 3: 0, 4: 2, 5: 1}", "{1: 0, 2: 1000001, 3: 0, 4: 2, '5': 10000000000}")
     edit(study_dir / RESULTS, "      a2:", "      A2:")  # a later problem of another kind is still reported
     assert problems_of(study_dir) == [
-        "results/atelier.yaml:11:32: field 'groups.table-a.ratings.si-rien-ne-change.probability': 1,000,001 people "
-        "gave the rating 2, more than one group's tally may count (1,000,000)",
-        "results/atelier.yaml:11:58: field 'groups.table-a.ratings.si-rien-ne-change.probability': 10,000,000,000 "
-        "people gave the rating 5, more than one group's tally may count (1,000,000)"]
+        "results/atelier.yaml:11:32: field 'groups › table-a › ratings › si-rien-ne-change › probability': "
+        "1,000,001 people gave the rating 2, more than one group's tally may count (1,000,000)",
+        "results/atelier.yaml:11:58: field 'groups › table-a › ratings › si-rien-ne-change › probability': "
+        "10,000,000,000 people gave the rating 5, more than one group's tally may count (1,000,000)"]
 
 
 def test_results_the_tallies_of_a_file_are_bounded_in_all(study_dir: Path):
@@ -388,8 +388,8 @@ def test_results_the_tallies_of_a_file_are_bounded_in_all(study_dir: Path):
     edit(study_dir / RESULTS, "[3, 4, 2, 4]", full)
     edit(study_dir / RESULTS, "[1, 2, 2, 1]", full)  # 10,000,000 marks: the most a file may count
     assert problems_of(study_dir) == [  # the next count, a 2 given by one person, is one too many
-        "results/atelier.yaml:11:32: field 'groups.table-a.ratings.si-rien-ne-change.probability': the tallies of "
-        "this file count more than 10,000,000 ratings in all"]
+        "results/atelier.yaml:11:32: field 'groups › table-a › ratings › si-rien-ne-change › probability': "
+        "the tallies of this file count more than 10,000,000 ratings in all"]
 
 
 def test_results_a_tally_at_the_bound_is_read(study_dir: Path):
@@ -507,7 +507,7 @@ def test_results_with_no_activity_that_captures_them(study_dir: Path):
     edit(study_dir / PLAN, "  - method: soufflerie\n    duration: 30\n", "")
     edit(study_dir / PLAN, 'end: "16:30"', 'end: "16:00"')
     assert problems_of(study_dir) == [
-        "results/atelier.yaml:23:9: field 'actions.a1.scenarios' holds results of a sheet that no activity "
+        "results/atelier.yaml:23:9: field 'actions › a1 › scenarios' holds results of a sheet that no activity "
         "of the agenda prints (verdicts)"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.errors import did_you_mean, display_path
+from toolkit.language import _
 from toolkit.paths import STUDIES_DIR, STUDY_FILE
 
 
@@ -31,8 +32,15 @@ def resolve_study(name: str, studies: Path) -> Path:
     if (by_id / STUDY_FILE).is_file():
         return by_id
     known = [path.name for path in find_studies(studies)]
-    listing = f"known studies: {', '.join(known)}" if known else f"no study under {display_path(studies)}/"
-    raise UnknownStudy(f"no study '{name}'{did_you_mean(name, known)}; {listing}")
+    if known:
+        listing = _("studies in %(folder)s/: %(ids)s", folder=display_path(studies), ids=", ".join(known))
+    elif studies.is_dir():
+        listing = _("no study in %(folder)s/: run from the project folder, give --studies DIR, or give the path of "
+                    "a study folder (the one that holds study.yaml)", folder=display_path(studies))
+    else:
+        listing = _("there is no folder %(folder)s/: run from the project folder, give --studies DIR, or give the "
+                    "path of a study folder (the one that holds study.yaml)", folder=display_path(studies))
+    raise UnknownStudy(_("no study '%(name)s'", name=name) + did_you_mean(name, known) + "; " + listing)
 
 
 def select_studies(name: str | None, studies: Path) -> list[Path]:
@@ -41,8 +49,6 @@ def select_studies(name: str | None, studies: Path) -> list[Path]:
         return [resolve_study(name, studies)]
     found = find_studies(studies)
     if not found:
-        raise UnknownStudy(
-            f"no study found under {display_path(studies)}/ "
-            "(run from the project folder, give --studies DIR, or give a study folder)"
-        )
+        raise UnknownStudy(_("no study found under %(folder)s/ (run from the project folder, give --studies DIR, or "
+                             "give a study folder)", folder=display_path(studies)))
     return found

@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, TemplateSyntaxError
 
 from toolkit.errors import Location, Problems, printable
+from toolkit.language import _
 from toolkit.limits import MAX_ID_CHARS
 from toolkit.paths import ASSET_DIR, STUDY_FILE, TEMPLATE_DIR
 from toolkit.study.model import SLUG_PATTERN, suggest_slug
@@ -38,10 +39,10 @@ def _check_name(folder: Path, problems: Problems) -> None:
     name = folder.name
     if not re.match(SLUG_PATTERN, name) or len(name) > MAX_ID_CHARS:
         problems.add(Location(folder / STUDY_FILE),
-                     f"the study folder '{printable(name)}' is not a valid study id (the folder name is the id, "
-                     "and names the kit's folder)",
-                     f"rename the folder to {suggest_slug(name)[:MAX_ID_CHARS] or 'my-study'}: lowercase letters, "
-                     f"digits and hyphens, at most {MAX_ID_CHARS} characters")
+                     _("the study folder '%(name)s' is not a valid study id (the folder name is the id, and names "
+                       "the kit's folder)", name=printable(name)),
+                     _("rename the folder to %(slug)s: lowercase letters, digits and hyphens, at most %(max)s "
+                       "characters", slug=suggest_slug(name)[:MAX_ID_CHARS] or "my-study", max=MAX_ID_CHARS))
 
 
 def _check_links(folder: Path, problems: Problems) -> None:
@@ -50,9 +51,9 @@ def _check_links(folder: Path, problems: Problems) -> None:
         for name in sorted(dirs + names):
             path = Path(parent) / name
             if path.is_symlink():
-                problems.add(Location(path), "symbolic links are not allowed in a study folder",
-                             "a study travels between organisations: put the file or folder itself here, "
-                             "not a link to it")
+                problems.add(Location(path), _("symbolic links are not allowed in a study folder"),
+                             _("a study travels between organisations: put the file or folder itself here, "
+                               "not a link to it"))
         dirs[:] = [d for d in dirs if not (Path(parent) / d).is_symlink() and not d.startswith(".")]
 
 
@@ -64,13 +65,15 @@ def _check_templates(templates: Path, problems: Problems) -> None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            problems.add(Location(path), f"cannot read this template: {error}", "save it as UTF-8 text")
+            problems.add(Location(path), _("cannot read this template: %(reason)s", reason=error),
+                         _("save it as UTF-8 text"))
             continue
         try:
             environment.parse(text, name=path.name, filename=str(path))
         except TemplateSyntaxError as error:
-            problems.add(Location(path, error.lineno or 1), f"template syntax error: {printable(error.message or '')}",
-                         "see the Jinja template documentation")
+            problems.add(Location(path, error.lineno or 1),
+                         _("template syntax error: %(reason)s", reason=printable(error.message or "")),
+                         _("see the Jinja template documentation"))
         if path.suffix == ".css" or ".css" in path.suffixes:
             _check_css(templates, path, text, problems)
 
@@ -83,18 +86,19 @@ def _check_css(templates: Path, path: Path, text: str, problems: Problems) -> No
         if reason:
             line = text.count("\n", 0, match.start()) + 1
             column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-            problems.add(Location(path, line, column), f"refused URL '{printable(url)}' in a style sheet: {reason}",
-                         f"a study's CSS may only use the study's own images, written like "
-                         f"url({ASSET_DIR}/picture.png)")
+            problems.add(Location(path, line, column),
+                         _("refused URL '%(url)s' in a style sheet: %(reason)s", url=printable(url), reason=reason),
+                         _("a study's CSS may only use the study's own images, written like "
+                           "url(%(folder)s/picture.png)", folder=ASSET_DIR))
 
 
 def _css_url_reason(url: str) -> str | None:
     if url.startswith("#"):
         return None
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) or url.startswith(("/", "\\")):
-        return "only relative paths to the study's assets are allowed"
+        return _("only relative paths to the study's assets are allowed")
     if ".." in Path(url).parts:
-        return "the path climbs out of the assets folder"
+        return _("the path climbs out of the assets folder")
     if Path(url).parts[:1] != (ASSET_DIR,):
-        return f"the file is not in the {ASSET_DIR}/ folder"
+        return _("the file is not in the %(folder)s/ folder", folder=ASSET_DIR)
     return None

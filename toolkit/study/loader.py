@@ -29,6 +29,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from toolkit.errors import Location, Problems
+from toolkit.language import N_, _
 from toolkit.limits import (
     MAX_NUMBER_CHARS,
     MAX_TEXT_CHARS,
@@ -51,7 +52,7 @@ _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The characters YAML does not allow in a file (the printable set of YAML 1.1, as PyYAML reads it),
 # nor, written as escapes ("\0", "\x1b", "\ud800"), in a text.
 _REFUSED = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_CHARACTER_NAMES = {0: "NUL", 0x1b: "ESC", 0x7f: "DEL", 0xfffe: "a non-character", 0xffff: "a non-character"}
+_CHARACTER_NAMES = {0: "NUL", 0x1b: "ESC", 0x7f: "DEL", 0xfffe: N_("a non-character"), 0xffff: N_("a non-character")}
 
 
 @dataclass
@@ -161,8 +162,7 @@ def _load_yaml(path: Path, problems: Problems) -> LoadedFile | None:
         except yaml.MarkedYAMLError as error:
             if "maximum nesting depth" in str(error.problem):  # libyaml's own bound, 1,000 levels
                 raise _too_deep(error.problem_mark) from None
-            problems.add(_mark_location(path, error), f"YAML syntax error: {_yaml_reason(error)}",
-                         _syntax_hint(text, error))
+            problems.add(*_syntax_problem(path, text, error))
             return None
         if node is None:
             loaded.data = {}
@@ -170,14 +170,15 @@ def _load_yaml(path: Path, problems: Problems) -> LoadedFile | None:
         try:
             loaded.data = _Builder(loaded, problems).build(node, (), 1)
         except yaml.MarkedYAMLError as error:
-            problems.add(_mark_location(path, error), f"YAML error: {_yaml_reason(error)}",
-                         "a study file holds plain values: texts, numbers, true/false, dates, lists and mappings")
+            problems.add(_mark_location(path, error), _("YAML error: %(reason)s", reason=_yaml_reason(error)),
+                         _("a study file holds plain values: texts, numbers, true/false, dates, lists and mappings"))
             return None
     except _Refused as refusal:
         problems.add(Location(path, *refusal.position), refusal.message, refusal.hint)
         return None
     except yaml.YAMLError as error:  # the checks above leave the reader nothing to refuse: a safety net
-        problems.add(Location(path), f"YAML error: {error}", "check that this is a YAML text file")
+        problems.add(Location(path), _("YAML error: %(reason)s", reason=error),
+                     _("check that this is a YAML text file"))
         return None
     return loaded
 
@@ -190,48 +191,50 @@ def _read_text(path: Path) -> str:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise _Refused(None, "this is not a regular file (a device, a pipe or a socket?)",
-                           "a study file is a text file: put the YAML file itself here")
+            raise _Refused(None, _("this is not a regular file (a device, a pipe or a socket?)"),
+                           _("a study file is a text file: put the YAML file itself here"))
         _check_size(info.st_size)
         with path.open("rb") as stream:
             data = stream.read(MAX_YAML_BYTES + 1)
     except OSError as error:
-        raise _Refused(None, f"cannot read the file: {error.strerror or type(error).__name__}",
-                       "check that the file exists and that you may read it") from None
+        raise _Refused(None, _("cannot read the file: %(reason)s", reason=error.strerror or type(error).__name__),
+                       _("check that the file exists and that you may read it")) from None
     _check_size(len(data))  # it grew while we looked
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _Refused(_byte_position(data, error.start), f"the file is not valid UTF-8 ({error.reason})",
-                       "save the file as UTF-8 text in your editor: is it a text file at all?") from None
+        raise _Refused(_byte_position(data, error.start),
+                       _("the file is not valid UTF-8 (%(reason)s)", reason=error.reason),
+                       _("save the file as UTF-8 text in your editor: is it a text file at all?")) from None
     text = text.removeprefix("\ufeff")  # a byte order mark: editors hide it, so do positions
     refused = _REFUSED.search(text)
     if refused:
         raise _Refused(_text_position(text, refused.start()),
-                       f"the file holds {_character(refused.group())}, which YAML does not allow",
-                       "remove it (it may come from a copy and paste or a word processor): a study file is "
-                       "plain text; is this the right file?")
+                       _("the file holds %(character)s, which YAML does not allow",
+                         character=_character(refused.group())),
+                       _("remove it (it may come from a copy and paste or a word processor): a study file is "
+                         "plain text; is this the right file?"))
     return text
 
 
 def _check_size(size: int) -> None:
     if size > MAX_YAML_BYTES:
-        raise _Refused(None, f"the file is {_bytes(size)}, more than the {_bytes(MAX_YAML_BYTES)} a study "
-                       "file may hold",
-                       "a long scenario is about 20 KB: check that this is the right file; to raise the bound, "
-                       f"set the environment variable {env_name('MAX_YAML_BYTES')} (in bytes)")
+        raise _Refused(None, _("the file is %(size)s, more than the %(max)s a study file may hold",
+                               size=_bytes(size), max=_bytes(MAX_YAML_BYTES)),
+                       _("a long scenario is about 20 KB: check that this is the right file; to raise the bound, "
+                         "set the environment variable %(variable)s (in bytes)", variable=env_name("MAX_YAML_BYTES")))
 
 
 def _bytes(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):,.1f} MB"
-    return f"{size / 1024:,.1f} KB" if size >= 1024 else f"{size} bytes"
+        return _("%(size)s MB", size=f"{size / (1024 * 1024):,.1f}")
+    return _("%(size)s KB", size=f"{size / 1024:,.1f}") if size >= 1024 else _("%(size)s bytes", size=size)
 
 
 def _character(character: str) -> str:
     code = ord(character)
-    name = _CHARACTER_NAMES.get(code, "a surrogate" if 0xd800 <= code <= 0xdfff else "a control character")
-    return f"{name} (U+{code:04X})"
+    name = _CHARACTER_NAMES.get(code, N_("a surrogate") if 0xd800 <= code <= 0xdfff else N_("a control character"))
+    return f"{_(name)} (U+{code:04X})"
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
@@ -326,16 +329,16 @@ class _Composer:
         self._counted(event)
         value = event.value
         if len(value) > MAX_TEXT_CHARS:
-            raise _Refused(event.start_mark, f"a text of {len(value):,} characters, more than the "
-                           f"{MAX_TEXT_CHARS:,} one text may hold",
-                           "a long narrative is about 4,000 characters: split the text, or check that this is "
-                           f"the right file; to raise the bound, set the environment variable "
-                           f"{env_name('MAX_TEXT_CHARS')}")
+            raise _Refused(event.start_mark, _("a text of %(length)s characters, more than the %(max)s one text "
+                                               "may hold", length=f"{len(value):,}", max=f"{MAX_TEXT_CHARS:,}"),
+                           _("a long narrative is about 4,000 characters: split the text, or check that this is "
+                             "the right file; to raise the bound, set the environment variable %(variable)s",
+                             variable=env_name("MAX_TEXT_CHARS")))
         refused = _REFUSED.search(value)
         if refused:  # written as an escape, since the file itself holds none
-            raise _Refused(event.start_mark, f"the text holds {_character(refused.group())}, written as an "
-                           "escape, which a study may not hold",
-                           "remove the escape sequence (like \\0, \\x1b or \\ud800) from this text")
+            raise _Refused(event.start_mark, _("the text holds %(character)s, written as an escape, which a study "
+                                               "may not hold", character=_character(refused.group())),
+                           _("remove the escape sequence (like \\0, \\x1b or \\ud800) from this text"))
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.parser.resolve(ScalarNode, value, event.implicit)
@@ -350,8 +353,9 @@ class _Composer:
         if anchor in self.anchors:
             return self.anchors[anchor]
         if anchor in self.open_anchors:
-            raise _Refused(event.start_mark, f"the alias *{anchor} is inside the value &{anchor} it repeats",
-                           "an alias repeats a value defined before it, never the value that contains it")
+            raise _Refused(event.start_mark, _("the alias *%(anchor)s is inside the value &%(anchor)s it repeats",
+                                               anchor=anchor),
+                           _("an alias repeats a value defined before it, never the value that contains it"))
         raise yaml.composer.ComposerError(None, None, f"found undefined alias '{anchor}'", event.start_mark)
 
     def _check_anchor(self, event) -> None:
@@ -366,16 +370,16 @@ class _Composer:
 
 
 def _too_deep(mark: yaml.Mark) -> _Refused:
-    return _Refused(mark, f"values nested more than {MAX_YAML_DEPTH} levels deep (aliases expanded)",
-                    "a study nests lists and mappings about 8 levels deep: check the indentation and the "
-                    "brackets, and that no alias repeats a value inside a copy of itself")
+    return _Refused(mark, _("values nested more than %(max)s levels deep (aliases expanded)", max=MAX_YAML_DEPTH),
+                    _("a study nests lists and mappings about 8 levels deep: check the indentation and the "
+                      "brackets, and that no alias repeats a value inside a copy of itself"))
 
 
 def _too_many(mark: yaml.Mark) -> _Refused:
-    return _Refused(mark, f"the file holds more than {MAX_YAML_NODES:,} values (aliases expanded)",
-                    "a whole study holds a few thousand: check the file (aliases repeated inside repeated "
-                    f"aliases multiply the values); to raise the bound, set the environment variable "
-                    f"{env_name('MAX_YAML_NODES')}")
+    return _Refused(mark, _("the file holds more than %(max)s values (aliases expanded)", max=f"{MAX_YAML_NODES:,}"),
+                    _("a whole study holds a few thousand: check the file (aliases repeated inside repeated "
+                      "aliases multiply the values); to raise the bound, set the environment variable %(variable)s",
+                      variable=env_name("MAX_YAML_NODES")))
 
 
 # --- building: plain data, positions, duplicate keys ------------------------------------
@@ -402,8 +406,8 @@ class _Builder:
                 self.loaded.block_scalars.add(key)
             return self._scalar(node)
         if node.tag not in _PLAIN_TAGS:
-            raise ConstructorError(None, None, f"could not determine a constructor for the tag '{node.tag}'",
-                                   node.start_mark)
+            raise ConstructorError(None, None, _("could not determine a constructor for the tag '%(tag)s'",
+                                                 tag=node.tag), node.start_mark)
         if depth > MAX_YAML_DEPTH:
             raise _too_deep(node.start_mark)
         if isinstance(node, MappingNode):
@@ -413,17 +417,20 @@ class _Builder:
     def _scalar(self, node: ScalarNode) -> Any:
         if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
             shown = f"{node.value[:20]}…"
-            raise _Refused(node.start_mark, f"the number '{shown}' is written with {len(node.value):,} "
-                           f"characters, more than the {MAX_NUMBER_CHARS} a number may have",
-                           "years, counts and minutes need a few digits: check the value, or put it in quotes "
-                           "if it is a text")
+            raise _Refused(node.start_mark, _("the number '%(number)s' is written with %(length)s characters, more "
+                                              "than the %(max)s a number may have", number=shown,
+                                              length=f"{len(node.value):,}", max=MAX_NUMBER_CHARS),
+                           _("years, counts and minutes need a few digits: check the value, or put it in quotes "
+                             "if it is a text"))
         try:
             return self.constructor.construct_object(node, deep=True)
         except Exception as error:  # PyYAML's constructors are not total: `!!int ` or `!!timestamp x` crash them
             shown = node.value if len(node.value) <= 40 else f"{node.value[:40]}…"
             tag = node.tag.rsplit(":", 1)[-1]
-            reason = str(error) if isinstance(error, ValueError | OverflowError) else f"it is not a valid {tag}"
-            raise ConstructorError(None, None, f"cannot read '{shown}': {reason}", node.start_mark) from None
+            reason = str(error) if isinstance(error, ValueError | OverflowError) else _("it is not a valid %(tag)s",
+                                                                                         tag=tag)
+            raise ConstructorError(None, None, _("cannot read '%(value)s': %(reason)s", value=shown, reason=reason),
+                                   node.start_mark) from None
 
     def _mapping(self, node: MappingNode, key: PathKey, depth: int) -> dict:
         result: dict = {}
@@ -438,8 +445,8 @@ class _Builder:
                 first_line = self.loaded.key_marks[child][0]
                 self.problems.add(
                     Location(self.loaded.path, *_position(key_node)),
-                    f"duplicate key '{name}' (already defined on line {first_line})",
-                    "remove one of the two, or merge their contents",
+                    _("duplicate key '%(key)s' (already defined on line %(line)s)", key=name, line=first_line),
+                    _("remove one of the two, or merge their contents"),
                 )
                 continue
             self.loaded.key_marks[child] = _position(key_node)
@@ -461,9 +468,8 @@ class _Builder:
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for source in sources:
                 if not isinstance(source, MappingNode):
-                    raise ConstructorError("while constructing a mapping", node.start_mark,
-                                           "expected a mapping or list of mappings for merging, "
-                                           f"but found {source.id}", source.start_mark)
+                    raise ConstructorError(None, None, _("'<<' merges a mapping or a list of mappings, not a "
+                                                         "%(kind)s", kind=source.id), source.start_mark)
                 if depth + 1 > MAX_YAML_DEPTH:
                     raise _too_deep(source.start_mark)
                 own = [pair for pair in source.value if pair[0].tag != _MERGE_TAG]
@@ -477,7 +483,7 @@ class _Builder:
     def _key(self, node: Node) -> str:
         self._counted(node)
         if not isinstance(node, ScalarNode):
-            raise ConstructorError(None, None, "a key must be a text or a number, not a list or a mapping",
+            raise ConstructorError(None, None, _("a key must be a text or a number, not a list or a mapping"),
                                    node.start_mark)
         if node.tag == _VALUE_TAG:
             return node.value
@@ -505,11 +511,94 @@ def _yaml_reason(error: yaml.MarkedYAMLError) -> str:
     return "; ".join(parts) or "invalid YAML"
 
 
-def _syntax_hint(text: str, error: yaml.MarkedYAMLError) -> str:
-    mark = error.problem_mark
-    if mark is not None:
-        lines = text.splitlines()
-        line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
-        if "\t" in line[:mark.column + 1]:
-            return "indent with spaces: YAML does not allow tabs for indentation"
-    return "check indentation and quoting around this line"
+# --- syntax errors in plain words ---------------------------------------------------------
+# The parser's own words ("mapping values are not allowed here") name its grammar, not the
+# mistake; the classic mistakes of a YAML beginner are recognised from them and the line, and
+# told with what to type. Anything else keeps the parser's words, located.
+
+_KEY = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"][^:#]*?):(?:\s+(.*))?$")
+
+
+def _syntax_problem(path: Path, text: str, error: yaml.MarkedYAMLError) -> tuple[Location, str, str]:
+    """Where, what and what to do about a YAML syntax error."""
+    location = _mark_location(path, error)
+    mark, context_mark = error.problem_mark, error.context_mark
+    problem, context = str(error.problem or ""), str(error.context or "")
+    lines = text.splitlines()
+
+    def line_at(some_mark) -> str:
+        return lines[some_mark.line] if some_mark is not None and 0 <= some_mark.line < len(lines) else ""
+
+    line = line_at(mark)
+    indent = line[:len(line) - len(line.lstrip())]
+    if "\t" in indent or "tab" in problem or (mark is not None and line[mark.column:mark.column + 1] == "\t"):
+        column = (indent.index("\t") if "\t" in indent else mark.column if mark else 0) + 1
+        return (Location(path, mark.line + 1 if mark else 1, column),
+                _("YAML syntax error: a tab indents this line, and YAML indents with spaces only"),
+                _("replace the tab with spaces"))
+    reason = _("YAML syntax error: %(reason)s", reason=_yaml_reason(error))
+    if "mapping values are not allowed" in problem:
+        return location, *_colon_in_value(line, mark.column if mark else 0)
+    if "quoted scalar" in context and "unexpected end" in problem and context_mark is not None:
+        quote = line_at(context_mark)[context_mark.column:context_mark.column + 1] or '"'
+        return (Location(path, context_mark.line + 1, context_mark.column + 1),
+                _("YAML syntax error: the quotation mark %(quote)s opened here is never closed", quote=quote),
+                _("end the value with the same quotation mark (%(quote)s), or remove it", quote=quote))
+    if "flow sequence" in context or "flow mapping" in context:
+        opening, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        opened = context_mark.line + 1 if context_mark else location.line
+        return (location,
+                _("YAML syntax error: the '%(opening)s' opened on line %(line)s is not closed", opening=opening,
+                  line=opened),
+                _("check indentation and quoting around this line: close it with '%(closing)s', or put the value "
+                  "in quotes if the '%(opening)s' belongs to the text", opening=opening, closing=closing))
+    if "cannot start any token" in problem and mark is not None:
+        character = line[mark.column:mark.column + 1]
+        return location, _("YAML syntax error: a value cannot start with '%(character)s'", character=character), \
+            _("put the value in quotes: %(example)s", example=_quoted(line, mark.column))
+    if "undefined alias" in problem and mark is not None:
+        return location, reason, _("a value starting with '*' repeats a value marked &name above: put the value in "
+                                   "quotes if the '*' belongs to the text, like %(example)s",
+                                   example=_quoted(line, mark.column))
+    if "expected '-' indicator" in problem:
+        return (location, _("YAML syntax error: this line is not aligned with the list above it"),
+                _("start a new item with '- ' in the column of the others, or indent this line like the fields of "
+                  "the item above"))
+    if "could not find expected ':'" in problem and context_mark is not None:
+        return (Location(path, context_mark.line + 1, context_mark.column + 1),
+                _("YAML syntax error: this line has no ':' after its field name"),
+                _("write the field as `name: value`; a text on several lines is indented below its field"))
+    if "did not find expected key" in problem and mark is not None:
+        before = line[:mark.column]
+        if before.rstrip().endswith(("'", '"')):
+            return (location, _("YAML syntax error: text follows the closing quotation mark"),
+                    _("put the whole value in quotes; inside single quotes, write an apostrophe twice, like "
+                      "'l''avenir'"))
+        return (location, _("YAML syntax error: this line does not continue the fields above it"),
+                _("check its indentation: the fields of one level start in the same column, and an item of a list "
+                  "starts with '- '"))
+    if "single document" in context:
+        return (location, _("YAML syntax error: the file holds more than one document (a line '---')"),
+                _("remove the '---' line: a study file holds one document"))
+    return location, reason, _("check indentation and quoting around this line")
+
+
+def _colon_in_value(line: str, column: int) -> tuple[str, str]:
+    """`title: Le social: demain`: a colon and a space inside a value written without quotes."""
+    match = _KEY.match(line)
+    if match and match.group(3) and len(match.group(1)) + len(match.group(2)) < column:
+        key = match.group(2).strip()
+        return (_("YAML syntax error: the value of '%(key)s' holds ': ', which YAML reads as the start of a field",
+                  key=key),
+                _("put the value in quotes: %(example)s", example=_quoted(line, len(match.group(1)) + len(key) + 2)))
+    return (_("YAML syntax error: this line is indented more than the field above it, or the line above has no ':' "
+              "after its field name"),
+            _("align this line with the fields above it; a field is written `name: value`"))
+
+
+def _quoted(line: str, column: int) -> str:
+    """The line, its value from `column` on written in quotes: `title: "Le social: demain"`."""
+    head, value = line[:column].strip(), line[column:].strip()
+    if '"' not in value:
+        return f'`{head} "{value}"`'.replace("` ", "`")
+    return f"`{head} '{value.replace(chr(39), chr(39) * 2)}'`".replace("` ", "`")
