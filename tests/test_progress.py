@@ -217,6 +217,7 @@ def test_the_preview_error_page_in_french_still_escapes(french):
     assert "Le kit ne peut pas être produit : 1 problème" in page
     assert "&lt;b&gt;bad&lt;/b&gt;" in page and "<b>bad" not in page
     assert "<strong>erreur</strong>" in page
+    assert "conseil : fix &lt;it&gt;" in page
 
 
 def test_a_reader_that_goes_away_stops_the_printing_not_the_work(monkeypatch):

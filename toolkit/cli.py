@@ -164,7 +164,8 @@ class ToolkitFormatter(click.HelpFormatter):
     """Help headings as the language writes them ("Options:", "Réglages :")."""
 
     def write_heading(self, heading: str) -> None:
-        self.write(f"{'':>{self.current_indent}}{_('%(heading)s:', heading=heading)}\n")
+        heading = _("%(heading)s:", heading=heading)  # not inside an f-string: the extractor would not see it
+        self.write(f"{'':>{self.current_indent}}{heading}\n")
 
     def write_text(self, text: str) -> None:
         super().write_text(_unbreakable(text))

@@ -149,8 +149,8 @@ def error_page(problems: Iterable[Problem]) -> bytes:
     items = []
     for problem in problems:
         where = f"<code class=\"where\">{escape(str(problem.location))}</code>: " if problem.location else ""
-        hint = (f"<br><span class=\"hint\">{escape(_('hint: %(hint)s', hint=problem.hint))}</span>"
-                if problem.hint else "")
+        hint = _("hint: %(hint)s", hint=problem.hint) if problem.hint else ""
+        hint = f"<br><span class=\"hint\">{escape(hint)}</span>" if hint else ""
         items.append(f"<li>{where}<strong>{escape(_(SEVERITIES.get(problem.severity, problem.severity)))}</strong>: "
                      f"<span class=\"message\">{escape(problem.message)}</span>{hint}</li>")
     count = len(problems)

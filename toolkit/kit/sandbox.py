@@ -166,7 +166,7 @@ def template_error(error: BaseException, name: str, filename: str | None = None)
         message, hint = (_("template error: %(error)s", error=printable(error.message or str(error))),
                          _("check the name of the variable or field in the template, or the data it reads"))
     elif isinstance(error, RenderLimit):
-        message, hint = (f"{name or _('a template')}: {error}",
+        message, hint = ((name or _("a template")) + f": {error}",
                          _("a template loops too much; if the study really is that large, raise "
                            "%(seconds)s or %(size)s", seconds=env_name("MAX_RENDER_SECONDS"),
                            size=env_name("MAX_HTML_BYTES")))
