@@ -120,7 +120,7 @@ def test_duplicate_key_and_every_problem_at_once(mini: Path):
 
 def test_missing_study_file(tmp_path: Path):
     (tmp_path / "empty").mkdir()
-    assert problems_of(tmp_path / "empty") == ["study.yaml:1:1: no study.yaml in empty/"]
+    assert problems_of(tmp_path / "empty") == ["study.yaml:1:1: no study.yaml file in empty/"]
 
 
 def test_file_that_is_not_a_mapping(mini: Path):

@@ -57,7 +57,7 @@ def _load(folder: Path, problems: Problems, *, review: bool = False) -> Study | 
     if not study_path.is_file():
         problems.add(
             Location(study_path),
-            _("no %(file)s in %(folder)s/", file=STUDY_FILE, folder=folder.name),
+            _("no %(file)s file in %(folder)s/", file=STUDY_FILE, folder=folder.name),
             _("a study folder holds a study.yaml file and a scenarios/ folder"),
         )
         return None
