@@ -24,10 +24,11 @@ from tests.helpers import ROOT, SHIPPED
 ENGLISH = {"the", "is", "are", "not", "unknown", "missing", "should", "found", "nothing", "written", "error",
            "errors", "warning", "warnings", "hint", "cannot", "must", "with", "and", "or", "of", "to", "from",
            "file", "line", "column", "field", "value", "did", "you", "mean", "problem", "problems", "was",
-           "were", "be", "this", "that", "which", "write", "use", "add", "remove", "rename", "usage",
-           "options", "show", "message", "exit", "study", "workshop", "build", "built", "report"}
+           "were", "be", "this", "that", "which", "write", "use", "add", "remove", "rename", "show",
+           "message", "built", "folder", "created", "placeholder", "placeholders"}  # not the command names
 FRENCH = {"le", "la", "les", "est", "pas", "une", "des", "du", "dans", "fichier", "ligne", "erreur"}
-QUOTED = re.compile(r"`[^`]*`|'[^']*'|« [^»]* »|\"[^\"]*\"|\S*[/\\]\S*|\S+\.(?:yaml|csv|pdf|html|zip)\b")
+# a quoted value runs to the last quote of its line: values hold apostrophes (« d'accroche »)
+QUOTED = re.compile(r"`[^`\n]*`|'[^\n]*'|« [^»]* »|\"[^\"\n]*\"|\S*[/\\]\S*|\S+\.(?:yaml|csv|pdf|html|zip)\b")
 WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 SAMPLES = ROOT / "docs" / "samples"
 
