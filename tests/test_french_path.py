@@ -55,7 +55,7 @@ def mistakes(study: Path) -> None:
     second scenario."""
     study_file = study / "study.yaml"
     text = study_file.read_text(encoding="utf-8")
-    text = text.replace("trend: true", "trend: oui", 1).replace("- id: rupture", "- id: rupturé", 1)
+    text = text.replace("        trend: true", "        trend: oui", 1).replace("- id: rupture", "- id: rupturé", 1)
     study_file.write_text(text.replace("\nhorizon:", "\nhorizn:", 1), encoding="utf-8")
     baseline = study / "scenarios" / "si-rien-ne-change.yaml"
     text = baseline.read_text(encoding="utf-8")
@@ -90,7 +90,8 @@ def test_classic_mistakes_are_told_in_the_user_language(lang: str, words, tmp_pa
     mistakes(tmp_path / "scenarios" / "ma-etude")
     result = prospective("check", "ma-etude", lang=lang, cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.count(":") > 4  # located problems
+    located = [line for line in result.stderr.splitlines() if line.startswith("scenarios/ma-etude/")]
+    assert len(located) == 5, result.stderr  # the five mistakes, in one pass
     assert words(result.stdout + result.stderr) == set(), result.stderr
 
 
