@@ -191,7 +191,7 @@ def test_help_a_failing_check_and_a_build_summary_in_french(mini: Path, tmp_path
     result = prospective("build", str(MINI), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert re.search(r"livret-participant\.pdf +\d+ pages", result.stdout)
-    assert re.fullmatch(r"3 documents, \d+ pages, produits en \d+\.\d s", result.stdout.splitlines()[-1])
+    assert re.fullmatch(r"3 documents, \d+ pages, en \d+,\d s", result.stdout.splitlines()[-1])
     assert english_words(result.stdout) == set(), result.stdout
 
 

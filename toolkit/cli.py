@@ -17,7 +17,7 @@ import click
 
 from toolkit import __version__
 from toolkit.errors import BuildError, InputError, Problem, Problems, did_you_mean, display_path, os_problem, printable
-from toolkit.language import N_, _, configure, current, ngettext, translations
+from toolkit.language import N_, _, configure, current, decimal, ngettext, translations
 from toolkit.study.discovery import UnknownStudy, default_studies_dir, resolve_study, select_studies
 from toolkit.study.load import load_study
 
@@ -414,7 +414,7 @@ class BuildProgress:
         elif isinstance(event, kit.Rendered):
             self.pending.append(event.document)
             self._detail("  " + _("HTML written: %(path)s (%(seconds)s s)", path=event.document.html_path,
-                                  seconds=f"{event.seconds:.2f}"))
+                                  seconds=decimal(event.seconds, 2)))
             self._show(event.number, event.total, event.document.html_path)
         elif isinstance(event, kit.Written):
             self._document(event)
@@ -431,7 +431,7 @@ class BuildProgress:
         pages = ngettext("%(num)d page", "%(num)d pages", document.pages) if isinstance(document.pages, int) else ""
         line = f"{indent}{document.planned.pdf_name:<40} {pages:>9}   + {document.planned.html_name}"
         if self.out.verbose:
-            line += "   " + _("(rebuilt in %(seconds)s s)", seconds=f"{event.seconds:.1f}")
+            line += "   " + _("(rebuilt in %(seconds)s s)", seconds=decimal(event.seconds))
         self._line(line)
         if self.pending:
             self.pending.pop(0)
@@ -450,7 +450,7 @@ class BuildProgress:
         self.out.result(_("%(documents)s, %(pages)s, made in %(seconds)s s",
                           documents=ngettext("%(num)d document", "%(num)d documents", len(report.documents)),
                           pages=ngettext("%(num)d page", "%(num)d pages", pages),
-                          seconds=f"{report.seconds:.1f}"), fg="green")
+                          seconds=decimal(report.seconds)), fg="green")
         for warning in report.warnings:
             self.out.problem("  " + _("warning: %(warning)s", warning=printable(warning)), "warning")
 

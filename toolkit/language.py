@@ -23,6 +23,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 from toolkit.paths import BUILTIN_TEMPLATES, LOCALE_DIR
@@ -94,3 +95,8 @@ def compile_catalogue(path: Path, language: str) -> Translations:
     write_mo(buffer, catalogue, use_fuzzy=False)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A number as the user's language writes it: 9,7 in French, 9.7 in English."""
+    return format_decimal(value, format="0." + "0" * digits, locale=current())
