@@ -142,3 +142,10 @@ def test_bad_language_code(mini: Path):
     edit(mini / "scenarios/communs.yaml", "title: Les communs territoriaux", "title:\n  french: Les communs")
     assert problems_of(mini) == [
         "scenarios/communs.yaml:2:3: field 'title': 'french' is not a language code (expected e.g. fr, en, de)"]
+
+
+def test_a_list_of_parts_written_as_a_mapping_is_one_problem_and_no_crash(mini: Path):
+    """Found by tests/study/test_properties.py: `weak_signals:` given a mapping instead of a list."""
+    edit(mini / "scenarios/si-rien-ne-change.yaml", "weak_signals:", "weak_signals:\n  als: un signal\nold_signals:")
+    problems = problems_of(mini)  # located problems, never a traceback
+    assert any("weak_signals" in problem for problem in problems), problems

@@ -349,8 +349,8 @@ def _salvage_value(model: type[BaseModel], name: str, raw: Any) -> Any:
     if item_model is not None and isinstance(raw, list):
         return [salvage(item_model, item) for item in raw]
     inner = _model_in(field.annotation)
-    if inner is not None and isinstance(raw, dict) and get_origin(field.annotation) is not dict:
-        return salvage(inner, raw)
+    if inner is not None and isinstance(raw, dict) and get_origin(field.annotation) not in (dict, list):
+        return salvage(inner, raw)  # one part (not a list or a mapping of parts) written with a wrong field
     return _stand_in(field.annotation, raw)
 
 
