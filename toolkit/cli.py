@@ -20,6 +20,7 @@ from toolkit.errors import BuildError, InputError, Problem, Problems, did_you_me
 from toolkit.language import N_, _, configure, current, decimal, ngettext, translations
 from toolkit.study.discovery import UnknownStudy, default_studies_dir, resolve_study, select_studies
 from toolkit.study.load import load_study
+from toolkit.study.notes import editor_notes
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -313,6 +314,9 @@ def check(study: str | None, strict: bool) -> None:
     for loaded in studies:
         warnings = Problems(list(loaded.warnings)).sorted()
         _report(warnings)
+        if out.verbose:  # what the editors noted for each other (`editor_note:`), never printed in a document
+            for note in editor_notes(loaded):
+                out.detail(str(note))
         if strict and warnings:
             treated += len(warnings)
             continue

@@ -20,7 +20,7 @@ from pathlib import Path
 from toolkit.language import N_, _
 
 # The labels of a shown problem: `error: ...`, `warning: ...`, then `    hint: ...`.
-_SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
+_SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "note": N_("editor's note")}
 _HINT = N_("hint")
 _LABELLED = N_("%(label)s: %(text)s")  # French puts a space before the colon
 

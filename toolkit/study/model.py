@@ -24,6 +24,7 @@ LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 DEFAULT_LANGUAGE = "*"
 MAX_KEY_PICKS = 4  # what fits on a scenario card
 MINUTES_PER_DAY = 24 * 60
+MAX_EDITOR_NOTE_CHARS = 2000
 
 
 def N_(message: str) -> str:
@@ -158,9 +159,16 @@ Slug = Annotated[
 
 
 class Strict(BaseModel):
-    """Base for every file part: unknown fields are errors (typos must not pass silently)."""
+    """Base for every file part: unknown fields are errors (typos must not pass silently).
+
+    Every part may carry an `editor_note`: a note between the study's editors (what to verify,
+    where a title comes from). It is shown by `prospective check -v` and never printed in a
+    document, so that such notes have a place that is not a text participants read.
+    """
 
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    editor_note: str | None = Field(default=None, max_length=MAX_EDITOR_NOTE_CHARS)
 
 
 class Source(Strict):
