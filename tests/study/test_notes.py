@@ -48,3 +48,15 @@ def test_the_shipped_study_keeps_its_editorial_remarks_out_of_printed_fields():
     for source in data["sources"]:
         note = str(source.get("note") or "")
         assert not any(words in note for words in EDITORIAL[:2]), (source["id"], note)
+
+
+def test_the_preview_lists_the_notes_on_a_page_of_its_own(mini: Path):
+    from toolkit.authoring.serve import NOTES_PAGE, render_site
+
+    _with_notes(mini)
+    files, _warnings = render_site(mini, None)
+    page = files[NOTES_PAGE].decode()
+    assert "study.yaml:20:18" in page and "Titre reconstitué, à vérifier sur le document." in page
+    assert f'href="/{NOTES_PAGE}"' in files["index.html"].decode()
+    assert all("reconstitué" not in data.decode("utf-8", "replace") for name, data in files.items()
+               if name != NOTES_PAGE)

@@ -51,6 +51,7 @@ from toolkit.kit.walk import (
 from toolkit.language import N_, _, current, ngettext
 from toolkit.paths import ASSET_DIR, BUILTIN_TEMPLATES
 from toolkit.study.load import load_study
+from toolkit.study.notes import editor_notes
 
 POLL_SECONDS = 0.5
 VERSION_PATH = "/__version"
@@ -120,7 +121,34 @@ def render_site(folder: Path, language: str | None) -> tuple[dict[str, bytes], l
         index = render_workshop_index(edition, plan, workshop_plan, listing)
         files[posixpath.join(workshop_plan.workshop.id, "index.html")] = index.encode("utf-8")
     files["index.html"] = render_edition_index(edition, plan, listing).encode("utf-8")
+    notes = editor_notes(study)
+    if notes:  # preview only: the editors' notes, on a page of their own, linked from the index
+        files[NOTES_PAGE] = notes_page(notes)
+        files["index.html"] = inject_notes_link(files["index.html"], len(notes))
     return files, list(study.warnings)
+
+
+NOTES_PAGE = "__notes.html"  # no kit file starts with "__"
+
+
+def notes_page(notes: list[Problem]) -> bytes:
+    """The editors' notes (`editor_note:`), located: seen in the preview, never in a document."""
+    items = "".join(f"<li><code class=\"where\">{escape(str(note.location))}</code> "
+                    f"<span class=\"message\">{escape(note.message)}</span></li>" for note in notes)
+    title = escape(ngettext("%(num)d editor's note", "%(num)d editor's notes", len(notes)))
+    intro = escape(_("Notes written for the study's editors (editor_note): they are never printed in a document."))
+    return (f"<!DOCTYPE html>\n<html lang=\"{escape(current())}\"><head><meta charset=\"utf-8\">"
+            f"<title>{title}</title></head><body class=\"preview-notes\"><h1>{title}</h1><p>{intro}</p>"
+            f"<ol class=\"notes\">{items}</ol></body></html>\n").encode()
+
+
+def inject_notes_link(html: bytes, count: int) -> bytes:
+    """The index with a link to the notes page at the top of its body (the preview's, not the kit's)."""
+    label = escape(ngettext("%(num)d editor's note", "%(num)d editor's notes", count))
+    link = f'<p class="preview-notes-link"><a href="/{NOTES_PAGE}">{label}</a></p>'.encode()
+    at = html.lower().find(b"<body")
+    end = html.find(b">", at) + 1 if at >= 0 else 0
+    return html[:end] + link + html[end:]
 
 
 def problems_of(error: BaseException) -> list[Problem]:
