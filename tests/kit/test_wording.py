@@ -38,3 +38,12 @@ def test_the_backcasting_years_lie_strictly_between_and_go_back_in_time(today: i
     assert all(today < year < today + span for year in years)
     assert years == sorted(set(years), reverse=True)
     assert len(years) == (3 if span >= 8 else min(2, max(span - 1, 0)))
+
+
+def test_a_citation_links_only_to_a_source_the_document_lists():
+    from toolkit.kit.render import _unlink_absent_sources
+
+    listed = '<p><a class="citation" href="#source-a">(A, 2024)</a></p><li id="source-a">A</li>'
+    assert _unlink_absent_sources(listed) == listed
+    card = '<p><a class="citation" href="#source-b">(B, 2023)</a> et <a href="#autre">lien</a></p>'
+    assert _unlink_absent_sources(card) == '<p><span class="citation">(B, 2023)</span> et <a href="#autre">lien</a></p>'

@@ -210,4 +210,20 @@ class Edition:
             loaded = self.env.get_template(template)
         except TemplateError as error:
             raise template_error(error, template) from None
-        return render_bounded(loaded, context)
+        return _unlink_absent_sources(render_bounded(loaded, context))
+
+
+_CITATION_LINK = re.compile(r'<a class="citation" href="#source-([^"]+)">(.*?)</a>')
+
+
+def _unlink_absent_sources(html: str) -> str:
+    """Citations stay plain text in a document without the sources they would link to (a card deck).
+
+    A citation links to its entry in the document's sources list; where the document has none,
+    the link would point nowhere (and WeasyPrint says so), so it becomes a span.
+    """
+    def replace(match: re.Match[str]) -> str:
+        anchor = f'id="source-{match.group(1)}"'
+        return match.group(0) if anchor in html else f'<span class="citation">{match.group(2)}</span>'
+
+    return _CITATION_LINK.sub(replace, html)
