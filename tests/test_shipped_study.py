@@ -149,7 +149,7 @@ def test_every_figure_cites_a_source_or_is_labelled_an_assumption():
 
 def test_the_shipped_workshop_kit(study, kit: Path):
     """The half-day workshop: run-of-show clock times, one pack per table, decks that fit their cards."""
-    workshop = study.workshops[0]
+    workshop = next(w for w in study.workshops if w.id == "demi-journee-colloque")
     folder = kit / workshop.id
     guide = normalise(" ".join(pdf_pages(folder / "guide-animation-atelier.pdf")))
     run_of_show = guide.split("Déroulé", 2)[2]

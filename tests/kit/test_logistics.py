@@ -55,9 +55,8 @@ def test_materials_take_the_peak_of_reusable_items_and_add_up_used_up_ones(study
 def test_materials_of_the_shipped_plan():
     study = load_study(SHIPPED)
     workshop = next(w for w in study.workshops if w.id == "demi-journee-colloque")
-    # 30 participants, 5 tables of 6, 5 scenarios. Group activities: et-si, roue-des-futurs, parcours-usager,
-    # matrice-metiers, retro-prospective; plenary: accueil, vote (all 5 scenarios), restitution; pause and
-    # cloture need nothing.
+    # 30 participants, 5 tables of 6, 5 scenarios. Group activities: roue-des-futurs, parcours-usager,
+    # retro-prospective; plenary: accueil, vote (all 5 scenarios), restitution; pause and cloture need nothing.
     assert _counts(study, workshop) == {
         "Badges nominatifs": (30, 33, 3),  # 1 x 30; spare 3
         "Feutres de couleur (pochette)": (5, 6, 1),  # 1 per table in roue and parcours: peak 5, not 10; +1
@@ -67,12 +66,13 @@ def test_materials_of_the_shipped_plan():
         "Micro sans fil": (2, 2, 0),
         "Minuteur": (5, 6, 1),  # 1 per table: peak 5, not 27; +1
         "Paperboard (feuilles)": (4, 5, 1),
-        "Post-it": (900, 10, 1),  # per person 5 + 10 + 5 + 5 + 5 = 30 notes x 30 = 900 -> 9 blocks; 990 -> 10
+        "Post-it": (600, 7, 1),  # per person roue 10 + parcours 5 + retro 5 = 20 notes x 30 = 600 -> 6 blocks;
+        # with 10 %: 660 -> 7 blocks, so 1 spare block
         "Pâte adhésive": (1, 1, 0),
         "Vidéoprojecteur et écran": (1, 1, 0),
     }
     by_item = {line.item.get("fr"): line for line in materials(study, workshop, "fr")}
-    assert by_item["Post-it"].per_table == 180  # 30 notes x 6 people: 2 blocks a table
+    assert by_item["Post-it"].per_table == 120  # 20 notes x 6 people: 2 blocks a table
     assert by_item["Feutres noirs"].per_table == 6
 
 

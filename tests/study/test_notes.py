@@ -9,8 +9,10 @@ from ruamel.yaml import YAML
 from tests.helpers import SHIPPED, edit, pdf_text, run
 
 NOTES = {
-    "study.yaml": ("    year: 2024\n", "    year: 2024\n    editor_note: Titre reconstitué, à vérifier sur le document.\n"),
-    "scenarios/communs.yaml": ("summary: Les territoires", "editor_note: Récit relu par personne.\nsummary: Les territoires"),
+    "study.yaml": ("    year: 2024\n",
+                   "    year: 2024\n    editor_note: Titre reconstitué, à vérifier sur le document.\n"),
+    "scenarios/communs.yaml": ("summary: Les territoires",
+                               "editor_note: Récit relu par personne.\nsummary: Les territoires"),
 }
 EDITORIAL = ("à vérifier", "reconstitué", "Récit relu par personne")
 
