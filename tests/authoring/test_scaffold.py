@@ -49,7 +49,7 @@ def test_a_new_scenario_starts_from_the_baseline_and_builds(mini: Path, tmp_path
     assert text.splitlines()[0] == modeline("scenario", path)
     assert (path.parent / text.splitlines()[0].split("$schema=")[1]).resolve() == SCHEMA_DIR / "scenario.schema.json"
     data = fields(path)
-    assert set(data) == set(ScenarioFile.model_fields) - {"id"}  # every field, the id is the file name
+    assert set(data) == set(ScenarioFile.model_fields) - {"id", "editor_note"}  # the id is the file name
     assert data["picks"] == fields(mini / "scenarios" / "si-rien-ne-change.yaml")["picks"]
     assert data["baseline"] is False
     assert set(data["professions"]) == {"educateur"} and set(data["personas"]) == {"odette"}
@@ -71,7 +71,8 @@ def test_a_new_study_with_a_scenario_and_a_workshop(project: Path):
     study_path, baseline_path = folder / "study.yaml", folder / "scenarios" / "si-rien-ne-change.yaml"
     assert study_path.read_text(encoding="utf-8").startswith(
         "# yaml-language-server: $schema=" + str(Path(*[".."] * 2)))
-    assert set(fields(study_path)) == set(StudyFile.model_fields) - {"languages", "narrative_words"}  # in comments
+    # in comments: languages, narrative_words; editor_note is for editors' remarks, written when needed
+    assert set(fields(study_path)) == set(StudyFile.model_fields) - {"languages", "narrative_words", "editor_note"}
     study = load_study(folder)
     assert study.baseline.id == "si-rien-ne-change"
     assert all(study.pick(study.baseline, d).trend for d in study.meta.drivers)
@@ -137,7 +138,7 @@ def test_a_new_workshop_uses_the_library_and_the_baseline(tmp_path: Path):
     path = folder / "workshops" / "deuxieme-atelier.yaml"
     assert path.read_text(encoding="utf-8").splitlines()[0] == modeline("workshop", path)
     data = fields(path)
-    assert set(data) >= set(WorkshopFile.model_fields) - {"scoping_question"}
+    assert set(data) >= set(WorkshopFile.model_fields) - {"scoping_question", "editor_note"}
     assert data["date"] > datetime.date.today()
     study = load_study(folder)
     workshop = next(w for w in study.workshops if w.id == "deuxieme-atelier")

@@ -182,15 +182,21 @@ def impact_grid(impacts: dict[str, dict[str, ImpactCell]], professions: dict[str
                  [texts["profession"], *[scenarios[s] for s in columns]], rows)
 
 
-def robustness_matrix(actions: list[ActionResult], scenarios: dict[str, str], texts: dict[str, str]) -> Chart:
-    """Actions (rows) by scenarios (columns): + works, ~ mixed, − fails; the class in the last column."""
+def robustness_matrix(actions: list[ActionResult], scenarios: dict[str, str], texts: dict[str, str],
+                      groups: dict[str, str]) -> Chart:
+    """Actions (rows) by scenarios (columns): + works, ~ mixed, − fails; the class in the last column.
+
+    An action is named as its table wrote it: the table's name and the line of the sheet
+    (« Table A · 2 »), never the ids of the results file.
+    """
     columns = list(scenarios)
+    names = _action_names(actions, groups)
     with rc_context(STYLE):
         figure = Figure(figsize=(7.0, 0.3 * len(actions) + 1.4))
         axes = figure.subplots()
         rows = []
         for y, result in enumerate(actions):
-            row = [f"{result.group} {result.id}"]
+            row = [names[y]]
             for x, scenario in enumerate(columns):
                 verdict = result.verdicts.get(scenario)
                 _grid_cell(axes, x, y, GREYS.get(verdict or "", "white"), VERDICT_SYMBOLS.get(verdict or "", ""))
@@ -198,8 +204,7 @@ def robustness_matrix(actions: list[ActionResult], scenarios: dict[str, str], te
             klass = texts.get(result.robustness or "untested", "")
             axes.text(len(columns) + 0.15, y + 0.5, klass, ha="left", va="center", fontsize=8)
             rows.append([*row, klass])
-        _grid_labels(axes, [scenarios[s] for s in columns], [f"{a.group} · {a.id}" for a in actions],
-                     len(columns) + 2.2)
+        _grid_labels(axes, [scenarios[s] for s in columns], names, len(columns) + 2.2)
         svg = _svg(figure, "chart-robustness", texts["robustness_title"], texts["robustness_desc"])
     return Chart("chart-robustness", texts["robustness_title"], texts["robustness_desc"], svg,
                  [texts["action"], *[scenarios[s] for s in columns], texts["class"]], rows)
@@ -223,3 +228,13 @@ def _grid_labels(axes, columns: list[str], rows: list[str], width: float) -> Non
 
 def _impact_text(cell: ImpactCell, texts: dict[str, str]) -> str:
     return ", ".join(f"{texts[change]} {count}" for change, count in cell.counts.items() if count)
+
+
+def _action_names(actions: list[ActionResult], groups: dict[str, str]) -> list[str]:
+    """« Table A · 1 », « Table A · 2 »…: each action by its table and its rank among that table's."""
+    seen: dict[str, int] = {}
+    names = []
+    for result in actions:
+        seen[result.group] = seen.get(result.group, 0) + 1
+        names.append(f"{groups.get(result.group, result.group)} · {seen[result.group]}")
+    return names

@@ -55,5 +55,6 @@ def report_context(edition, workshop) -> dict[str, Any]:
     if synthesis.shows("impacts"):
         drawn["impacts"] = charts.impact_grid(synthesis.impacts, professions, scenarios, texts)
     if synthesis.shows("verdicts") and synthesis.actions:
-        drawn["robustness"] = charts.robustness_matrix(synthesis.actions, scenarios, texts)
+        groups = {group.id: edition.text(group.name) for group in workshop.data.groups}
+        drawn["robustness"] = charts.robustness_matrix(synthesis.actions, scenarios, texts, groups)
     return {"synthesis": synthesis, "charts": drawn, "labels": texts, "by_ring": by_ring}
