@@ -31,7 +31,7 @@ STYLE = {
     "axes.spines.right": False,
 }
 IMPACT_SYMBOLS = {"grows": "↑", "shrinks": "↓", "transforms": "↻", "appears": "✚"}
-VERDICT_SYMBOLS = {"works": "+", "mixed": "~", "fails": "−"}
+VERDICT_SYMBOLS = {"works": "+", "mixed": "0", "fails": "−"}  # as on the sheet
 GREYS = {"works": "#d9d9d9", "mixed": "#f2f2f2", "fails": "#ffffff"}
 
 
@@ -184,7 +184,7 @@ def impact_grid(impacts: dict[str, dict[str, ImpactCell]], professions: dict[str
 
 def robustness_matrix(actions: list[ActionResult], scenarios: dict[str, str], texts: dict[str, str],
                       groups: dict[str, str]) -> Chart:
-    """Actions (rows) by scenarios (columns): + works, ~ mixed, − fails; the class in the last column.
+    """Actions (rows) by scenarios (columns): + works, 0 mixed, − fails; the class in the last column.
 
     An action is named as its table wrote it: the table's name and the line of the sheet
     (« Table A · 2 »), never the ids of the results file.

@@ -37,7 +37,7 @@ def report_context(edition, workshop) -> dict[str, Any]:
         "impacts_desc": _("For each profession and scenario, the change most groups named: ↑ grows, ↓ shrinks, "
                           "↻ transforms, ✚ appears; · when the groups disagreed; empty when nobody said."),
         "robustness_title": _("Each action tested in every scenario"),
-        "robustness_desc": _("For each proposed action and each scenario: + works, ~ mixed, − fails; the last "
+        "robustness_desc": _("For each proposed action and each scenario: + works, 0 mixed, − fails; the last "
                              "column gives the action's class."),
         "grows": _("grows"), "shrinks": _("shrinks"), "transforms": _("transforms"), "appears": _("appears"),
         "works": _("works"), "mixed": _("mixed"), "fails": _("fails"),
