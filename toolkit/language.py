@@ -70,8 +70,12 @@ def ngettext(singular: str, plural: str, count: int, **values: object) -> str:
     return text % {"num": count, **values}
 
 
+@cache
 def _supported(value: str) -> str:
-    """`fr_FR.UTF-8` -> `fr` when there is a French catalogue; anything else -> English."""
+    """`fr_FR.UTF-8` -> `fr` when there is a French catalogue; anything else -> English.
+
+    Cached: every message asks for the current language, and the answer costs a look at the disk.
+    """
     code = value.split(".")[0].split("_")[0].split("-")[0].lower()
     return code if code != ENGLISH and catalogue_path(BUILTIN_TEMPLATES, code).is_file() else ENGLISH
 

@@ -214,6 +214,7 @@ class Edition:
 
 
 _CITATION_LINK = re.compile(r'<a class="citation" href="#source-([^"]+)">(.*?)</a>')
+_SOURCE_ANCHOR = re.compile(r'id="source-([^"]+)"')
 
 
 def _unlink_absent_sources(html: str) -> str:
@@ -222,8 +223,9 @@ def _unlink_absent_sources(html: str) -> str:
     A citation links to its entry in the document's sources list; where the document has none,
     the link would point nowhere (and WeasyPrint says so), so it becomes a span.
     """
+    listed = set(_SOURCE_ANCHOR.findall(html))  # once, not a scan of the document per citation
+
     def replace(match: re.Match[str]) -> str:
-        anchor = f'id="source-{match.group(1)}"'
-        return match.group(0) if anchor in html else f'<span class="citation">{match.group(2)}</span>'
+        return match.group(0) if match.group(1) in listed else f'<span class="citation">{match.group(2)}</span>'
 
     return _CITATION_LINK.sub(replace, html)
