@@ -185,7 +185,7 @@ def _load_scenario_files(folder: Path, problems: Problems) -> tuple[list[LoadedF
 
 
 def _check_study_ids(meta: StudyFile, loaded: LoadedFile, problems: Problems, gaps: _Gaps) -> None:
-    for kind in ("drivers", "professions", "personas", "sources"):
+    for kind in ("drivers", "professions", "personas", "actors", "sources"):
         check_unique([item.id for item in getattr(meta, kind)], (kind,), loaded, problems)
     for index, driver in enumerate(meta.drivers):
         check_unique([h.id for h in driver.hypotheses], ("drivers", index, "hypotheses"), loaded, problems)

@@ -231,6 +231,21 @@ class Persona(Strict):
     id: Slug
     name: LocalText
     situation: LocalText
+    # The event a journey starts from (« Un soir de janvier, Odette tombe dans sa cuisine »), so that
+    # the journey exercise imagines what follows in each future instead of paraphrasing the written day.
+    turning_point: LocalText | None = None
+
+
+class Actor(Strict):
+    """An actor who holds or seeks power over the field: a state agency, a funder, an operator, a group of people.
+
+    The actors exercise (« qui décide ? ») lists them on its canvas and capture sheet; the study
+    names them so that a study of another domain brings its own.
+    """
+
+    id: Slug
+    name: LocalText
+    role: LocalText | None = None  # one line on what it does today, for the canvas
 
 
 class Incompatibility(Strict):
@@ -281,7 +296,10 @@ class StudyFile(Strict):
     drivers: list[Driver] = Field(min_length=1)
     professions: list[Profession] = []
     personas: list[Persona] = []
+    actors: list[Actor] = []
     incompatible: list[Incompatibility] = []
+    # The study's method note: how it was built, what it leaves out and why. Printed in the booklet.
+    method_note: LocalText | None = None
     audience: Audience = Field(default_factory=Audience)
     narrative_words: NarrativeWords = Field(default_factory=NarrativeWords)
 
