@@ -19,7 +19,7 @@ def test_help_everywhere():
 def test_check_ok(mini: Path):
     result = run("check", str(mini))
     assert result.exit_code == 0
-    assert "ok (3 scenarios, 2 drivers, 0 workshops, 11 methods)" in result.output
+    assert "ok (3 scenarios, 2 drivers, 0 workshops, 12 methods)" in result.output
 
 
 def test_check_reports_every_problem_and_exits_1(mini: Path):

@@ -188,7 +188,7 @@ def test_check_prints_warnings_and_exits_0(study_dir: Path):
     assert result.exit_code == 0
     assert "scenarios/plateformes.yaml:5:1: warning: scenario 'plateformes' picks the same hypotheses as the " \
         "baseline 'si-rien-ne-change': it changes no driver\n    hint: pick at least one" in result.stderr
-    assert "ok (3 scenarios, 2 drivers, 0 workshops, 11 methods), 1 warning\n" in result.stdout
+    assert "ok (3 scenarios, 2 drivers, 0 workshops, 12 methods), 1 warning\n" in result.stdout
 
 
 def test_check_strict_turns_warnings_into_errors(study_dir: Path):
@@ -205,5 +205,5 @@ def test_check_strict_turns_warnings_into_errors(study_dir: Path):
 def test_check_strict_passes_a_study_without_warnings(study_dir: Path):
     result = run("check", "--strict", str(study_dir))
     assert result.exit_code == 0, result.output
-    assert "ok (3 scenarios, 2 drivers, 0 workshops, 11 methods), 0 warnings" in result.stdout
+    assert "ok (3 scenarios, 2 drivers, 0 workshops, 12 methods), 0 warnings" in result.stdout
     assert result.stderr == ""

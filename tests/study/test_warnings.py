@@ -50,7 +50,7 @@ def test_the_new_study_has_no_warning_and_passes_strict(tmp_path: Path):
     assert warnings_of(NEW_STUDY, review=True) == []
     result = run("check", "--strict", str(copy_fixture("nouvelle-etude", tmp_path)))
     assert result.exit_code == 0, result.output
-    assert "ok (2 scenarios, 2 drivers, 1 workshop, 11 methods), 0 warnings" in result.stdout
+    assert "ok (2 scenarios, 2 drivers, 1 workshop, 12 methods), 0 warnings" in result.stdout
 
 
 def test_every_number_of_the_new_study_is_told_apart():

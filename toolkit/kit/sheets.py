@@ -34,7 +34,7 @@ MIN_ROW_MM = 15.0  # a handwritten answer needs this much height
 FREE_ROW_MM = 20.0  # the height aimed at when the sheet adds free lines to fill the page
 HEAD_MM = 52.0  # group line, title on up to two lines, the instruction, the column headings
 LEAD_MM = 30.0  # the lead line (the wheel's central change) and its label
-PERSONA_MM = 30.0  # the persona's situation, above a journey
+PERSONA_MM = 42.0  # the persona's situation and the journey's starting point, above a journey
 SAFETY_MM = 6.0  # what rounding and borders take
 NUMBER_MM = 8.0  # the column that numbers free lines
 ROW_LABEL_MM = 46.0  # the column that names a row (a profession, a scenario)
@@ -171,7 +171,8 @@ def capture_pages(study: Study, workshop: Workshop, group: Group) -> list[Captur
     for sheet in workshop.capture_sheets:
         capture = sheet.capture
         named = {"professions": [profession.name for profession in study.meta.professions],
-                 "scenarios": [scenario.title for scenario in study.scenarios]}.get(str(capture.rows))
+                 "scenarios": [scenario.title for scenario in study.scenarios],
+                 "actors": [actor.name for actor in study.meta.actors]}.get(str(capture.rows))
         grid = capture_grid(capture, named, study.scenarios, workshop.data.paper)
         pages += [CapturePage(sheet, group, subject, grid) for subject in _subjects(study, sheet, group)]
     return pages

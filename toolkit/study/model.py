@@ -460,6 +460,7 @@ VERDICTS = ("works", "mixed", "fails")
 RINGS = ("1", "2", "3")
 SIGNS = ("plus", "minus")
 KINDS = ("action", "experiment")
+POWER = ("gains", "keeps", "loses")  # what an actor's power becomes in a scenario (the actors exercise)
 SCALE = "scale"  # a field counted per value of a scale (dots, strokes), not chosen nor written
 
 # section -> its fields -> None (free text), SCALE, or the mark keys a choice accepts
@@ -468,6 +469,7 @@ CAPTURE_SECTIONS: dict[str, dict[str, tuple[str, ...] | str | None]] = {
     "wheels": {"centre": None, "text": None, "ring": RINGS, "sign": SIGNS},
     "journeys": {"moment": None, "text": None, "helps": None, "hinders": None},
     "impacts": {"change": IMPACTS, "comment": None},
+    "actors": {"power": POWER, "wants": None, "ties": None},
     "ratings": {"probability": SCALE, "desirability": SCALE},
     "actions": {"text": None, "kind": KINDS, "territory": None, "owner": None},
     "verdicts": {"verdict": VERDICTS},
@@ -507,7 +509,7 @@ class Capture(Strict):
     title: LocalText
     intro: LocalText
     per: Literal["group", "scenario", "persona"] = "group"
-    rows: Annotated[int, Field(ge=1, le=MAX_CAPTURE_ROWS)] | Literal["professions", "scenarios"] = 5
+    rows: Annotated[int, Field(ge=1, le=MAX_CAPTURE_ROWS)] | Literal["professions", "scenarios", "actors"] = 5
     lead: CaptureField | None = None  # one line written above the table (the wheel's central change)
     fields: list[CaptureField] = Field(min_length=1)
 
@@ -801,6 +803,14 @@ class Moment(Strict):
     hinders: LocalText | None = None
 
 
+class ActorStance(Strict):
+    """What a group said of one actor in one scenario: its power, what it wants, its allies and conflicts."""
+
+    power: Literal["gains", "keeps", "loses"] | None = None
+    wants: LocalText | None = None
+    ties: LocalText | None = None  # allies and conflicts, as written on the sheet
+
+
 class GroupResults(Strict):
     scenarios: list[str] = []
     baseline: BaselineCapture | None = None
@@ -808,6 +818,7 @@ class GroupResults(Strict):
     journeys: dict[str, list[Moment]] = {}  # by persona
     ratings: dict[str, RatingSet] = {}
     impacts: dict[str, dict[str, Impact]] = {}
+    actors: dict[str, dict[str, ActorStance]] = {}  # by actor, then by scenario
     actions: dict[str, Action] = {}
     signals: list[Signal] = []
     quotes: list[Quote] = []

@@ -43,6 +43,7 @@ UNKNOWN = {
     "scenario": (N_("unknown scenario '%(id)s'%(suggestion)s"), N_("scenarios of this study: %(ids)s")),
     "persona": (N_("unknown persona '%(id)s'%(suggestion)s"), N_("personas of this study: %(ids)s")),
     "profession": (N_("unknown profession '%(id)s'%(suggestion)s"), N_("professions of this study: %(ids)s")),
+    "actor": (N_("unknown actor '%(id)s'%(suggestion)s"), N_("actors of this study: %(ids)s")),
 }
 
 
@@ -246,10 +247,21 @@ def _check_agenda(study: Study, workshop: Workshop, loaded: LoadedFile, problems
                                 max=method.data.duration.max),
                               _("check the timing, or adjust the method's duration range"))
             workshop.schedule.append(ScheduledActivity(index, activity, method, clock, clock + activity.duration))
+            _check_rows_named(study, method, (*key, "method"), loaded, problems)
         clock += activity.duration
         _check_ids(activity.scenarios, scenarios, "scenario", (*key, "scenarios"), loaded, problems)
         _check_ids(activity.personas, personas, "persona", (*key, "personas"), loaded, problems)
     _check_length(workshop, clock, loaded, problems)
+
+
+def _check_rows_named(study: Study, method, key, loaded: LoadedFile, problems: Problems) -> None:
+    """A sheet with a row per profession or per actor is empty if the study names none."""
+    for capture in method.data.capture:
+        if capture.rows in ("professions", "actors") and not getattr(study.meta, capture.rows):
+            problems.add(loaded.locate(key),
+                         _("the method '%(method)s' prints a row per item of '%(list)s', but study.yaml has none",
+                           method=method.id, list=capture.rows),
+                         _("add `%(list)s:` to study.yaml, or choose another method", list=capture.rows))
 
 
 def _check_length(workshop: Workshop, agenda_end: int, loaded: LoadedFile, problems: Problems) -> None:
@@ -337,6 +349,7 @@ def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
     scenarios = [s.id for s in study.scenarios]
     professions = [p.id for p in study.meta.professions]
     personas = [p.id for p in study.meta.personas]
+    actors = [a.id for a in study.meta.actors]
     captured = workshop.captured_sections() if len(workshop.schedule) == len(workshop.data.agenda) else None
     for group_id, results in data.groups.items():
         if captured is not None:
@@ -354,6 +367,9 @@ def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
         _check_keys(results.journeys, personas, "persona", (*key, "journeys"), loaded, problems)
         for profession, by_scenario in results.impacts.items():
             _check_keys(by_scenario, scenarios, "scenario", (*key, "impacts", profession), loaded, problems)
+        _check_keys(results.actors, actors, "actor", (*key, "actors"), loaded, problems)
+        for actor, by_scenario in results.actors.items():
+            _check_keys(by_scenario, scenarios, "scenario", (*key, "actors", actor), loaded, problems)
         for action_id, action in results.actions.items():
             if not re.match(SLUG_PATTERN, action_id):
                 problems.add(loaded.locate((*key, "actions", action_id), at_key=True),

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 
 from toolkit.study.model import (
     IMPACTS,
+    POWER,
     RINGS,
     VERDICTS,
     Action,
+    ActorStance,
     Capture,
     Consequence,
     Moment,
@@ -170,6 +172,26 @@ class ImpactCell:
 
 
 @dataclass
+class ActorCell:
+    """What the groups said of one actor in one scenario: how many saw it gain, keep or lose power, and why."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(POWER, 0))
+    said: list[tuple[str, ActorStance]] = field(default_factory=list)  # (group id, stance) with words
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def dominant(self) -> str | None:
+        """The change of power most groups named; None when nobody said or it is a tie."""
+        ranked = sorted(self.counts.items(), key=lambda item: -item[1])
+        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return ranked[0][0]
+
+
+@dataclass
 class ActionResult:
     group: str
     id: str
@@ -221,6 +243,7 @@ class Synthesis:
     captured: frozenset[str] = frozenset()  # the results sections the agenda's sheets fill
     wheels: dict[str, list[tuple[str, Wheel]]] = field(default_factory=dict)  # scenario id -> (group id, wheel)
     journeys: list[Journey] = field(default_factory=list)  # persona by persona (study order), then group by group
+    actors: dict[str, dict[str, ActorCell]] = field(default_factory=dict)  # actor id -> scenario id -> cell
 
     def shows(self, section: str) -> bool:
         """Whether the report speaks of `section` (ratings, verdicts...): only when the agenda captured it."""
@@ -289,6 +312,8 @@ class Synthesis:
             "groups": assigned,
             "wheels": self.wheels.get(scenario.id, []),
             "journeys": [j for j in self.journeys if scenario.id in {s.id for s in j.scenarios}],
+            "actors": {a: cells[scenario.id] for a, cells in self.actors.items()
+                       if cells[scenario.id].total or cells[scenario.id].said},
             "quotes": [(g, q) for g in assigned for q in groups[g].quotes],
             "signals": [(g, s) for g in assigned for s in groups[g].signals],
         }
@@ -311,6 +336,7 @@ class Synthesis:
         for group in self.results.groups.values():
             total += sum(sum(tally_of(r.probability)) + sum(tally_of(r.desirability)) for r in group.ratings.values())
             total += sum(len(by_scenario) for by_scenario in group.impacts.values())
+            total += sum(len(by_scenario) for by_scenario in group.actors.values())
             total += len(group.actions) + len(group.signals) + len(group.quotes)
             total += sum(bool(wheel.centre) + len(wheel.consequences) for wheel in group.wheels.values())
             total += sum(len(moments) for moments in group.journeys.values())
@@ -345,7 +371,22 @@ def analyse(study: Study, workshop: Workshop) -> Synthesis:
     wheels = {s.id: [(g, group.wheels[s.id]) for g, group in groups.items() if s.id in group.wheels]
               for s in study.scenarios}
     return Synthesis(study, workshop, ratings, impacts, actions, frozenset(workshop.captured_sections()),
-                     {s: told for s, told in wheels.items() if told}, _journeys(study, workshop, groups))
+                     {s: told for s, told in wheels.items() if told}, _journeys(study, workshop, groups),
+                     _actors(study, groups))
+
+
+def _actors(study: Study, groups: dict) -> dict[str, dict[str, ActorCell]]:
+    """Every actor of the study in every scenario, with what each group said of it there."""
+    cells = {a.id: {s.id: ActorCell() for s in study.scenarios} for a in study.meta.actors}
+    for group_id, group in groups.items():
+        for actor_id, by_scenario in group.actors.items():
+            for scenario_id, stance in by_scenario.items():
+                cell = cells[actor_id][scenario_id]
+                if stance.power:
+                    cell.counts[stance.power] += 1
+                if stance.wants or stance.ties:
+                    cell.said.append((group_id, stance))
+    return cells
 
 
 def by_ring(wheel: Wheel) -> list:

@@ -46,6 +46,10 @@ def report_context(edition, workshop) -> dict[str, Any]:
         # a futures wheel: the ring of a consequence, and its sign as a symbol and in words
         "ring-1": _("1st ring"), "ring-2": _("2nd ring"), "ring-3": _("3rd ring"), "ring-none": _("ring not given"),
         "plus": "+", "minus": "−", "plus-words": _("positive"), "minus-words": _("negative"),
+        # an actor's power in a scenario (the actors exercise), as a symbol and in words
+        "power-gains": "+", "power-keeps": "=", "power-loses": "−",
+        "power-gains-words": _("gains power"), "power-keeps-words": _("keeps its power"),
+        "power-loses-words": _("loses power"),
     }
     drawn = {}
     if synthesis.shows("ratings"):  # only what the agenda captured is drawn
