@@ -26,7 +26,26 @@ REGENERATE = (f".venv/bin/python -m toolkit.study.figures scenarios/{SHIPPED.nam
 # Sources of study.yaml that have no public address: a report never put online, a press release
 # that was taken down... Each one says why on its line. A source missing here and without a URL
 # fails the test: find its address (Légifrance, the publisher's site) before adding it.
-NO_PUBLIC_URL: dict[str, str] = {}
+NO_PUBLIC_URL: dict[str, str] = {
+    "hcts-2026": "no official page of the report (solidarites.gouv.fr, vie-publique.fr) in the stored pages; "
+                 "only press accounts of it (Le Media social, ASH, dubasque.org, snfocos.org)",
+    "hcts-participation-2017": "no official page in the stored pages; only accounts of it (Banque des "
+                               "Territoires, ASH, dubasque.org, Uriopss Réunion) and unofficial copies "
+                               "(pdfslide.fr, l.21-bal.com)",
+    "unaforis-2018": "no page of UNAFORIS or La Fonda in the stored pages; only an unofficial copy of the "
+                     "study on pdfslide.fr",
+    "conference-metiers-2022": "the communiqué itself is not in the stored pages (only its text reproduced "
+                               "on info-chalon.com); official pages of the same day are the Prime "
+                               "Minister's speech (info.gouv.fr/discours/12701) and a ministry article "
+                               "(solidarites-sante.gouv.fr), other documents than the communiqué",
+    "loi-plein-emploi-2023": "no Légifrance or vie-publique.fr address of the law in the stored pages "
+                             "(searched: title, legifrance loi 2023-1196, ELI, JORFTEXT, vie-publique)",
+    "loi-bien-vieillir-2024": "no Légifrance address of the law in the stored pages (searched: title, "
+                              "legifrance loi 2024-317, ELI, NOR TSSX2310018L); the only vie-publique.fr "
+                              "link seen is the page of the bill (vie-publique.fr/loi/291928)",
+    "loi-tzcld-2020": "no Légifrance or vie-publique.fr address of the law in the stored pages "
+                      "(searched: title, legifrance loi 2020-1577, ELI, JORFTEXT, vie-publique)",
+}
 
 
 @pytest.fixture(scope="module")
