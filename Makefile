@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STUDY  ?= metiers-du-social-2040
 OUT    ?= output
 
-.PHONY: kit test test-min wheel lint lint-imports check messages system-deps install install-test clean help
+.PHONY: kit test test-min wheel lint lint-imports check messages system-deps install install-test figures clean help
 
 help:
 	@echo "make kit    create $(VENV), install, build the $(STUDY) kit into $(OUT)/"
@@ -42,6 +42,12 @@ check: install
 	$(BIN)/prospective check
 
 # Refresh the translation catalogues after changing template strings.
+# Rewrite docs/figures-<study>.md, the listing of the study's figures and their sources (tests/study/test_figures.py);
+# written to a temporary file first, so that a study that fails to load never empties the listing.
+figures: install
+	$(BIN)/python -m toolkit.study.figures scenarios/$(STUDY) > docs/figures-$(STUDY).md.tmp
+	mv docs/figures-$(STUDY).md.tmp docs/figures-$(STUDY).md
+
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header \
 	  -o templates/locale/messages.pot .

@@ -46,7 +46,8 @@ def _pack(kit: Path, group) -> Path:
 @pytest.mark.parametrize("paper", ["A4", "letter"])
 def test_every_capture_of_the_library_is_made_for_handwriting(paper: str):
     study = load_study(SHIPPED)
-    named = {"professions": [p.name for p in study.meta.professions], "scenarios": [s.title for s in study.scenarios]}
+    named = {"professions": [p.name for p in study.meta.professions], "scenarios": [s.title for s in study.scenarios],
+             "actors": [a.name for a in study.meta.actors]}
     width = PAPER_SIZES[paper][0] - PAGE_MARGINS_MM[2] - PAGE_MARGINS_MM[3]
     for method in study.methods.values():
         for capture in method.data.capture:

@@ -92,6 +92,11 @@ def kinds(text: str) -> list[tuple[str, str | None]]:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # helplines called by their number are not figures; the same number as a quantity is
+    ("Il appelle le 115 chaque soir.", [("115", "numbering")]),
+    ("Appeler le 119 ou composer le 3919.", [("119", "numbering"), ("3919", "numbering")]),
+    ("Le département compte 115 places.", [("115", None)]),
+    ("le 15 % des ménages", [("15", None)]),
     # ages, and numbers of years
     ("Jeanne, 84 ans, vit seule.", [("84", "age")]),
     ("Malik a 31 ans ; sa fille de 4 ans.", [("31", "age"), ("4", "age")]),

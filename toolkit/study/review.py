@@ -71,6 +71,10 @@ _HOUR = {"h", "heure", "heures"}
 _RANGE = {"-", "–", "à", "et", "to", "and"}  # "de 9 h à 12 h", "entre 14 h et 17 h"
 _FOR = {"pendant", "durant", "en", "de", "sur", "for", "in", "of"}  # before a duration: "pendant 2 h"
 _AGED = {"aged"}  # and "âgé de": see `number_kind`
+# Phone lines called by their number, after an article or a verb: "le 115", "appeler le 119", "au 3919".
+_HELPLINES = {"15", "17", "18", "112", "114", "115", "119", "196", "3114", "3919", "3977"}
+_HELPLINE_BEFORE = {"le", "au", "du", "appeler", "appelle", "appellent", "composer", "compose", "call", "dial"}
+_PERCENT_AFTER = re.compile(rf"{_SPACE}*%")
 _NUMERIC_DATE = re.compile(r"/\d{1,2}(?!\d)")  # "12/03", "12/03/2026"
 _HOUR_MINUTES_AFTER = re.compile(rf"{_SPACE}?(?:h|heures?){_SPACE}?[0-5]\d(?!\w)")  # "18 h 30", "9 heures 15"
 _HOUR_AFTER = re.compile(rf"{_SPACE}?(?:h|heures?)(?!\w)(?!\s+(?:par|per|de|d['’])\b)")  # "18 h", not "12 h par"
@@ -347,7 +351,8 @@ def number_kind(text: str, start: int, end: int) -> str | None:
     Not figures: a year (`"year"`: 1900-2099, "les années 90"), a date (`"date"`: "12 mars",
     "12/03/2026", "lundi 12"), a clock time (`"time"`: "18 h 30", "à 9 h", "9 am"), an age or a
     number of years (`"age"`: "84 ans", "31-year-old", unless an average: "l'âge moyen, 52 ans"),
-    an address or a number in a series (`"numbering"`: "n° 488", "salle 3", "12 rue ...", "(2)").
+    an address or a number in a series (`"numbering"`: "n° 488", "salle 3", "12 rue ...", "(2)"), a
+    helpline called by its number ("le 115", "appeler le 119").
     Glued forms (1er, 3e, 9h30, 14:00, COVID-19) and list numbers never reach here: NUMBER and the
     masks leave them out. Everything else is a figure: "12 %", "3 000 places", "1,2 million".
     The context read is a few words on each side, so a text costs time in proportion to its length.
@@ -370,6 +375,8 @@ def number_kind(text: str, start: int, end: int) -> str | None:
         return "time"
     if value <= 59 and words[-1] in _HOUR and words[-2].isdigit() and int(words[-2]) <= 24:  # the 30 of "18 h 30"
         return "time"
+    if figure in _HELPLINES and words[-1] in _HELPLINE_BEFORE and not _PERCENT_AFTER.match(text, end):
+        return "numbering"
     aged = words[-1] in _AGED or (words[-1] == "de" and words[-2] in {"âgé", "âgée", "âgés", "âgées"})
     if value <= 130 and (aged or _YEARS_AFTER.match(text, end)):
         return None if _average(text, start, end) else "age"

@@ -258,6 +258,12 @@ class Synthesis:
         """Every consequence of every futures wheel."""
         return [c for told in self.wheels.values() for _, wheel in told for c in wheel.consequences]
 
+    @property
+    def actor_scenarios(self) -> list[Scenario]:
+        """The scenarios some group said something of an actor in, in the study's order (the actors table's columns)."""
+        said = {s for cells in self.actors.values() for s, cell in cells.items() if cell.total or cell.said}
+        return [s for s in self.study.scenarios if s.id in said]
+
     def journeys_of(self, persona_id: str) -> list[Journey]:
         return [j for j in self.journeys if j.persona.id == persona_id]
 

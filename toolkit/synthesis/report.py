@@ -48,8 +48,8 @@ def report_context(edition, workshop) -> dict[str, Any]:
         "plus": "+", "minus": "−", "plus-words": _("positive"), "minus-words": _("negative"),
         # an actor's power in a scenario (the actors exercise), as a symbol and in words
         "power-gains": "+", "power-keeps": "=", "power-loses": "−",
-        "power-gains-words": _("gains power"), "power-keeps-words": _("keeps its power"),
-        "power-loses-words": _("loses power"),
+        "power-gains-words": _("more power"), "power-keeps-words": _("power unchanged"),
+        "power-loses-words": _("less power"),
     }
     drawn = {}
     if synthesis.shows("ratings"):  # only what the agenda captured is drawn
