@@ -273,7 +273,8 @@ def test_a_worker_killed_is_a_clear_error(mini: Path, previous, monkeypatch):
     assert result.exit_code == 1, result.output
     assert "error: a process writing the PDFs stopped unexpectedly" in result.stderr
     assert "hint: it may have run out of memory" in result.stderr
-    assert multiprocessing.active_children() == []
+    # the other worker is stopped, not left behind; on a loaded machine it may take a moment to exit
+    assert wait_until(lambda: multiprocessing.active_children() == []), multiprocessing.active_children()
     assert snapshot(kit) == before
     assert leftovers(out) == []
 
