@@ -26,6 +26,8 @@ REGENERATE = (f".venv/bin/python -m toolkit.study.figures scenarios/{SHIPPED.nam
 # Sources of study.yaml that have no public address: a report never put online, a press release
 # that was taken down... Each one says why on its line. A source missing here and without a URL
 # fails the test: find its address (Légifrance, the publisher's site) before adding it.
+# Laws carry Légifrance's ELI address (/eli/loi/<year>/<month>/<day>/<number>/jo/texte), the persistent
+# form Légifrance gives every law ("Alias" on each text), written from the law's verified date and number.
 NO_PUBLIC_URL: dict[str, str] = {
     "hcts-2026": "no official page of the report (solidarites.gouv.fr, vie-publique.fr) in the stored pages; "
                  "only press accounts of it (Le Media social, ASH, dubasque.org, snfocos.org)",
@@ -38,13 +40,6 @@ NO_PUBLIC_URL: dict[str, str] = {
                                "on info-chalon.com); official pages of the same day are the Prime "
                                "Minister's speech (info.gouv.fr/discours/12701) and a ministry article "
                                "(solidarites-sante.gouv.fr), other documents than the communiqué",
-    "loi-plein-emploi-2023": "no Légifrance or vie-publique.fr address of the law in the stored pages "
-                             "(searched: title, legifrance loi 2023-1196, ELI, JORFTEXT, vie-publique)",
-    "loi-bien-vieillir-2024": "no Légifrance address of the law in the stored pages (searched: title, "
-                              "legifrance loi 2024-317, ELI, NOR TSSX2310018L); the only vie-publique.fr "
-                              "link seen is the page of the bill (vie-publique.fr/loi/291928)",
-    "loi-tzcld-2020": "no Légifrance or vie-publique.fr address of the law in the stored pages "
-                      "(searched: title, legifrance loi 2020-1577, ELI, JORFTEXT, vie-publique)",
 }
 
 
