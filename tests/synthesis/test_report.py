@@ -267,3 +267,39 @@ def test_the_shipped_report_shows_the_wheels_and_the_journeys(tmp_path):
         assert said in text, said
     for absent in ("sans regret", "à abandonner", "testée dans chaque scénario"):
         assert absent not in text, absent
+
+
+def test_the_full_day_report_says_who_decides(tmp_path):
+    """Issue 12.4: the actors exercise from sheet to report: a table actors × the scenarios worked on, the power
+    each table saw, counted from the results file, and every actor's words in its scenario's section."""
+    study = load_study(SHIPPED)
+    workshop = next(w for w in study.workshops if w.id == "journee-complete")
+    synthesis = analyse(study, workshop)
+    results = workshop.results.groups
+    worked = {scenario for group in results.values() for by_scenario in group.actors.values() for scenario in by_scenario}
+    assert [s.id for s in synthesis.actor_scenarios] == [s.id for s in study.scenarios if s.id in worked]
+    assert "si-rien-ne-change" not in worked  # no table ran the exercise on the baseline: no empty column
+    for actor in study.meta.actors:
+        for scenario in study.scenarios:
+            said = [g.actors[actor.id][scenario.id] for g in results.values()
+                    if scenario.id in g.actors.get(actor.id, {})]
+            cell = synthesis.actors[actor.id][scenario.id]
+            assert cell.total == sum(1 for stance in said if stance.power)
+            assert all(cell.counts[power] == sum(1 for s in said if s.power == power) for power in cell.counts)
+    gaining = synthesis.actors_by_power("gains")
+    text = report_text(SHIPPED, tmp_path, "journee-complete")
+    flat = squash(text)
+    for said in ("Qui décide dans ce scénario", "Qui gagne et qui perd du pouvoir", "pouvoir accru",
+                 "Acteurs le plus souvent vus gagner du pouvoir", "Point de départ :"):
+        assert said in text, said
+    assert squash(fr_name(study, gaining[0][0])) in flat
+    for group in results.values():
+        for by_scenario in group.actors.values():
+            for stance in by_scenario.values():
+                if stance.wants:
+                    assert squash(stance.wants.get("fr", "fr")) in flat
+
+
+def fr_name(study, actor_id: str) -> str:
+    actor = next(a for a in study.meta.actors if a.id == actor_id)
+    return actor.name.get("fr", "fr")

@@ -329,6 +329,11 @@ class Synthesis:
         counts = [(p, sum(cell.counts[change] for cell in cells.values())) for p, cells in self.impacts.items()]
         return sorted([item for item in counts if item[1]], key=lambda item: -item[1])
 
+    def actors_by_power(self, power: str) -> list[tuple[str, int]]:
+        """Actors most often said to `power` (gains, loses...), across scenarios and groups."""
+        counts = [(a, sum(cell.counts[power] for cell in cells.values())) for a, cells in self.actors.items()]
+        return sorted([item for item in counts if item[1]], key=lambda item: -item[1])
+
     @property
     def experiments(self) -> list[ActionResult]:
         return [a for a in self.actions if a.action.kind == "experiment"]
