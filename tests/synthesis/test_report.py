@@ -276,7 +276,8 @@ def test_the_full_day_report_says_who_decides(tmp_path):
     workshop = next(w for w in study.workshops if w.id == "journee-complete")
     synthesis = analyse(study, workshop)
     results = workshop.results.groups
-    worked = {scenario for group in results.values() for by_scenario in group.actors.values() for scenario in by_scenario}
+    worked = {scenario for group in results.values() for by_scenario in group.actors.values()
+              for scenario in by_scenario}
     assert [s.id for s in synthesis.actor_scenarios] == [s.id for s in study.scenarios if s.id in worked]
     assert "si-rien-ne-change" not in worked  # no table ran the exercise on the baseline: no empty column
     for actor in study.meta.actors:
