@@ -190,3 +190,55 @@ def test_every_index_link_of_the_shipped_kit_resolves(kit: Path):
         names = archive.namelist()
     assert f"{workshop.name}/documents-etude/livret-participant.pdf" in names
     assert f"{workshop.name}/documents-etude/cartes-scenarios.pdf" in names
+
+
+# --- the three shipped plans (issue 12.3) ------------------------------------------------------
+
+PLANS = ["decouverte-90-minutes", "demi-journee-colloque", "journee-complete"]
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_each_plan_has_example_results_that_follow_its_agenda(study, plan: str):
+    """The example results hold exactly what the plan's sheets capture, for the scenarios and personas each table
+    was given; the full day tests every action in every scenario. Labelled as made up."""
+    from toolkit.study.model import CAPTURE_SECTIONS, activity_personas, activity_scenarios
+    from toolkit.study.workshops import _filled
+
+    workshop = next(w for w in study.workshops if w.id == plan)
+    results = workshop.results
+    assert results is not None and results.example and "invent" in fr(results.note).lower()
+    captured = workshop.captured_sections()
+    filled = {section for group in results.groups.values() for section in CAPTURE_SECTIONS
+              if list(_filled(group, section))}
+    assert filled == captured, plan
+    for group in workshop.data.groups:
+        said = results.groups[group.id]
+        for sheet in workshop.capture_sheets:
+            scenarios = {s.id for s in activity_scenarios(study, sheet.item, group)}
+            personas = {p.id for p in activity_personas(study, sheet.item, group)}
+            section = sheet.capture.results
+            if section == "wheels":
+                assert set(said.wheels) == scenarios, (plan, group.id)
+            elif section == "journeys":
+                assert set(said.journeys) == personas, (plan, group.id)
+            elif section == "actors":
+                assert {s for by in said.actors.values() for s in by} == scenarios, (plan, group.id)
+                assert set(said.actors) == {a.id for a in study.meta.actors}, (plan, group.id)
+            elif section == "verdicts":
+                for action in said.actions.values():
+                    assert set(action.scenarios) == scenarios, (plan, group.id)
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_each_plan_builds_its_report(study, plan: str, tmp_path):
+    """The report of each plan builds without a warning and counts every line typed from its sheets."""
+    from toolkit.kit.build import build_report
+    from toolkit.synthesis.analysis import analyse
+
+    report = build_report(study, "fr", tmp_path, plan)
+    assert report.warnings == []
+    [pdf] = list(tmp_path.rglob("*.pdf"))
+    text = normalise(" ".join(pdf_pages(pdf)))
+    workshop = next(w for w in study.workshops if w.id == plan)
+    contributions = analyse(study, workshop).contributions
+    assert f"{contributions} lignes reportées depuis les fiches de saisie" in text, plan
