@@ -477,6 +477,14 @@ def test_the_shipped_plan():
             for s in activity_scenarios(study, item, group)}
     assert baseline in used
     assert used == {s.id for s in study.scenarios}
+    # a room, not a programme: at most four exercises, each at least at its method's minimum, none squeezed
+    # to it all at once; the first group exercise leaves time to read the table's scenario
+    frame = {"accueil", "pause", "restitution", "cloture"}  # the day's frame, not exercises
+    exercises = [item for item in workshop.schedule if item.method.id not in frame]
+    assert len(exercises) <= 4, [item.method.id for item in exercises]
+    assert sum(item.activity.duration > item.method.data.duration.min for item in exercises) >= 3
+    first = next(item for item in workshop.schedule if item.format == "groups")
+    assert "Lecture" in first.title.get("fr", "fr") and first.activity.duration >= first.method.data.duration.min + 10
 
 
 # --- known bugs -------------------------------------------------------------------------
