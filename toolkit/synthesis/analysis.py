@@ -151,6 +151,14 @@ class ScenarioRatings:
     delta_desirability: float | None = None
 
 
+def most_named(counts: Mapping[str, int]) -> str | None:
+    """The key most groups named; None when nobody named any, or when two lead together (no majority to report)."""
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
 @dataclass
 class ImpactCell:
     """What the groups said of one profession in one scenario."""
@@ -165,10 +173,7 @@ class ImpactCell:
     @property
     def dominant(self) -> str | None:
         """The change most groups named; None when nobody said anything or it is a tie."""
-        ranked = sorted(self.counts.items(), key=lambda item: -item[1])
-        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-            return None
-        return ranked[0][0]
+        return most_named(self.counts)
 
 
 @dataclass
@@ -185,10 +190,7 @@ class ActorCell:
     @property
     def dominant(self) -> str | None:
         """The change of power most groups named; None when nobody said or it is a tie."""
-        ranked = sorted(self.counts.items(), key=lambda item: -item[1])
-        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-            return None
-        return ranked[0][0]
+        return most_named(self.counts)
 
 
 @dataclass
