@@ -3,6 +3,7 @@
 Issue 10.1: the report speaks only of what the workshop's agenda captured.
 """
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from toolkit.kit.build import build_report
 from toolkit.kit.render import Edition
 from toolkit.study.load import load_study
 from toolkit.synthesis.analysis import analyse, describe
+from toolkit.synthesis.charts import short_text
 from toolkit.synthesis.report import report_context
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -128,10 +130,11 @@ def test_charts_are_well_formed_titled_and_match_their_tables(study):
         assert root.find(f"{SVG}title").text == chart.title and root.find(f"{SVG}desc").text == chart.description
         assert root.get("role") == "img"
         assert "<image" not in chart.svg  # vector only, no raster
-    texts = [t.text for t in ET.fromstring(charts["map"].svg).iter(f"{SVG}text")]
-    assert {"S1", "S2", "S3"} <= set(texts)  # points carry the scenarios' card codes
-    assert charts["map"].rows == [["S1 Si rien ne change", 4, 1, 5], ["S2 Le social en plateformes", 3.5, 3, 4],
-                                  ["S3 Les communs territoriaux", 2, 5, 3]]
+    texts = " ".join(t.text or "" for t in ET.fromstring(charts["map"].svg).iter(f"{SVG}text"))
+    for name in ("Si rien ne change", "Scénario 1", "Le social en plateformes", "Scénario 2"):
+        assert name in texts, name  # points carry the scenarios' names, numbered as on the cards
+    assert charts["map"].rows == [["Si rien ne change", 4, 1, 5], ["Scénario 1 · Le social en plateformes", 3.5, 3, 4],
+                                  ["Scénario 2 · Les communs territoriaux", 2, 5, 3]]
     assert charts["dist-plateformes"].rows[1][1:] == [2, 0, 0, 0, 2]  # desirability [1, 5, 1, 5]
     assert charts["robustness"].rows[0][-1] == "à abandonner si" or charts["robustness"].rows[0][-1]
     again = report_context(Edition(loaded, "fr"), loaded.workshops[0])["charts"]
@@ -304,3 +307,65 @@ def test_the_full_day_report_says_who_decides(tmp_path):
 def fr_name(study, actor_id: str) -> str:
     actor = next(a for a in study.meta.actors if a.id == actor_id)
     return actor.name.get("fr", "fr")
+
+
+# --- issue 13.4: a report people read ----------------------------------------------------------------
+
+
+def test_chart_text_is_at_least_8_pt_at_print_size(study):
+    """Each SVG is printed at its own width (in pt, no wider than the text column): its font sizes, in user units
+    of a viewBox as wide as the width, times that scale, are the printed sizes."""
+    loaded = load_study(study)
+    for chart in report_context(Edition(loaded, "fr"), loaded.workshops[0])["charts"].values():
+        root = ET.fromstring(chart.svg)
+        width = float(root.get("width").removesuffix("pt"))
+        assert width <= 172 / 25.4 * 72, chart.id  # A4 less the margins: printed at scale 1, never shrunk
+        scale = width / float(root.get("viewBox").split()[2])
+        sizes = [float(size) for size in re.findall(r"font-size: ([\d.]+)px", chart.svg)]
+        assert sizes and min(sizes) * scale >= 8, (chart.id, min(sizes) * scale)
+
+
+def test_the_robustness_chart_names_actions_by_their_text(synthesis, study):
+    loaded = load_study(study)
+    chart = report_context(Edition(loaded, "fr"), loaded.workshops[0])["charts"]["robustness"]
+    labels = [t.text for t in ET.fromstring(chart.svg).iter(f"{SVG}text")]
+    assert "Un guichet humain" in labels and "Des maisons ouvertes" in labels
+    assert chart.rows[0][0] == "Un guichet humain (Table A)"  # whole, with its table, in the data table
+    assert short_text("Inscrire dans le règlement départemental d'aide sociale un droit", 30) == \
+        "Inscrire dans le règlement…"
+
+
+def test_key_messages_and_next_steps_come_from_the_results(synthesis):
+    messages = synthesis.key_messages()
+    assert 3 <= len(messages) <= 5
+    kinds = [m.kind for m in messages]
+    assert kinds[:3] == ["desirable", "baseline", "no-regret"]
+    assert messages[0].values["row"].scenario.id == "communs"
+    assert messages[2].values == {"count": 2, "total": 5, "scenarios": 3}
+    # next steps: a territory and an owner only; none in RESULTS has an owner
+    assert synthesis.next_steps == []
+
+
+def test_shipped_reports_open_on_key_messages_keep_charts_with_tables_and_define_terms(tmp_path):
+    import pdfplumber
+
+    report = build_report(load_study(SHIPPED), "fr", tmp_path, "journee-complete")
+    assert report.warnings == []
+    [pdf] = list(tmp_path.rglob("*.pdf"))
+    pages = [normalise(page) for page in pdf_pages(pdf)]
+    assert "L’essentiel" in pages[1] or "L'essentiel" in pages[1]
+    assert "Prochaines étapes" in pages[1] and "sans regret" in pages[1]
+    assert "12 des 17 actions proposées sont sans regret" in pages[1]
+    text = " ".join(pages)
+    glossary = text[text.rindex("Glossaire"):]
+    for term in ("sans regret", "à activer si", "à abandonner", "lignes reportées", "probabilité", "désirabilité"):
+        assert term in glossary, term
+    titles = ("Probabilité et désirabilité des scénarios", "Impacts sur les métiers", "Chaque action testée")
+    for title in titles:  # a chart's title and its data table on the same page
+        page = next(page for page in pages if title in page)
+        assert "Données du graphique" in page, title
+    with pdfplumber.open(pdf) as document:  # chart text, as printed: 8 pt or more (rotated text aside)
+        for page in document.pages:
+            for char in page.chars:
+                if "DejaVu" in char["fontname"] and char["matrix"][1] == 0:
+                    assert char["size"] >= 8, (page.page_number, char["text"], char["size"])

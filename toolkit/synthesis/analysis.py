@@ -39,6 +39,23 @@ CONSENSUS_IQR = 1.0  # Delphi's usual threshold on a five-point scale
 PARTIAL_IQR = 2.0
 MIN_RATINGS = 3  # fewer than this and spread says nothing
 ROBUSTNESS = ("no-regret", "opt-out", "opt-in", "abandon")
+KEY_MESSAGES = (3, 5)  # the report's first page says at least 3 things, at most 5
+NEXT_STEPS = 5  # and names at most 5 next steps (the others are in the chapter on actions)
+
+
+@dataclass
+class KeyMessage:
+    """One thing the report's first page says, and the numbers that support it.
+
+    `kind` picks the sentence the template writes: desirable (`row`: the most desirable scenario), baseline
+    (`row`), no-regret (`count` of `total` actions, tested in `scenarios` scenarios), actions (`total`,
+    `experiments`, `territories`), profession (`profession` id, `change`, `count` answers of `total`),
+    actor (`actor` id, `count` tables × scenarios of `total`), wheels (`total`, `plus`, `minus`), probable
+    (`row`), divided (`rows`).
+    """
+
+    kind: str
+    values: dict
 
 
 class Tally(tuple):
@@ -335,6 +352,66 @@ class Synthesis:
         """Actors most often said to `power` (gains, loses...), across scenarios and groups."""
         counts = [(a, sum(cell.counts[power] for cell in cells.values())) for a, cells in self.actors.items()]
         return sorted([item for item in counts if item[1]], key=lambda item: -item[1])
+
+    def key_messages(self) -> list[KeyMessage]:
+        """What the first page says, most telling first, each with its numbers; at most KEY_MESSAGES[1].
+
+        The most desirable scenario, the baseline's place, the actions that hold in every future (or, without
+        the stress test, what was proposed), the change of a profession most often named, the actor most often
+        seen gaining power, the futures wheels' consequences, the most probable scenario, the divided views.
+        Each needs its sheet on the agenda (`shows`) and something typed from it.
+        """
+        messages = []
+        desirable = self.ranked("desirability") if self.shows("ratings") else []
+        if desirable:
+            messages.append(KeyMessage("desirable", {"row": desirable[0]}))
+        if self.shows("ratings") and self.baseline.probability.n and self.baseline.desirability.n:
+            messages.append(KeyMessage("baseline", {"row": self.baseline}))
+        if self.shows("verdicts") and any(a.verdicts for a in self.actions):
+            tested = {s for a in self.actions for s in a.verdicts}
+            messages.append(KeyMessage("no-regret", {"count": len(self.by_class()["no-regret"]),
+                                                     "total": len(self.actions), "scenarios": len(tested)}))
+        elif self.shows("actions") and self.actions:
+            messages.append(KeyMessage("actions", {"total": len(self.actions), "experiments": len(self.experiments),
+                                                   "territories": len(self.by_territory())}))
+        if self.shows("impacts"):
+            named = [(p, change, count) for change in IMPACTS for p, count in self.professions_by_change(change)]
+            if named:
+                profession, change, count = max(named, key=lambda item: item[2])  # first of the ties: study order
+                total = sum(cell.total for cell in self.impacts[profession].values())
+                messages.append(KeyMessage("profession", {"profession": profession, "change": change,
+                                                          "count": count, "total": total}))
+        gaining = self.actors_by_power("gains") if self.shows("actors") else []
+        if gaining:
+            actor, count = gaining[0]
+            total = sum(cell.total for cell in self.actors[actor].values())
+            messages.append(KeyMessage("actor", {"actor": actor, "count": count, "total": total}))
+        consequences = self.consequences if self.shows("wheels") else []
+        if consequences:
+            messages.append(KeyMessage("wheels", {"total": len(consequences),
+                                                  "plus": sum(c.sign == "plus" for c in consequences),
+                                                  "minus": sum(c.sign == "minus" for c in consequences)}))
+        probable = self.ranked("probability") if self.shows("ratings") else []
+        if probable and not probable[0].scenario.data.baseline:  # the baseline's line already says it
+            messages.append(KeyMessage("probable", {"row": probable[0]}))
+        divided = [r for r in self.ratings if r.desirability.consensus == "divided"] if self.shows("ratings") else []
+        if divided:
+            messages.append(KeyMessage("divided", {"rows": divided}))
+        return messages[:KEY_MESSAGES[1]]
+
+    @property
+    def next_steps(self) -> list[ActionResult]:
+        """The actions and experiments a table gave both a territory and an owner: who does what, where.
+
+        With the stress test, the most robust first (no-regret, then opt-out, then opt-in) and never one to
+        abandon; in the plan's order within a class.
+        """
+        ready = [a for a in self.actions if (a.action.territory or "").strip() and (a.action.owner or "").strip()]
+        if not self.shows("verdicts"):
+            return ready
+        order = {name: index for index, name in enumerate(ROBUSTNESS)}
+        kept = [a for a in ready if a.robustness not in ("abandon",)]
+        return sorted(kept, key=lambda a: order.get(a.robustness or "", len(ROBUSTNESS)))
 
     @property
     def experiments(self) -> list[ActionResult]:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
 
 from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from toolkit.synthesis.analysis import RATING_SCALE, ActionResult, ImpactCell, ScenarioRatings
 
@@ -27,12 +31,18 @@ STYLE = {
     "text.parse_math": False,
     "font.family": ["DejaVu Sans"],
     "font.size": 9,
+    "legend.fontsize": 8.5,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
 IMPACT_SYMBOLS = {"grows": "↑", "shrinks": "↓", "transforms": "↻", "appears": "✚"}
 VERDICT_SYMBOLS = {"works": "+", "mixed": "0", "fails": "−"}  # as on the sheet
 GREYS = {"works": "#d9d9d9", "mixed": "#f2f2f2", "fails": "#ffffff"}
+LABEL_SIZE = 8.5  # the smallest text of a chart, in points: the SVG is printed at its own size (scale 1)
+MAX_WIDTH_PT = 480  # the report's text column (A4 less the margins, 172 mm = 487 pt): no chart is wider
+ACTION_CHARS = 44  # an action's text, shortened to this many characters on the robustness chart
 
 
 @dataclass
@@ -63,8 +73,8 @@ def _svg(figure, chart_id: str, title: str, description: str) -> str:
     title_element.text = title
     root.insert(0, desc)
     root.insert(0, title_element)
-    for attribute in ("width", "height"):  # let the page's CSS size the chart
-        root.attrib.pop(attribute, None)
+    # width and height stay (in pt): the page prints the chart at its own size, so its text keeps the size it
+    # was drawn at (LABEL_SIZE and above); every chart is drawn narrower than the text column (MAX_WIDTH_PT)
     return ET.tostring(root, encoding="unicode")
 
 
@@ -93,35 +103,51 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)
 
 
+def scenario_names(ratings: list[ScenarioRatings], labels: dict[str, str], texts: dict[str, str]) -> dict[str, str]:
+    """Each scenario as the rest of the kit numbers it: the baseline by its title, the others « Scénario 1 »,
+    « Scénario 2 »… in the study's order, followed by their title."""
+    names, number = {}, 0
+    for row in ratings:
+        if row.scenario.data.baseline:
+            names[row.scenario.id] = labels[row.scenario.id]
+        else:
+            number += 1
+            names[row.scenario.id] = f"{texts['scenario']} {number}\n{labels[row.scenario.id]}"
+    return names
+
+
 def rating_map(ratings: list[ScenarioRatings], labels: dict[str, str], texts: dict[str, str]) -> Chart:
     """Scenarios placed by median probability (x) and desirability (y), quartile bars, baseline a square.
 
-    Points carry the scenarios' card codes (S1, S2...): names would run into each other; the
-    data table beside the chart gives code, name and values.
+    Each point carries its scenario's name (« Scénario 2 » and its title; the baseline its title), placed
+    beside the point where it overlaps no other name and no other point (`_place_labels`).
     """
-    codes = {row.scenario.id: f"S{index}" for index, row in enumerate(ratings, start=1)}
+    names = scenario_names(ratings, labels, texts)
     with rc_context(STYLE):
-        figure = Figure(figsize=(6.4, 5.0))
+        figure = Figure(figsize=(6.2, 5.0))
         axes = figure.subplots()
         rows = []
         placed = [r for r in ratings if r.probability.median is not None and r.desirability.median is not None]
         spots = Counter((r.probability.median, r.desirability.median) for r in placed)
         seen: Counter = Counter()
+        points, bars = [], []
         for row in placed:
             p, d = row.probability, row.desirability
             spot = (p.median, d.median)
             shift = (seen[spot] - (spots[spot] - 1) / 2) * 0.12  # scenarios on the same spot sit side by side
-            labels_above = seen[spot]
             seen[spot] += 1
             baseline = row.scenario.data.baseline
             x = p.median + shift
             axes.errorbar(x, d.median, xerr=[[p.median - p.q1], [p.q3 - p.median]],
                           yerr=[[d.median - d.q1], [d.q3 - d.median]], fmt="s" if baseline else "o",
                           color="black", markerfacecolor="black" if baseline else "white", markersize=9,
-                          capsize=3, linewidth=0.8)
-            axes.annotate(codes[row.scenario.id], (x, d.median), xytext=(6, 5 + 11 * labels_above),
-                          textcoords="offset points", fontsize=9, fontweight="bold")
-            rows.append([f"{codes[row.scenario.id]} {labels[row.scenario.id]}", p.median, d.median, p.n])
+                          capsize=3, linewidth=0.8, zorder=4)
+            points.append(((x, d.median), names[row.scenario.id]))
+            bars.append(((p.q1 + shift, d.median), (p.q3 + shift, d.median)))
+            bars.append(((x, d.q1), (x, d.q3)))
+        for row in ratings:
+            p, d = row.probability, row.desirability
+            rows.append([names[row.scenario.id].replace("\n", " · "), p.median, d.median, p.n])
         axes.set_xlim(0.5, 5.5)
         axes.set_ylim(0.5, 5.5)
         axes.set_xticks(RATING_SCALE)
@@ -130,9 +156,63 @@ def rating_map(ratings: list[ScenarioRatings], labels: dict[str, str], texts: di
         axes.set_ylabel(texts["desirability"])
         axes.axhline(3, color="#999999", linewidth=0.5, linestyle="--")
         axes.axvline(3, color="#999999", linewidth=0.5, linestyle="--")
+        _place_labels(figure, axes, points, bars)
         svg = _svg(figure, "chart-map", texts["map_title"], texts["map_desc"])
     return Chart("chart-map", texts["map_title"], texts["map_desc"], svg,
                  [texts["scenario"], texts["probability"], texts["desirability"], texts["n"]], rows)
+
+
+# Where a point's name may go, in order of preference: nearest first, right, left, above, below, then the
+# diagonals; (dx, dy) in points from the point, and the text's alignment there
+_DIRECTIONS = [(1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"),
+               (0, -1, "center", "top"), (1, 1, "left", "bottom"), (1, -1, "left", "top"),
+               (-1, 1, "right", "bottom"), (-1, -1, "right", "top")]
+_SPOTS = [(round(dx * distance * (0.8 if dx and dy else 1)), round(dy * distance * (0.8 if dx and dy else 1)), ha, va)
+          for distance in (9, 24, 42, 62, 85) for dx, dy, ha, va in _DIRECTIONS]
+LEADER = 20  # a name further than this (in points) from its point is tied to it by a thin line
+
+
+def _place_labels(figure, axes, points: list[tuple[tuple[float, float], str]], bars: list) -> None:
+    """Name each point beside it: the first spot of _SPOTS where the name stays inside the plot and overlaps
+    neither a name already placed, nor a point, nor a quartile bar (measured on the drawn text, so it holds
+    for any name)."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    pixels = figure.dpi / 72
+    inside = axes.get_window_extent(renderer).padded(-3 * pixels)  # off the axes' lines too
+    half = 6 * pixels  # a marker's half width
+    taken = []
+    for (x, y), _ in points:
+        cx, cy = axes.transData.transform((x, y))
+        taken.append(Bbox.from_extents(cx - half, cy - half, cx + half, cy + half))
+    for start, end in bars:
+        (x0, y0), (x1, y1) = axes.transData.transform([start, end])
+        taken.append(Bbox.from_extents(min(x0, x1) - pixels, min(y0, y1) - pixels,
+                                       max(x0, x1) + pixels, max(y0, y1) + pixels))
+    for (x, y), name in points:
+        first = None
+        for dx, dy, ha, va in _SPOTS:
+            label = _name(axes, name, (x, y), dx, dy, ha, va)
+            label.update_positions(renderer)
+            box = Text.get_window_extent(label, renderer)  # the words only, not the line to the point
+            fits = inside.contains(box.x0, box.y0) and inside.contains(box.x1, box.y1)
+            if fits and not any(box.overlaps(other) for other in taken):
+                taken.append(box)
+                break
+            if fits and first is None:
+                first = (dx, dy, ha, va)
+            label.remove()
+        else:  # nowhere free: the first spot inside the plot, as good as it gets
+            _name(axes, name, (x, y), *(first or _SPOTS[0]))
+
+
+def _name(axes, name: str, point: tuple[float, float], dx: int, dy: int, ha: str, va: str):
+    """A point's name at (dx, dy) points from it, on a white ground under the points and bars, tied to the
+    point by a thin line when it is far."""
+    leader = {"arrowstyle": "-", "color": "#555555", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 5}
+    return axes.annotate(name, point, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                         fontsize=LABEL_SIZE, linespacing=1.15, zorder=3,
+                         arrowprops=leader if max(abs(dx), abs(dy)) > LEADER else None,
+                         bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"})
 
 
 def distribution(row: ScenarioRatings, label: str, texts: dict[str, str]) -> Chart:
@@ -150,7 +230,7 @@ def distribution(row: ScenarioRatings, label: str, texts: dict[str, str]) -> Cha
         axes.set_xticks(positions)
         axes.set_ylabel(texts["people"])
         axes.yaxis.get_major_locator().set_params(integer=True)
-        axes.legend(frameon=False, fontsize=8)
+        axes.legend(frameon=False, fontsize=LABEL_SIZE)
         title = texts["dist_title"].format(scenario=label)
         svg = _svg(figure, chart_id, title, texts["dist_desc"].format(scenario=label))
     rows = [[texts["probability"], *row.probability.distribution],
@@ -165,7 +245,9 @@ def impact_grid(impacts: dict[str, dict[str, ImpactCell]], professions: dict[str
     names = list(professions)
     columns = list(scenarios)
     with rc_context(STYLE):
-        figure = Figure(figsize=(7.0, 0.45 * len(names) + 1.2))
+        wrapped = [_wrap(professions[p], 36) for p in names]
+        figure = Figure(figsize=(6.4, 0.3 * sum(1 + name.count("\n") * 0.4 for name in wrapped) + 1.3))
+        figure.subplots_adjust(left=0.42, right=0.97, top=0.98, bottom=1.1 / figure.get_figheight())
         axes = figure.subplots()
         rows = []
         for y, profession in enumerate(names):
@@ -176,65 +258,83 @@ def impact_grid(impacts: dict[str, dict[str, ImpactCell]], professions: dict[str
                 _grid_cell(axes, x, y, "#d9d9d9" if cell.total else "white", symbol)
                 row.append(_impact_text(cell, texts))
             rows.append(row)
-        _grid_labels(axes, [scenarios[s] for s in columns], [professions[p] for p in names], len(columns))
+        _grid_labels(axes, [scenarios[s] for s in columns], wrapped, len(columns))
         svg = _svg(figure, "chart-impacts", texts["impacts_title"], texts["impacts_desc"])
     return Chart("chart-impacts", texts["impacts_title"], texts["impacts_desc"], svg,
                  [texts["profession"], *[scenarios[s] for s in columns]], rows)
 
 
 def robustness_matrix(actions: list[ActionResult], scenarios: dict[str, str], texts: dict[str, str],
-                      groups: dict[str, str]) -> Chart:
+                      groups: dict[str, str], action_texts: list[str]) -> Chart:
     """Actions (rows) by scenarios (columns): + works, 0 mixed, − fails; the class in the last column.
 
-    An action is named as its table wrote it: the table's name and the line of the sheet
-    (« Table A · 2 »), never the ids of the results file.
+    An action is named by its text (`action_texts`, in the edition's language), shortened on the chart
+    (`short_text`); the data table gives it whole, with the table that proposed it.
     """
     columns = list(scenarios)
-    names = _action_names(actions, groups)
+    names = short_texts(action_texts)
     with rc_context(STYLE):
-        figure = Figure(figsize=(7.0, 0.3 * len(actions) + 1.4))
+        figure = Figure(figsize=(6.1, 0.24 * len(actions) + 1.5))
+        figure.subplots_adjust(left=0.45, right=0.99, top=0.98, bottom=1.3 / figure.get_figheight())
         axes = figure.subplots()
         rows = []
         for y, result in enumerate(actions):
-            row = [names[y]]
+            row = [f"{action_texts[y]} ({groups.get(result.group, result.group)})"]
             for x, scenario in enumerate(columns):
                 verdict = result.verdicts.get(scenario)
                 _grid_cell(axes, x, y, GREYS.get(verdict or "", "white"), VERDICT_SYMBOLS.get(verdict or "", ""))
-                row.append(texts.get(verdict or "", ""))
+                row.append(VERDICT_SYMBOLS.get(verdict or "", ""))
             klass = texts.get(result.robustness or "untested", "")
-            axes.text(len(columns) + 0.15, y + 0.5, klass, ha="left", va="center", fontsize=8)
+            axes.text(len(columns) + 0.15, y + 0.5, klass, ha="left", va="center", fontsize=LABEL_SIZE)
             rows.append([*row, klass])
-        _grid_labels(axes, [scenarios[s] for s in columns], names, len(columns) + 2.2)
+        _grid_labels(axes, [scenarios[s] for s in columns], names, len(columns) + 2.4)
         svg = _svg(figure, "chart-robustness", texts["robustness_title"], texts["robustness_desc"])
     return Chart("chart-robustness", texts["robustness_title"], texts["robustness_desc"], svg,
                  [texts["action"], *[scenarios[s] for s in columns], texts["class"]], rows)
 
 
+def short_text(text: str, limit: int = ACTION_CHARS) -> str:
+    """A text cut after its last whole word within `limit` characters, with « … » when it was cut."""
+    words = " ".join(text.replace("*", "").split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:.«")
+    return f"{cut}…"
+
+
+def short_texts(texts: list[str], limit: int = ACTION_CHARS) -> list[str]:
+    """Every text shortened; two that would read the same keep more words, until they differ."""
+    short = [short_text(text, limit) for text in texts]
+    for index, name in enumerate(short):
+        longer = limit
+        while short.count(name) > 1 and longer < len(texts[index]):
+            longer += 12
+            name = short_text(texts[index], longer)
+        short[index] = name
+    return short
+
+
 def _grid_cell(axes, x: int, y: int, shade: str, symbol: str) -> None:
     axes.add_patch(Rectangle((x, y), 1, 1, facecolor=shade, edgecolor="black", linewidth=0.5))
-    axes.text(x + 0.5, y + 0.5, symbol, ha="center", va="center", fontsize=12)
+    axes.text(x + 0.5, y + 0.5, symbol, ha="center", va="center", fontsize=11)
 
 
 def _grid_labels(axes, columns: list[str], rows: list[str], width: float) -> None:
     """A table-like chart: one unit square per cell, labels on the left and slanted on the bottom."""
     axes.set_xlim(0, width)
     axes.set_ylim(len(rows), 0)
-    axes.set_xticks([x + 0.5 for x in range(len(columns))], columns, rotation=25, ha="right", fontsize=8)
-    axes.set_yticks([y + 0.5 for y in range(len(rows))], rows, fontsize=8)
+    axes.set_xticks([x + 0.5 for x in range(len(columns))], columns, rotation=25, ha="right", fontsize=LABEL_SIZE,
+                    rotation_mode="anchor")
+    axes.set_yticks([y + 0.5 for y in range(len(rows))], rows, fontsize=LABEL_SIZE)
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
 
 
+def _wrap(text: str, width: int) -> str:
+    """A label on lines of at most `width` characters, cut between words."""
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
 def _impact_text(cell: ImpactCell, texts: dict[str, str]) -> str:
     return ", ".join(f"{texts[change]} {count}" for change, count in cell.counts.items() if count)
-
-
-def _action_names(actions: list[ActionResult], groups: dict[str, str]) -> list[str]:
-    """« Table A · 1 », « Table A · 2 »…: each action by its table and its rank among that table's."""
-    seen: dict[str, int] = {}
-    names = []
-    for result in actions:
-        seen[result.group] = seen.get(result.group, 0) + 1
-        names.append(f"{groups.get(result.group, result.group)} · {seen[result.group]}")
-    return names

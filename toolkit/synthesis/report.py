@@ -60,5 +60,6 @@ def report_context(edition, workshop) -> dict[str, Any]:
         drawn["impacts"] = charts.impact_grid(synthesis.impacts, professions, scenarios, texts)
     if synthesis.shows("verdicts") and synthesis.actions:
         groups = {group.id: edition.text(group.name) for group in workshop.data.groups}
-        drawn["robustness"] = charts.robustness_matrix(synthesis.actions, scenarios, texts, groups)
+        drawn["robustness"] = charts.robustness_matrix(synthesis.actions, scenarios, texts, groups,
+                                                       [edition.text(a.action.text) for a in synthesis.actions])
     return {"synthesis": synthesis, "charts": drawn, "labels": texts, "by_ring": by_ring}
