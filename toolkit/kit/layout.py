@@ -19,7 +19,10 @@ BLEED = 3.0
 MARK_LENGTH = 5.0
 MARK_GAP = 1.0  # between a mark and the bleed it points at
 
+CARD_PAPER_WEIGHT = "250 g/m²"  # the card stock, stated on every card sheet and in the print guide
+
 DUPLEX_MODES = ("long-edge", "short-edge", "fold")
+PRINT_SHOP = "press"  # the print-shop edition: one card a page, trimmed by the shop (not a duplex mode)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,15 @@ class CardSheet:
     @property
     def css_size(self) -> str:
         return CSS_PAGE_SIZES[self.paper]
+
+    @property
+    def card_size(self) -> tuple[float, float]:
+        """The trimmed card, as stated on the sheet."""
+        return CARD_WIDTH, CARD_HEIGHT
+
+    @property
+    def paper_weight(self) -> str:
+        return CARD_PAPER_WEIGHT
 
     @property
     def separate_backs(self) -> bool:
@@ -186,3 +198,4 @@ def card_pages(cards: list, sheet: CardSheet) -> list[SheetPage]:
                 placements.append(Placement(card, slot.back, "back", (BLEED, BLEED, BLEED, 0.0)))
             pages.append(SheetPage("fold", tuple(placements), sheet))
     return pages
+

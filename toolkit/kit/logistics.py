@@ -133,13 +133,24 @@ class Card:
 DECK_PREFIXES = {"scenarios": "S", "drivers": "V", "personas": "P", "professions": "M"}
 
 
+def scenario_number(study: Study, scenario) -> int:
+    """The number every document gives a scenario: 0 for the baseline, then 1, 2... as the kicker says."""
+    return 0 if scenario.data.baseline else study.alternatives.index(scenario) + 1
+
+
 def decks(study: Study) -> list[tuple[str, list[Card]]]:
-    """The four decks of a workshop kit, each card with its code (S1, V3...)."""
+    """The four decks of a workshop kit, each card with its code (S0, S1, V3...).
+
+    A scenario's code carries its number (S0 the baseline, S1 « Scénario 1 »...), the one the
+    posters, the booklet and the report give it; the other decks count from 1.
+    """
+    scenarios = ("scenarios", [Card("scenarios", f"{DECK_PREFIXES['scenarios']}{scenario_number(study, s)}", s)
+                               for s in study.scenarios])
     items = {
-        "scenarios": study.scenarios,
         "drivers": study.meta.drivers,
         "personas": study.meta.personas,
         "professions": study.meta.professions,
     }
-    return [(deck, [Card(deck, f"{DECK_PREFIXES[deck]}{i}", item) for i, item in enumerate(things, start=1)])
-            for deck, things in items.items()]
+    return [scenarios] + [(deck, [Card(deck, f"{DECK_PREFIXES[deck]}{i}", item)
+                                  for i, item in enumerate(things, start=1)])
+                          for deck, things in items.items()]

@@ -52,6 +52,7 @@ ARTEFACTS: tuple[Artefact, ...] = (
              scope="workshop", copies_why=N_("one set, pinned up in the room")),
     Artefact("card-decks", "workshop/decks.html.j2", N_("cards"), N_("Card decks"), "print shop",
              scope="workshop", per="mode", copies="groups-and-spare", copies_why=N_("one set per table, plus a spare")),
+    Artefact("print-shop-decks", "workshop/decks.html.j2", N_("cards-print-shop"), N_("Card decks for a print shop"), "print shop", scope="workshop", pdf_variant="pdf/x-4", context=lambda edition, **_: {"mode": "press"}, copies="groups-and-spare", copies_why=N_("one set per table, plus a spare")),  # noqa: E501
     Artefact("calibration", "workshop/calibration.html.j2", N_("duplex-calibration"),
              N_("Duplex calibration sheet"), "print shop", scope="workshop",
              copies_why=N_("one, to test the printer before the cards")),

@@ -123,6 +123,8 @@ PRINT_ORDER: tuple[PrintSpec, ...] = (  # the order to print in: the test sheet 
     PrintSpec("cards", "250 g/m²", True, "single", cut=N_("cut along the marks, four cards per sheet")),
     PrintSpec("card-decks", "250 g/m²", True, "mode", print_shop=True,
               cut=N_("cut along the marks; fold-over sheets are folded first")),
+    PrintSpec("print-shop-decks", "250 g/m²", True, "long-edge", print_shop=True,
+              cut=N_("one card a page, front then back: cards trimmed to 88 × 125 mm, 3 mm bleed on every side")),
 )
 
 
