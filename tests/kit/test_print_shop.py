@@ -3,6 +3,7 @@ TrimBox and BleedBox), home-printer sheets on plain paper that state card size a
 numbering of scenarios, and deck colours apart in greyscale."""
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pypdf
@@ -135,4 +136,4 @@ def test_deck_backs_are_apart_from_scenario_backs_in_greyscale():
     assert len(tints) == 3
     lightness = sorted(_lightness(t) for t in tints)
     assert lightness[0] >= 70  # light backs, while scenario backs are dark (L* 50 at most)
-    assert all(b - a >= 7 for a, b in zip(lightness, lightness[1:], strict=False))
+    assert all(b - a >= 7 for a, b in pairwise(lightness))
