@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 
 from tests.helpers import ROOT
 from toolkit.kit.i18n import catalogue_path, load_translations
-from toolkit.kit.render import french_typography
+from toolkit.kit.typography import text as typography
 from toolkit.paths import BUILTIN_TEMPLATES
 
 
@@ -60,6 +60,6 @@ def test_unknown_language_falls_back_to_the_msgids():
 
 
 def test_french_typography():
-    assert french_typography("Que faire ? « Rien » : voilà ; non !") == (
-        "Que faire\u00a0? «\u00a0Rien\u00a0»\u00a0: voilà\u00a0; non\u00a0!")
-    assert french_typography("https://exemple.fr") == "https://exemple.fr"
+    assert typography("Que faire ? « Rien » : voilà ; non !", "fr") == (
+        "Que faire\u202f? «\u202fRien\u202f»\u00a0: voilà\u202f; non\u202f!")
+    assert typography("https://exemple.fr", "fr") == "https://exemple.fr"

@@ -20,7 +20,7 @@ from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup
 
-from toolkit.kit import layout, logistics, sheets, wording
+from toolkit.kit import layout, logistics, sheets, typography, wording
 from toolkit.kit.i18n import load_translations
 from toolkit.kit.markdown import MarkdownRenderer
 from toolkit.kit.sandbox import ConfinedLoader, DataSandbox, render_bounded, template_error
@@ -39,15 +39,6 @@ from toolkit.study.model import (
     group_scenarios,
 )
 from toolkit.study.wording import fill
-
-NO_BREAK_SPACE = "\u00a0"
-_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([:;!?»])")
-
-
-def french_typography(text: str) -> str:
-    """No-break spaces where French typography wants them, so '?' never starts a line."""
-    text = _SPACE_BEFORE_PUNCTUATION.sub(NO_BREAK_SPACE + r"\1", text)
-    return text.replace("« ", "«" + NO_BREAK_SPACE)
 
 
 def _mm(value: float) -> str:
@@ -106,18 +97,22 @@ class Edition:
         )
         return env
 
-    def text(self, value: Text | str | None) -> str:
-        """Plain text of a field in this edition's language."""
+    def _raw(self, value: Text | str | None) -> str:
         if value is None:
             return ""
-        text = value.get(self.language, self.study.meta.language) if isinstance(value, Text) else str(value)
-        return french_typography(text) if self.language.startswith("fr") else text
+        return value.get(self.language, self.study.meta.language) if isinstance(value, Text) else str(value)
 
+    def text(self, value: Text | str | None) -> str:
+        """Plain text of a field in this edition's language, with its typography (`toolkit.kit.typography`)."""
+        return typography.text(self._raw(value), self.language)
+
+    # Markdown reads the text as written (a code span, a link's address stay as typed); the
+    # document pass of `render` sets the typography of the HTML it gives.
     def block(self, value: Text | str | None) -> Markup:
-        return Markup(self.markdown.block(self.text(value), _origin(value)))
+        return Markup(self.markdown.block(self._raw(value), _origin(value)))
 
     def inline(self, value: Text | str | None) -> Markup:
-        return Markup(self.markdown.inline(self.text(value), _origin(value)))
+        return Markup(self.markdown.inline(self._raw(value), _origin(value)))
 
     def wording(self, workshop: Workshop | None = None, item: ScheduledActivity | None = None) -> dict[str, str]:
         """The value of every placeholder of the method texts (`toolkit.study.wording`), for a workshop or none.
@@ -185,14 +180,12 @@ class Edition:
         return format_date(value, format="full", locale=self.language)
 
     def quoted(self, text: str) -> str:
-        """Text between the language's quotation marks: « » in French, “ ” otherwise."""
-        if self.language.startswith("fr"):
-            return f"«{NO_BREAK_SPACE}{text}{NO_BREAK_SPACE}»"
-        return f"“{text}”"
+        """Text between the language's quotation marks: « » in French, “ ” otherwise; never twice."""
+        return typography.quoted(text, self.language)
 
     def colon(self, label: str) -> str:
         """`label:` as the language writes it (French puts a no-break space before)."""
-        return f"{label}{NO_BREAK_SPACE}:" if self.language.startswith("fr") else f"{label}:"
+        return typography.colon(label, self.language)
 
     def tone(self, scenario) -> str:
         """CSS class giving a scenario its colour; the baseline (first) is always grey."""
@@ -210,7 +203,8 @@ class Edition:
             loaded = self.env.get_template(template)
         except TemplateError as error:
             raise template_error(error, template) from None
-        return _unlink_absent_sources(render_bounded(loaded, context))
+        html = _unlink_absent_sources(render_bounded(loaded, context))
+        return typography.html(html, self.language)  # the one place every text of a document passes
 
 
 _CITATION_LINK = re.compile(r'<a class="citation" href="#source-([^"]+)">(.*?)</a>')
