@@ -18,3 +18,33 @@ from tests.helpers import copy_fixture
 def mini(tmp_path: Path) -> Path:
     """A writable copy of the small fixture study."""
     return copy_fixture("mini", tmp_path)
+
+
+@pytest.fixture(scope="session")
+def shipped_kit(tmp_path_factory) -> Path:
+    """The French kit of the shipped study, built once per test session and shared by the xdist workers.
+
+    The first worker to get here builds it under a lock (a folder made atomically); the others wait
+    for the `done` mark and read the same files. Tests must not write into it.
+    """
+    import time
+
+    from tests.helpers import SHIPPED
+    from toolkit.kit.build import build_kit
+    from toolkit.study.load import load_study
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this session's, common to its workers
+    out, lock, done = shared / "shipped-kit", shared / "shipped-kit.lock", shared / "shipped-kit.done"
+    try:
+        lock.mkdir()
+    except FileExistsError:
+        deadline = time.monotonic() + 900
+        while not done.exists():
+            assert time.monotonic() < deadline, "the shared build of the shipped kit did not finish"
+            time.sleep(0.5)
+    else:
+        report = build_kit(load_study(SHIPPED), "fr", out)
+        assert report.warnings == [], report.warnings
+        done.write_text("ok", encoding="utf-8")
+    return out / SHIPPED.name / "fr"

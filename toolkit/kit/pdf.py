@@ -78,6 +78,49 @@ def make_fetcher(roots: list[Path]):
     return AssetFetcher()
 
 
+def scope_table_headers(path: Path) -> None:
+    """Give every table header cell of a tagged PDF its scope: column in a table head, row elsewhere.
+
+    WeasyPrint tags `th` as /TH but does not carry the HTML `scope` into the structure tree, so a
+    screen reader cannot tell which cells a header names (PDF/UA-1 7.5, checked by `pdfua`). Our
+    templates put column headers in `thead` and row headers as the first cell of a body row, so
+    the position says the scope.
+    """
+    import pikepdf
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return
+        changed = False
+        for element in _struct_elements(root.get("/K")):
+            if element.get("/S") != pikepdf.Name.TH:
+                continue
+            row = element.get("/P")
+            group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
+            in_head = isinstance(group, pikepdf.Dictionary) and group.get("/S") == pikepdf.Name.THead
+            element.A = pikepdf.Dictionary(O=pikepdf.Name.Table,
+                                           Scope=pikepdf.Name.Column if in_head else pikepdf.Name.Row)
+            changed = True
+        if changed:
+            pdf.save(path)
+
+
+def _struct_elements(kids) -> Iterator:
+    """Every structure element under `kids` (a dictionary, an array of them, or marked-content numbers)."""
+    import pikepdf
+
+    stack = [kids]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, pikepdf.Array):
+            stack.extend(item)
+        elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+            yield item
+            if "/K" in item:
+                stack.append(item.K)
+
+
 @dataclass
 class PdfResult:
     path: Path
@@ -131,6 +174,8 @@ def write_pdf(job: PdfJob) -> PdfResult:
             ).render()
             with atomic_file(job.target) as temporary:
                 document.write_pdf(temporary, pdf_variant=job.variant)
+                if job.variant == "pdf/ua-1":
+                    scope_table_headers(temporary)
         except weasyprint.urls.FatalURLFetchingError as refused:
             url, reason = refused.args  # as our fetcher raised it
             raise BuildError(

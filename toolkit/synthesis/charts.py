@@ -29,7 +29,7 @@ STYLE = {
     "svg.fonttype": "none",
     "svg.hashsalt": "prospective-toolkit",
     "text.parse_math": False,
-    "font.family": ["DejaVu Sans"],
+    "font.family": ["Open Sans", "DejaVu Sans"],  # the kit's text font; DejaVu for the symbols it lacks (↑ ↓ ↻ ✚)
     "font.size": 9,
     "legend.fontsize": 8.5,
     "xtick.labelsize": 8.5,
