@@ -20,6 +20,7 @@ from toolkit.errors import BuildError, InputError, Problem, Problems, did_you_me
 from toolkit.language import N_, _, configure, current, decimal, ngettext, translations
 from toolkit.study.discovery import UnknownStudy, default_studies_dir, resolve_study, select_studies
 from toolkit.study.load import load_study
+from toolkit.study.model import EASY_READ, EDITIONS, STANDARD_EDITION
 from toolkit.study.notes import editor_notes
 
 EXIT_INVALID = 1
@@ -300,16 +301,24 @@ def main(ctx: click.Context, studies: Path | None) -> None:
     ctx.obj = studies if studies is not None else default_studies_dir()
 
 
+edition_option = click.option(
+    "--edition", "edition", type=click.Choice(EDITIONS), default=STANDARD_EDITION, show_default=True,
+    help=_("The participant booklet for other readers: gros-caracteres (large print) or facile-a-lire "
+           "(easy to read), in a folder of its own beside the kit; facile-a-lire also warns about every "
+           "scenario and persona without an easy-to-read text (easy_read)."))
+
+
 @main.command(help=_("Validate a study and print every problem found (exit 1 if any).\n\n"
                      "Warnings point at weak content (identical scenarios, short narratives, figures without a "
                      "source, forgotten professions or personas, drivers that never move, incompatible hypotheses "
                      "picked together): they are printed, and fail the check only with --strict."))
 @study_argument
 @click.option("--strict", is_flag=True, help=_("Treat warnings (weak content) as errors: exit 1 if there is any."))
+@edition_option
 @verbosity_options
-def check(study: str | None, strict: bool) -> None:
+def check(study: str | None, strict: bool, edition: str) -> None:
     out = output()
-    studies = [load_study(folder, review=True) for folder in _selected(study)]
+    studies = [load_study(folder, review=True, easy_read=edition == EASY_READ) for folder in _selected(study)]
     treated = 0
     for loaded in studies:
         warnings = Problems(list(loaded.warnings)).sorted()
@@ -341,12 +350,16 @@ LANG_HELP = _("Edition language (default: every language of the study); also the
 @study_argument
 @click.option("--lang", "language", help=LANG_HELP)
 @click.option("--workshop", "workshop", metavar="ID", help=_("Build only this workshop's kit."))
+@edition_option
 @out_option
 @verbosity_options
-def build(study: str | None, language: str | None, workshop: str | None, out: Path) -> None:
+def build(study: str | None, language: str | None, workshop: str | None, edition: str, out: Path) -> None:
     from toolkit.kit.build import build_kit  # WeasyPrint loads only when needed
 
-    studies = [load_study(folder, review=True) for folder in _selected(study)]
+    if workshop is not None and edition != STANDARD_EDITION:
+        raise click.UsageError(_("--workshop builds a workshop's kit, --edition %(edition)s the participant "
+                                 "booklet alone: use one of them", edition=edition))
+    studies = [load_study(folder, review=True, easy_read=edition == EASY_READ) for folder in _selected(study)]
     for loaded in studies:
         _check_workshop_id(loaded, workshop)
         _check_language(loaded, language)
@@ -354,9 +367,10 @@ def build(study: str | None, language: str | None, workshop: str | None, out: Pa
     for loaded in studies:
         _report(loaded.warnings)
         languages = [language] if language else loaded.languages
-        for edition in languages:
+        for kit_language in languages:
             with BuildProgress(output()) as progress:
-                built = build_kit(loaded, edition, out, workshop, waiting=progress.waiting, progress=progress)
+                built = build_kit(loaded, kit_language, out, workshop, waiting=progress.waiting, progress=progress,
+                                  edition=edition)
             progress.summary(built)
 
 

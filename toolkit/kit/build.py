@@ -64,7 +64,7 @@ from toolkit.kit.walk import (
 )
 from toolkit.language import _, ngettext
 from toolkit.paths import ASSET_DIR, TEMPLATE_ASSETS
-from toolkit.study.model import Study
+from toolkit.study.model import STANDARD_EDITION, Study
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same kit gives the same zip
 
@@ -175,19 +175,23 @@ def build_report(study: Study, language: str, out: Path, workshop: str, *,
 
 def build_kit(study: Study, language: str, out: Path, workshop: str | None = None, *,
               waiting: Callable[[str], None] = _tell,
-              progress: Callable[[Event], None] = _ignore) -> BuildReport:
+              progress: Callable[[Event], None] = _ignore, edition: str = STANDARD_EDITION) -> BuildReport:
     """Build `study` in `language` into `out/<study>/<language>/`, workshops in sub-folders.
 
     With `workshop`, only that workshop's kit is built (and swapped in on its own).
+    Another `edition` (large print, easy to read: `toolkit.study.model.EDITIONS`) builds its
+    participant booklet alone into `out/<study>/<language>-<suffix>/` (`toolkit.kit.plan`),
+    a kit folder of its own: the standard kit is left as it was (`workshop` must be None).
     HTML is rendered first, then every PDF is written (in parallel), then the indexes
     and archives that list them. `waiting` is told when another build of the same kit
     holds its folder (this one then waits for it); `progress` is told of every document
     as it is made, and of what the build leaves as it was (`Event`).
     """
     started = time.perf_counter()
-    edition = Edition(study, language)
+    kind = edition
+    edition = Edition(study, language, kind)
     chosen = None if workshop is None else [w for w in study.workshops if w.id == workshop]
-    plan = plan_kit(study, language, out, edition.gettext, chosen)
+    plan = plan_kit(study, language, out, edition.gettext, chosen, edition=kind)
     report = BuildReport(plan=plan)
     if workshop is None:
         placed_by_workshop = [(None, edition_documents(plan))]

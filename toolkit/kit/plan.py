@@ -9,13 +9,13 @@ per card print mode.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from toolkit.kit.i18n import N_
 from toolkit.kit.layout import DUPLEX_MODES
-from toolkit.study.model import Study, Workshop
+from toolkit.study.model import EASY_READ, LARGE_PRINT, STANDARD_EDITION, Study, Workshop
 from toolkit.synthesis.report import report_context
 
 
@@ -65,6 +65,14 @@ ARTEFACTS: tuple[Artefact, ...] = (
 ARTEFACT_BY_ID = {artefact.id: artefact for artefact in ARTEFACTS}
 REPORT_FOLDER = N_("report")  # the sub-folder of a workshop's kit that holds its synthesis report
 
+# The editions for readers the standard booklet leaves out (issue 13.5): each is the participant booklet
+# alone, in a folder of its own beside the standard kit, `<lang>-<suffix>/` (its own lock, built and
+# replaced on its own: a standard build never removes it), its files named with the same suffix.
+EDITION_SUFFIXES = {LARGE_PRINT: N_("large-print"), EASY_READ: N_("easy-to-read")}  # file and folder names
+EDITION_TITLES = {LARGE_PRINT: N_("large print"), EASY_READ: N_("easy to read")}
+EDITION_DOCUMENTS = ("booklet",)  # the participant documents an edition remakes
+EDITION_TEMPLATES = {EASY_READ: {"booklet": "booklet-easy-read.html.j2"}}  # where an edition has its own template
+
 MODE_NAMES = {"long-edge": N_("duplex-long-edge"), "short-edge": N_("duplex-short-edge"), "fold": N_("fold-over")}
 MODE_TITLES = {"long-edge": N_("duplex, flip on long edge"), "short-edge": N_("duplex, flip on short edge"),
                "fold": N_("single-sided, fold over")}
@@ -110,13 +118,19 @@ class KitPlan:
     folder: Path
     documents: tuple[PlannedDocument, ...]
     workshops: tuple[WorkshopPlan, ...] = ()
+    edition: str = STANDARD_EDITION  # or LARGE_PRINT, EASY_READ: the booklet alone, for other readers
 
 
-def plan_kit(study: Study, language: str, out: Path, gettext, workshops: list[Workshop] | None = None) -> KitPlan:
+def plan_kit(study: Study, language: str, out: Path, gettext, workshops: list[Workshop] | None = None,
+             edition: str = STANDARD_EDITION) -> KitPlan:
     """Lay out the kit of `study` in `language` under `out/<study>/<language>/`.
 
     `workshops` defaults to every workshop of the study; each goes in its own sub-folder.
+    Another `edition` than the standard one (large print, easy to read) is its participant
+    booklet alone, under `out/<study>/<language>-<suffix>/` (`EDITION_SUFFIXES`).
     """
+    if edition != STANDARD_EDITION:
+        return _edition_plan(study, language, out, gettext, edition)
     folder = out / study.id / language
     study_documents = tuple(
         PlannedDocument(a, gettext(a.title), gettext(a.filename)) for a in ARTEFACTS if a.scope == "study")
@@ -126,6 +140,16 @@ def plan_kit(study: Study, language: str, out: Path, gettext, workshops: list[Wo
                      tuple(_workshop_documents(w, gettext, "report")) if w.results else (), gettext(REPORT_FOLDER))
         for w in chosen)
     return KitPlan(study, language, folder, study_documents, workshop_plans)
+
+
+def _edition_plan(study: Study, language: str, out: Path, gettext, edition: str) -> KitPlan:
+    suffix = gettext(EDITION_SUFFIXES[edition])
+    templates = EDITION_TEMPLATES.get(edition, {})
+    documents = tuple(
+        PlannedDocument(replace(a, template=templates.get(a.id, a.template)),
+                        f"{gettext(a.title)} ({gettext(EDITION_TITLES[edition])})", f"{gettext(a.filename)}-{suffix}")
+        for a in ARTEFACTS if a.id in EDITION_DOCUMENTS)
+    return KitPlan(study, language, out / study.id / f"{language}-{suffix}", documents, edition=edition)
 
 
 def _workshop_documents(workshop: Workshop, gettext, scope: str) -> list[PlannedDocument]:

@@ -27,6 +27,7 @@ from toolkit.kit.sandbox import ConfinedLoader, DataSandbox, render_bounded, tem
 from toolkit.paths import template_dirs
 from toolkit.study.model import (
     DEFAULT_LANGUAGE,
+    STANDARD_EDITION,
     Origin,
     ScheduledActivity,
     Study,
@@ -55,11 +56,17 @@ def _origin(value: Text | str | None) -> Origin | None:
 
 
 class Edition:
-    """Rendering helpers for one study in one language, exposed to templates."""
+    """Rendering helpers for one study in one language, exposed to templates.
 
-    def __init__(self, study: Study, language: str):
+    `kind` is the edition for its readers: the standard one, large print or easy to read
+    (`toolkit.study.model.EDITIONS`); templates read it as `edition_kind` (base.html.j2 adds
+    the edition's CSS layer, `css/edition-<kind>.css`).
+    """
+
+    def __init__(self, study: Study, language: str, kind: str = STANDARD_EDITION):
         self.study = study
         self.language = language
+        self.kind = kind
         self.dirs = template_dirs(study.folder)
         self.translations = load_translations(self.dirs, language)
         self.gettext = self.translations.gettext
@@ -78,8 +85,8 @@ class Edition:
         env.install_gettext_translations(self.translations, newstyle=True)
         env.filters.update(t=self.text, md=self.block, mdi=self.inline, tone=self.tone, colon=self.colon,
                            format_date=self.format_date, clock_minus=_clock_minus, mm=_mm, num=self.number,
-                           signed=self.signed, quoted=self.quoted, words=self.words)
-        env.globals.update(study=self.study, lang=self.language, wording=self.wording,
+                           signed=self.signed, quoted=self.quoted, words=self.words, lines=self.lines)
+        env.globals.update(study=self.study, lang=self.language, edition_kind=self.kind, wording=self.wording,
                            milestones=self.milestones)
         env.globals.update(
             activity_scenarios=partial(activity_scenarios, self.study),
@@ -105,6 +112,11 @@ class Edition:
     def text(self, value: Text | str | None) -> str:
         """Plain text of a field in this edition's language, with its typography (`toolkit.kit.typography`)."""
         return typography.text(self._raw(value), self.language)
+
+    def lines(self, value: Text | str | None) -> list[str]:
+        """An easy-to-read text one idea a line: a line per sentence (and per line break), each with its typography."""
+        pieces = _SENTENCE_BREAK.split(self._raw(value))
+        return [typography.text(piece.strip(), self.language) for piece in pieces if piece.strip()]
 
     # Markdown reads the text as written (a code span, a link's address stay as typed); the
     # document pass of `render` sets the typography of the HTML it gives.
@@ -207,6 +219,7 @@ class Edition:
         return typography.html(html, self.language)  # the one place every text of a document passes
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[ \t]+(?=\S)|\s*\n\s*")  # after a sentence's end, or at a line break
 _CITATION_LINK = re.compile(r'<a class="citation" href="#source-([^"]+)">(.*?)</a>')
 _SOURCE_ANCHOR = re.compile(r'id="source-([^"]+)"')
 

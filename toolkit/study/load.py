@@ -32,21 +32,22 @@ from toolkit.study.rules import attach_origins, check_texts, check_unique, parse
 from toolkit.study.workshops import load_methods, load_workshops
 
 
-def load_study(folder: Path, *, review: bool = False) -> Study:
+def load_study(folder: Path, *, review: bool = False, easy_read: bool = False) -> Study:
     """Load and validate a study folder; raise `InputError` with every problem found.
 
     With `review`, a valid study is also reviewed for weak content (`toolkit.study.review`):
-    those warnings join the others in `study.warnings`.
+    those warnings join the others in `study.warnings`; with `easy_read` too, the review also
+    names every scenario and persona without an easy-to-read text.
     """
     problems = Problems()
-    study = _load(folder.resolve(), problems, review=review)
+    study = _load(folder.resolve(), problems, review=review, easy_read=easy_read)
     if problems or study is None:
         raise InputError(problems)
     study.warnings = problems.warnings
     return study
 
 
-def _load(folder: Path, problems: Problems, *, review: bool = False) -> Study | None:
+def _load(folder: Path, problems: Problems, *, review: bool = False, easy_read: bool = False) -> Study | None:
     """Every check that can be made, even when some files are wrong: one run reports every problem.
 
     A file that cannot be read, or a field written wrong, does not stop the others: what is valid
@@ -102,7 +103,7 @@ def _load(folder: Path, problems: Problems, *, review: bool = False) -> Study | 
         _check_files_alone(folder, problems)
     if review and not problems:  # only a valid study is reviewed
         files = StudyFiles(study_file, {scenario.id: loaded for scenario, loaded in _pairs(study, scenario_files)})
-        review_study(study, files, problems)
+        review_study(study, files, problems, easy_read=easy_read)
     return study
 
 

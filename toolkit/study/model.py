@@ -234,6 +234,9 @@ class Persona(Strict):
     # The event a journey starts from (« Un soir de janvier, Odette tombe dans sa cuisine »), so that
     # the journey exercise imagines what follows in each future instead of paraphrasing the written day.
     turning_point: LocalText | None = None
+    # Who the persona is, in easy-to-read words (short sentences, one idea each, no abbreviation):
+    # what the easy-to-read edition of the booklet prints (`prospective build --edition facile-a-lire`).
+    easy_read: LocalText | None = None
 
 
 class Actor(Strict):
@@ -268,6 +271,13 @@ class Audience(Strict):
     people: LocalText | None = None  # the people the services serve: « les personnes accompagnées »
     professionals: LocalText | None = None  # who works there: « les professionnel·les du social »
 
+
+# The editions of the participant booklet (`prospective build --edition`): the standard one, large print,
+# easy-to-read. Their names are the command's words, in French as the issue asked for them.
+STANDARD_EDITION = "standard"
+LARGE_PRINT = "gros-caracteres"
+EASY_READ = "facile-a-lire"
+EDITIONS = (STANDARD_EDITION, LARGE_PRINT, EASY_READ)
 
 NARRATIVE_WORDS = (400, 800)  # a scenario's narrative, in words: the one rule of `check`, the scaffold, CONTRIBUTING
 
@@ -325,6 +335,8 @@ class ScenarioFile(Strict):
     personas: dict[str, LocalText] = {}
     weak_signals: list[WeakSignal] = []
     questions: list[LocalText] = Field(min_length=1)
+    # The scenario in easy-to-read words, printed instead of the narrative by the easy-to-read edition.
+    easy_read: LocalText | None = None
 
 
 @dataclass

@@ -116,8 +116,12 @@ class StudyFiles:
     scenarios: dict[str, LoadedFile] = field(default_factory=dict)  # by scenario id
 
 
-def review_study(study: Study, files: StudyFiles, problems: Problems) -> None:
-    """Add a warning to `problems` for every weakness of a valid study."""
+def review_study(study: Study, files: StudyFiles, problems: Problems, *, easy_read: bool = False) -> None:
+    """Add a warning to `problems` for every weakness of a valid study.
+
+    With `easy_read` (the easy-to-read edition is asked for), also every scenario and persona
+    without its `easy_read:` text.
+    """
     for loaded in [files.study, *files.scenarios.values(), *_workshop_files(study)]:
         _placeholders_left(loaded, problems)
     _identical_scenarios(study, files, problems)
@@ -131,6 +135,8 @@ def review_study(study: Study, files: StudyFiles, problems: Problems) -> None:
     _drivers_never_moved(study, files.study, problems)
     for loaded in [files.study, *files.scenarios.values()]:
         _unsourced_figures(loaded, problems)
+    if easy_read:
+        _easy_read_missing(study, files, problems)
 
 
 # --- placeholders ---------------------------------------------------------------------
@@ -255,6 +261,25 @@ def _silent_about(study: Study, scenario: Scenario, loaded: LoadedFile, problems
             hint = _("add under `personas:` a line `%(id)s: ...` saying what this future means for them",
                      id=missing[0])
         problems.warn(location, message, hint)
+
+
+def _easy_read_missing(study: Study, files: StudyFiles, problems: Problems) -> None:
+    """Scenarios and personas without an easy-to-read text: the easy-to-read booklet prints their summary
+    (a scenario) or nothing (a persona) in its place. Only asked for that edition: the texts are optional."""
+    for scenario in study.scenarios:
+        if scenario.data.easy_read is None:
+            problems.warn(files.scenarios[scenario.id].locate(("narrative",), at_key=True),
+                          _("scenario '%(id)s' has no easy-to-read text: the easy-to-read booklet prints its "
+                            "summary instead", id=scenario.id),
+                          _("add at the end of the file `easy_read: ...`, the scenario in 60 to 100 words: short "
+                            "sentences, one idea each, common words, no abbreviations, no figures, in the present"))
+    for index, persona in enumerate(study.meta.personas):
+        if persona.easy_read is None:
+            problems.warn(files.study.locate(("personas", index, "id")),
+                          _("persona '%(id)s' has no easy-to-read text: the easy-to-read booklet leaves them out",
+                            id=persona.id),
+                          _("add after `turning_point:` a line `easy_read: ...`, who this person is in 60 to 100 "
+                            "words: short sentences, one idea each, common words, no abbreviations"))
 
 
 def _incompatible_rules(study: Study) -> dict[str, list[int]]:

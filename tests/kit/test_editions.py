@@ -1,0 +1,135 @@
+"""The large-print and easy-to-read editions of the participant booklet (issue 13.5), on real PDFs."""
+
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from tests.helpers import MINI, SHIPPED, normalise, pdf_text, run, squash, warnings_of
+from toolkit.kit.build import build_kit
+from toolkit.study.load import load_study
+from toolkit.study.model import EASY_READ, LARGE_PRINT
+
+NARRATIVE_OPENING = 40  # characters of a narrative that must not be in the easy-to-read booklet
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_study(SHIPPED, review=True, easy_read=True)
+
+
+@pytest.fixture(scope="module")
+def large_print(shipped, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("large")
+    report = build_kit(shipped, "fr", out, edition=LARGE_PRINT)
+    assert report.warnings == []
+    return out / SHIPPED.name / "fr-gros-caracteres"
+
+
+@pytest.fixture(scope="module")
+def easy_read(shipped, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("easy")
+    report = build_kit(shipped, "fr", out, edition=EASY_READ)
+    assert report.warnings == []
+    return out / SHIPPED.name / "fr-facile-a-lire"
+
+
+def test_the_shipped_study_has_every_easy_to_read_text(shipped):
+    assert shipped.warnings == []
+    assert all(scenario.easy_read for scenario in shipped.scenarios)
+    assert all(persona.easy_read for persona in shipped.meta.personas)
+
+
+def test_an_edition_is_the_booklet_alone_in_a_folder_of_its_own(large_print: Path, easy_read: Path):
+    assert sorted(p.name for p in large_print.iterdir()) == [
+        "index.html", "livret-participant-gros-caracteres.html", "livret-participant-gros-caracteres.pdf"]
+    assert sorted(p.name for p in easy_read.iterdir()) == [
+        "index.html", "livret-participant-facile-a-lire.html", "livret-participant-facile-a-lire.pdf"]
+    assert not (large_print.parent / "fr").exists()  # the standard kit is not touched (nor built)
+
+
+def _sizes(pdf: Path) -> Counter:
+    """Characters by font size (rounded to a tenth of a point), over the pages after the cover."""
+    sizes: Counter = Counter()
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages[1:]:
+            sizes.update(round(char["size"], 1) for char in page.chars if not char["text"].isspace())
+    return sizes
+
+
+def test_large_print_body_is_16_pt_or_more(large_print: Path):
+    sizes = _sizes(large_print / "livret-participant-gros-caracteres.pdf")
+    body = sizes.most_common(1)[0][0]
+    assert body >= 16
+    small = sum(count for size, count in sizes.items() if size < 16)
+    assert small / sum(sizes.values()) < 0.02, sorted(sizes.items())  # only the running heads and folios
+    assert min(sizes) >= 12
+
+
+def test_large_print_keeps_the_whole_booklet(large_print: Path):
+    text = squash(pdf_text(large_print / "livret-participant-gros-caracteres.pdf"))
+    for scenario in load_study(SHIPPED).scenarios:
+        assert squash(scenario.data.narrative.get("fr"))[:NARRATIVE_OPENING] in text
+
+
+def test_easy_to_read_prints_each_text_and_no_narrative(shipped, easy_read: Path):
+    pdf = easy_read / "livret-participant-facile-a-lire.pdf"
+    text = squash(pdf_text(pdf))
+    for scenario in shipped.scenarios:
+        assert squash(scenario.easy_read.get("fr")) in text, scenario.id
+        assert squash(scenario.narrative.get("fr"))[:NARRATIVE_OPENING] not in text, scenario.id
+    for persona in shipped.meta.personas:
+        assert squash(persona.easy_read.get("fr")) in text, persona.id
+        assert squash(persona.situation.get("fr"))[:NARRATIVE_OPENING] not in text, persona.id
+    sizes = _sizes(pdf)
+    assert sizes.most_common(1)[0][0] >= 16
+
+
+def test_easy_to_read_prints_one_sentence_a_line(easy_read: Path):
+    html = (easy_read / "livret-participant-facile-a-lire.html").read_text()
+    assert '<p class="easy-line">Dans ce futur, rien ne change vraiment.</p>' in html
+    assert '<p class="easy-line">Les services sociaux existent toujours.</p>' in html
+
+
+def test_check_names_every_scenario_and_persona_without_an_easy_to_read_text():
+    assert not [w for w in warnings_of(MINI, review=True) if "easy-to-read" in w]
+    warnings = [w for w in _easy_read_warnings(MINI)]
+    assert warnings == [
+        "scenarios/communs.yaml:" + warnings[0].split(":", 2)[1] + ": scenario 'communs' has no easy-to-read text: "
+        "the easy-to-read booklet prints its summary instead",
+        *warnings[1:]]
+    assert any(w.startswith("study.yaml:") and "persona 'odette' has no easy-to-read text" in w for w in warnings)
+    assert sum("has no easy-to-read text" in w for w in warnings) == 4  # three scenarios, one persona
+
+
+def _easy_read_warnings(folder: Path) -> list[str]:
+    from tests.helpers import located
+
+    study = load_study(folder, review=True, easy_read=True)
+    return sorted(located(w, folder).replace(": warning: ", ": ", 1) for w in study.warnings
+                  if "easy-to-read" in w.message)
+
+
+def test_check_with_the_edition_option_warns_and_strict_fails():
+    result = run("check", str(MINI), "--edition", "facile-a-lire")
+    assert result.exit_code == 0
+    assert "scenario 'plateformes' has no easy-to-read text" in result.stderr
+    assert "mini/scenarios/plateformes.yaml:" in result.stderr
+    assert run("check", str(MINI), "--edition", "facile-a-lire", "--strict").exit_code == 1
+    assert "easy-to-read" not in run("check", str(MINI)).stderr
+
+
+def test_an_unknown_edition_or_one_with_a_workshop_is_a_usage_error(tmp_path: Path):
+    assert run("build", str(MINI), "--edition", "braille", "--out", str(tmp_path)).exit_code == 2
+    assert run("build", str(MINI), "--edition", "gros-caracteres", "--workshop", "x",
+               "--out", str(tmp_path)).exit_code == 2
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_easy_to_read_booklet_without_texts_prints_the_summaries(tmp_path: Path):
+    report = build_kit(load_study(MINI), "fr", tmp_path, edition=EASY_READ)
+    assert report.warnings == []
+    text = normalise(pdf_text(tmp_path / "mini" / "fr-facile-a-lire" / "livret-participant-facile-a-lire.pdf"))
+    for scenario in load_study(MINI).scenarios:
+        assert normalise(scenario.data.summary.get("fr"))[:30] in text
