@@ -112,14 +112,18 @@ def box_mm(box) -> list[float]:
     return [round(float(value) / MM, 1) for value in box]
 
 
+# What toolkit.kit.typography sets in a document, folded back to what a study's text is typed with.
+TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u00a0": " ", "\u202f": " "})
+
+
 def normalise(text: str) -> str:
-    """Fold the no-break spaces and hyphenation PDF text extraction leaves in."""
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    """Fold the no-break spaces and typographic apostrophes of a document into what was typed."""
+    return " ".join(text.translate(TYPOGRAPHY).split())
 
 
 def squash(text: str) -> str:
-    """Text without spaces or hyphens, to compare across line breaks and hyphenation."""
-    return "".join(ch for ch in text if not ch.isspace() and ch not in "-\u00ad\u2010")
+    """Text without spaces or hyphens, apostrophes typed straight: to compare across line breaks and hyphenation."""
+    return "".join(ch for ch in text.translate(TYPOGRAPHY) if not ch.isspace() and ch not in "-\u00ad\u2010")
 
 
 def card_overflows(cards_html: Path, selector: str = "card") -> list[str]:

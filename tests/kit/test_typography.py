@@ -236,13 +236,13 @@ def test_few_hyphenated_lines_and_never_three_in_a_row(pdfs, name: str):
 
 @pytest.mark.parametrize("name", list(DOCUMENTS))
 def test_no_hyphenation_in_headings_nor_in_capitals(pdfs, name: str):
-    """WeasyPrint's hyphenation character (U+2010) never ends a heading's word nor a word in capitals."""
+    """No word of a heading nor a word in capitals ends a line with a hyphen (WeasyPrint's or typed)."""
     found = []
     with pdfplumber.open(pdfs[name]) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             for word in page.extract_words(extra_attrs=["size"]):
                 text = word["text"]
                 capitals = sum(ch.isalpha() for ch in text) >= 2 and text.upper() == text
-                if text.endswith("\u2010") and (word["size"] >= HEADING_SIZE or capitals):
+                if text.endswith(("-", "\u2010")) and (word["size"] >= HEADING_SIZE or capitals):
                     found.append(f"page {number}: {text}")
     assert found == []

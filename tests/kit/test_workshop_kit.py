@@ -48,7 +48,7 @@ def test_the_kit_holds_every_document_and_a_zip(kit: Path):
 def test_run_of_show_has_the_clock_times(kit: Path):
     text = normalise(" ".join(pdf_pages(kit / "guide-animation-atelier.pdf")))
     run_of_show = text.split("Déroulé", 2)[2]  # after the table of contents
-    assert "−00:30 13:30 Installation" in run_of_show
+    assert "13:30 30 min Installation" in run_of_show
     for clock, title in [("14:00", "Accueil"), ("14:10", "Et si rien ne changeait"), ("14:30", "Matrice des métiers"),
                          ("15:00", "Vote"), ("15:15", "Rétro-prospective"), ("15:45", "Soufflerie"),
                          ("16:15", "Restitution"), ("16:30", "Fin")]:
