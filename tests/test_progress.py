@@ -107,7 +107,7 @@ def test_quiet_check_prints_only_problems(mini: Path):
 def test_verbose_build_names_every_document_and_its_time(tmp_path: Path):
     result = run("-v", "build", str(WORKSHOP), "--workshop", "atelier", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "11 documents to make" in result.stdout
+    assert "12 documents to make" in result.stdout
     assert "the study's own documents: left as they were" in result.stdout
     assert "HTML written: atelier/dossier-table-a.html (" in result.stdout
     assert re.search(r"dossier-table-a\.pdf +\d+ pages .*\(rebuilt in \d+\.\d s\)", result.stdout)

@@ -109,7 +109,8 @@ def test_the_workshop_index_starts_with_what_to_print(edition: Path):
     order = page[start:page.index("<h2>Documents</h2>")]
     rows = order.split('<tr data-artefact="')[1:]
     assert [row.split('"')[0] for row in rows] == [
-        "calibration", "checklist", "run-of-show", "booklet", "group-pack", "posters", "cards", "card-decks"]
+        "calibration", "checklist", "run-of-show", "booklet", "group-pack", "posters", "cards", "card-decks",
+        "print-shop-decks"]
     booklet = rows[3]
     assert 'href="../livret-participant.pdf"' in booklet and ">12<" in booklet.replace(" ", "")  # 12 participants
     assert "A4, 80 g/m²" in booklet and "couleur" in booklet and "recto verso, bord long" in booklet.replace(

@@ -103,7 +103,10 @@ def scope_table_headers(path: Path) -> None:
                                            Scope=pikepdf.Name.Column if in_head else pikepdf.Name.Row)
             changed = True
         if changed:
-            pdf.save(path)
+            try:
+                pdf.save(path)
+            except OSError as error:  # pikepdf names its own temporary file object: name the PDF being written
+                raise OSError(error.errno, error.strerror, os.fspath(path)) from None
 
 
 def _struct_elements(kids) -> Iterator:
