@@ -176,38 +176,35 @@ def most_named(counts: Mapping[str, int]) -> str | None:
     return ranked[0][0]
 
 
+class AnswerCounts:
+    """Counts of the answers groups gave for one cell (a profession's change, an actor's power)."""
+
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def dominant(self) -> str | None:
+        """The answer most groups gave; None when nobody said anything or it is a tie."""
+        return most_named(self.counts)
+
+
 @dataclass
-class ImpactCell:
+class ImpactCell(AnswerCounts):
     """What the groups said of one profession in one scenario."""
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(IMPACTS, 0))
     comments: list[tuple[str, Text]] = field(default_factory=list)  # (group id, comment)
 
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def dominant(self) -> str | None:
-        """The change most groups named; None when nobody said anything or it is a tie."""
-        return most_named(self.counts)
-
 
 @dataclass
-class ActorCell:
+class ActorCell(AnswerCounts):
     """What the groups said of one actor in one scenario: how many saw it gain, keep or lose power, and why."""
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(POWER, 0))
     said: list[tuple[str, ActorStance]] = field(default_factory=list)  # (group id, stance) with words
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def dominant(self) -> str | None:
-        """The change of power most groups named; None when nobody said or it is a tie."""
-        return most_named(self.counts)
 
 
 @dataclass
