@@ -49,7 +49,8 @@ def test_a_new_scenario_starts_from_the_baseline_and_builds(mini: Path, tmp_path
     assert text.splitlines()[0] == modeline("scenario", path)
     assert (path.parent / text.splitlines()[0].split("$schema=")[1]).resolve() == SCHEMA_DIR / "scenario.schema.json"
     data = fields(path)
-    assert set(data) == set(ScenarioFile.model_fields) - {"id", "editor_note"}  # the id is the file name
+    # the id is the file name; the easy-to-read text is written when an edition needs it
+    assert set(data) == set(ScenarioFile.model_fields) - {"id", "editor_note", "easy_read"}
     assert data["picks"] == fields(mini / "scenarios" / "si-rien-ne-change.yaml")["picks"]
     assert data["baseline"] is False
     assert set(data["professions"]) == {"educateur"} and set(data["personas"]) == {"odette"}
