@@ -259,14 +259,35 @@ def _in_workers(jobs: list[PdfJob], workers: int, done: Callable[[int, PdfResult
             done(index, results[-1])
     except BrokenProcessPool:  # a worker was killed: out of memory, or by someone
         _stop(pool)
-        raise BuildError(_("a process writing the PDFs stopped unexpectedly"),
-                         _("it may have run out of memory: close other programs, or build with "
-                           "PROSPECTIVE_JOBS=1, then try again")) from None
+        raise _worker_died() from None
+    except (OSError, ValueError):
+        # A worker killed while the next one is being started: the pool's manager thread
+        # closes the queues the new worker was to inherit, and starting it fails with
+        # "bad value(s) in fds_to_keep" or "handle is closed" rather than BrokenProcessPool.
+        broken = _is_broken(pool)
+        _stop(pool)
+        if broken:
+            raise _worker_died() from None
+        raise
     except BaseException:
         _stop(pool)
         raise
     pool.shutdown()
     return results
+
+
+def _worker_died() -> BuildError:
+    return BuildError(_("a process writing the PDFs stopped unexpectedly"),
+                      _("it may have run out of memory: close other programs, or build with "
+                        "PROSPECTIVE_JOBS=1, then try again"))
+
+
+def _is_broken(pool: ProcessPoolExecutor) -> bool:
+    """Whether a worker of the pool died: the pool says so, or a worker has an exit code."""
+    if getattr(pool, "_broken", False):  # no public API: set by the pool when a worker dies
+        return True
+    processes = (getattr(pool, "_processes", None) or {}).values()
+    return any(process.exitcode not in (None, 0) for process in list(processes))
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
