@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from toolkit.kit.i18n import N_
 from toolkit.kit.plan import ARTEFACT_BY_ID
 from toolkit.study.model import Material, Study, Text, Workshop, activity_scenarios
 
@@ -24,7 +25,7 @@ class Kind:
     consumed: bool  # used up (sticky notes, dots, paper): adds up over the activities
     reserve: bool = True  # add RESERVE_PERCENT spares, rounded up
     pack: int = 1  # units per pack the item is sold in; the method files count units
-    pack_label: str = ""  # how the item is sold, shown next to it (French, as the library's items)
+    pack_label: str = ""  # how the item is sold, shown next to it: a msgid, `%(num)d` is `pack`
     per_scenario: bool = False  # the method's quantity is per scenario the activity works on
 
 
@@ -39,11 +40,11 @@ KINDS = {
     "Vidéoprojecteur et écran": Kind(consumed=False, reserve=False),
     "Paperboard (feuilles)": Kind(consumed=True),
     "Pâte adhésive": Kind(consumed=True, reserve=False),  # one packet holds a vote board up
-    "Post-it": Kind(consumed=True, pack=100, pack_label="par bloc de 100"),  # method files count notes
+    "Post-it": Kind(consumed=True, pack=100, pack_label=N_("per pad of %(num)d")),  # method files count notes
     "Gommettes bleues (probabilité)": Kind(consumed=True, pack=DOTS_PER_SHEET, per_scenario=True,
-                                           pack_label=f"par planche de {DOTS_PER_SHEET} (hypothèse)"),
+                                           pack_label=N_("per sheet of %(num)d (assumption)")),
     "Gommettes orange (désirabilité)": Kind(consumed=True, pack=DOTS_PER_SHEET, per_scenario=True,
-                                            pack_label=f"par planche de {DOTS_PER_SHEET} (hypothèse)"),
+                                            pack_label=N_("per sheet of %(num)d (assumption)")),
 }
 UNKNOWN_KIND = Kind(consumed=True)  # an item missing from the table adds up: never too few
 
@@ -130,7 +131,16 @@ class Card:
     item: object
 
 
-DECK_PREFIXES = {"scenarios": "S", "drivers": "V", "personas": "P", "professions": "M"}
+# The letter of each deck's codes, the initial of its name in the edition's language (V for
+# « variable », D for "driver"...); a language not listed takes the English letters.
+DECK_PREFIXES = {
+    "fr": {"scenarios": "S", "drivers": "V", "personas": "P", "professions": "M"},
+    "en": {"scenarios": "S", "drivers": "D", "personas": "P", "professions": "J"},
+}
+
+
+def deck_prefixes(language: str) -> dict[str, str]:
+    return DECK_PREFIXES.get(language.split("-")[0].split("_")[0].lower(), DECK_PREFIXES["en"])
 
 
 def scenario_number(study: Study, scenario) -> int:
@@ -138,19 +148,20 @@ def scenario_number(study: Study, scenario) -> int:
     return 0 if scenario.data.baseline else study.alternatives.index(scenario) + 1
 
 
-def decks(study: Study) -> list[tuple[str, list[Card]]]:
+def decks(study: Study, language: str = "fr") -> list[tuple[str, list[Card]]]:
     """The four decks of a workshop kit, each card with its code (S0, S1, V3...).
 
     A scenario's code carries its number (S0 the baseline, S1 « Scénario 1 »...), the one the
     posters, the booklet and the report give it; the other decks count from 1.
     """
-    scenarios = ("scenarios", [Card("scenarios", f"{DECK_PREFIXES['scenarios']}{scenario_number(study, s)}", s)
+    prefixes = deck_prefixes(language)
+    scenarios = ("scenarios", [Card("scenarios", f"{prefixes['scenarios']}{scenario_number(study, s)}", s)
                                for s in study.scenarios])
     items = {
         "drivers": study.meta.drivers,
         "personas": study.meta.personas,
         "professions": study.meta.professions,
     }
-    return [scenarios] + [(deck, [Card(deck, f"{DECK_PREFIXES[deck]}{i}", item)
+    return [scenarios] + [(deck, [Card(deck, f"{prefixes[deck]}{i}", item)
                                   for i, item in enumerate(things, start=1)])
                           for deck, things in items.items()]

@@ -95,7 +95,7 @@ class Edition:
             capture_pages=partial(sheets.capture_pages, self.study),
             materials=lambda workshop: logistics.materials(self.study, workshop, self.language),
             copies=logistics.copies,
-            decks=partial(logistics.decks, self.study),
+            decks=partial(logistics.decks, self.study, self.language),
             card_sheet=layout.card_sheet,
             card_pages=layout.card_pages,
             paper_css=layout.CSS_PAGE_SIZES,

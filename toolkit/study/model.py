@@ -382,6 +382,11 @@ class Study:
         return self.meta.languages or [self.meta.language]
 
     @property
+    def other_languages(self) -> list[str]:
+        """The languages of the study's editions other than the one it is written in."""
+        return [language for language in self.languages if language != self.meta.language]
+
+    @property
     def baseline(self) -> Scenario:
         return next(s for s in self.scenarios if s.data.baseline)
 
@@ -578,7 +583,7 @@ class Group(Strict):
     name: LocalText
     scenarios: list[str] = Field(min_length=1)
     personas: list[str] = []
-    facilitator: str | None = None
+    facilitator: LocalText | None = None  # a role as much as a name ("Animatrice du laboratoire"): translated
 
 
 class Activity(Strict):
@@ -588,7 +593,7 @@ class Activity(Strict):
     format: Literal["groups", "plenary"] | None = None
     scenarios: list[str] | Literal["all", "groups"] = []
     personas: list[str] | Literal["groups"] = []
-    facilitator: str | None = None
+    facilitator: LocalText | None = None
     notes: LocalText | None = None
 
 

@@ -35,6 +35,7 @@ from toolkit.study.model import (
     clock_text,
 )
 from toolkit.study.rules import attach_origins, check_texts, check_unique, dotted, iter_strings, parse_file
+from toolkit.study.translations import method_translation, study_translation, translate
 from toolkit.study.wording import PLACEHOLDER, PLACEHOLDERS
 
 RATING_KEYS = {str(value) for value in RATING_VALUES}
@@ -74,6 +75,16 @@ def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Met
                 canvas=prefix + CANVAS_TEMPLATE if (folder / CANVAS_TEMPLATE).is_file() else None,
             )
     return methods
+
+
+def translate_methods(study: Study, problems: Problems) -> None:
+    """Every method's texts in each other language of the study (`translations`): method.<lang>.yaml."""
+    for language in study.other_languages:
+        for method in study.methods.values():
+            original = method.folder / METHOD_FILE
+            loaded = translate(method.data, original, method_translation(original, language), language, problems)
+            if loaded is not None:
+                _check_placeholders(loaded, problems)
 
 
 def _check_captures(data: MethodFile, loaded: LoadedFile, problems: Problems) -> None:
@@ -169,10 +180,19 @@ def load_workshops(study: Study, problems: Problems) -> list[Workshop]:
         _check_workshop(study, workshop, loaded, problems)
         check_texts(study, loaded, problems)
         attach_origins(data, loaded, ())
+        _translate_plan(study, data, path, problems)
         load_results(study, workshop, problems)
         workshops.append(workshop)
     _check_stray_results(study, [path.stem for path in sorted(folder.glob("*.yaml"))], problems)
     return workshops
+
+
+def _translate_plan(study: Study, data: WorkshopFile, path: Path, problems: Problems) -> None:
+    """A plan's texts (titles, notes) in each other language of the study (`translations`)."""
+    for language in study.other_languages:
+        translated = translate(data, path, study_translation(study.folder, path, language), language, problems)
+        if translated is not None:
+            check_texts(study, translated, problems)
 
 
 def _check_stray_results(study: Study, plans: list[str], problems: Problems) -> None:

@@ -1,0 +1,164 @@
+"""Editions in other languages: translation files beside the study's own.
+
+A study is written in one language (`language:` in study.yaml); `languages:` lists the editions
+it has. For each other language, every file with texts has a translation file of the same shape,
+like OWASP Cornucopia's card texts per language:
+
+    translations/<lang>/study.yaml              for study.yaml
+    translations/<lang>/scenarios/<id>.yaml     for scenarios/<id>.yaml
+    translations/<lang>/workshops/<id>.yaml     for workshops/<id>.yaml
+    templates/methods/<id>/method.<lang>.yaml   for a method's method.yaml
+
+A translation file has the keys of its original in the same places (lists in the same order);
+each text in it is that text in the other language. Ids, numbers and other values may be copied
+or left out: only texts are read. The original stays readable on its own, and a translator works
+on a file that looks like the one they translate.
+
+A text with no translation is a located problem (never a silent fallback to the original, which
+would print French in an English kit); so is a translation file that changes an id or holds a
+field its original does not have (a translation that would be silently ignored). A text may
+also carry its translation inline (`{fr: ..., en: ...}`): then it needs none in the file.
+Translations are untrusted text like the originals: the same checks of citations and links
+apply to them (`rules.check_texts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from pydantic import BaseModel
+
+from toolkit.errors import Location, Problems, display_path
+from toolkit.language import _, current
+from toolkit.study.loader import LoadedFile, PathKey, load_yaml
+from toolkit.study.model import Text
+
+TRANSLATIONS_DIR = "translations"
+
+
+def study_translation(folder: Path, original: Path, language: str) -> Path:
+    """Where the translation of `original` (a file of the study folder) into `language` lives."""
+    return folder / TRANSLATIONS_DIR / language / original.relative_to(folder)
+
+
+def method_translation(method_file: Path, language: str) -> Path:
+    """Where the translation of a method.yaml into `language` lives: beside it."""
+    return method_file.with_name(f"{method_file.stem}.{language}{method_file.suffix}")
+
+
+def language_name(language: str) -> str:
+    """`English`, `anglais`: the name of a language in the language of the messages."""
+    try:
+        return Locale.parse(language).get_display_name(current()) or language
+    except (ValueError, LookupError):
+        return language
+
+
+def translate(model: Any, original: Path, translation: Path, language: str, problems: Problems,
+              checks: list | None = None) -> LoadedFile | None:
+    """Give every text of `model` (read from `original`) its `language` text from `translation`.
+
+    Returns the translation file read (for the checks every text of the study gets), or None.
+    A text without translation is reported where it was written; a missing file once, for all
+    its texts.
+    """
+    texts = dict(walk_texts(model))
+    wanted = {key: text for key, text in texts.items() if language not in text.values}
+    if not translation.is_file():
+        if wanted:
+            first = next(iter(wanted.values()))
+            problems.add(first.origin.location if first.origin else Location(original),
+                         _("%(count)s texts of this file have no %(language)s translation",
+                           count=len(wanted), language=language_name(language)),
+                         _("create %(file)s with the same keys as %(original)s and the texts in %(language)s",
+                           file=display_path(translation), original=original.name,
+                           language=language_name(language)))
+        return None
+    loaded = load_yaml(translation, problems)
+    if loaded is None:
+        return None
+    for key, text in wanted.items():
+        value = lookup(loaded.data, key)
+        if isinstance(value, str) and value.strip():
+            text.values[language] = value
+            continue
+        where = text.origin.location if text.origin else Location(original)
+        field = text.origin.field if text.origin else ""
+        problems.add(where, _("%(field)s has no %(language)s translation", field=field,
+                              language=language_name(language)),
+                     _("write it in %(file)s at %(path)s", file=display_path(translation), path=_path(key)))
+    _check_extra(loaded, set(texts), original, problems)
+    return loaded
+
+
+def _check_extra(loaded: LoadedFile, text_keys: set[PathKey], original: Path, problems: Problems) -> None:
+    """A value of the translation that is not a text of the original would be ignored: say so."""
+    original_data = _original_data(original)
+    for key, value in leaves(loaded.data):
+        if key in text_keys or any(key[:len(text_key)] == text_key for text_key in text_keys):
+            continue
+        if original_data is not None and lookup(original_data, key, missing=_MISSING) == value:
+            continue  # an id or a number copied as it is
+        problems.add(loaded.locate(key), _("%(path)s is not a text of %(original)s, or differs from it",
+                                           path=_path(key), original=original.name),
+                     _("translate only texts: copy ids, numbers and codes as they are in %(original)s, or leave "
+                       "them out", original=original.name))
+
+
+_MISSING = object()
+_originals: dict[Path, Any] = {}
+
+
+def _original_data(original: Path) -> Any:
+    """The original's data, read again quietly (its problems are reported by its own reading)."""
+    if original not in _originals:
+        loaded = load_yaml(original, Problems())
+        _originals[original] = loaded.data if loaded else None
+    return _originals[original]
+
+
+def walk_texts(value: Any, key: PathKey = ()) -> Iterator[tuple[PathKey, Text]]:
+    """Every `Text` of a model, with its path (the path of its value in the YAML file)."""
+    if isinstance(value, Text):
+        yield key, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from walk_texts(getattr(value, name), (*key, name))
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from walk_texts(item, (*key, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk_texts(item, (*key, index))
+
+
+def lookup(data: Any, key: PathKey, missing: Any = None) -> Any:
+    """The value at `key` in plain YAML data, or `missing`."""
+    for part in key:
+        if isinstance(part, int):
+            if not isinstance(data, list) or not 0 <= part < len(data):
+                return missing
+        elif not isinstance(data, dict) or part not in data:
+            return missing
+        data = data[part]
+    return data
+
+
+def leaves(data: Any, key: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
+    """Every scalar of plain YAML data, with its path."""
+    if isinstance(data, dict):
+        for name, item in data.items():
+            yield from leaves(item, (*key, name))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from leaves(item, (*key, index))
+    else:
+        yield key, data
+
+
+def _path(key: PathKey) -> str:
+    """`drivers › 3 › name`: a path a translator finds in the file (list items counted from 1)."""
+    return " › ".join(str(part + 1) if isinstance(part, int) else str(part) for part in key)
