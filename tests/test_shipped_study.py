@@ -168,12 +168,13 @@ def test_the_wheel_builds_the_same_kit_from_anywhere(kit: Path, tmp_path: Path):
     wheel = next(dist.glob("prospective_toolkit-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    for data in ("toolkit/_data/templates/methods/accueil/method.yaml", "toolkit/_data/schemas/study.schema.json",
+    for data in ("toolkit/_data/templates/methods/accueil/method.yaml",
+                 "toolkit/_data/templates/methods/accueil/method.en.yaml", "toolkit/_data/schemas/study.schema.json",
                  "toolkit/_data/templates/locale/fr/LC_MESSAGES/messages.po", "toolkit/__main__.py"):
         assert data in names
     call(sys.executable, "-m", "venv", str(venv))
     call(str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel))
-    call(str(venv / "bin" / "prospective"), "build", str(SHIPPED), "--out", "x", cwd=elsewhere)
+    call(str(venv / "bin" / "prospective"), "build", str(SHIPPED), "--lang", "fr", "--out", "x", cwd=elsewhere)
     assert kit_pages(elsewhere / "x" / SHIPPED.name / "fr") == kit_pages(kit)
     version = call(str(venv / "bin" / "python"), "-m", "toolkit", "--version", cwd=elsewhere)
     assert version.stdout.startswith("prospective, version")

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.helpers import ROOT, run
-from toolkit.study.schema import DIALECT, KINDS, MODELINE, SCHEMA_DIR, modeline, schema_for, schema_text
+from toolkit.study.schema import ALL_KINDS, DIALECT, MODELINE, SCHEMA_DIR, modeline, schema_for, schema_text
 
 
 def shipped_files() -> list[tuple[Path, str]]:
@@ -19,6 +19,11 @@ def shipped_files() -> list[tuple[Path, str]]:
     for folder, kind in (("scenarios", "scenario"), ("workshops", "workshop"), ("results", "results")):
         files += [(path, kind) for path in sorted(ROOT.glob(f"scenarios/*/{folder}/*.yaml"))]
     files += [(path, "method") for path in sorted(ROOT.glob("templates/methods/*/method.yaml"))]
+    files += [(path, "study-translation") for path in sorted(ROOT.glob("scenarios/*/translations/*/study.yaml"))]
+    for folder, kind in (("scenarios", "scenario"), ("workshops", "workshop")):
+        translated = sorted(ROOT.glob(f"scenarios/*/translations/*/{folder}/*.yaml"))
+        files += [(path, f"{kind}-translation") for path in translated]
+    files += [(path, "method-translation") for path in sorted(ROOT.glob("templates/methods/*/method.*.yaml"))]
     return files
 
 
@@ -43,7 +48,7 @@ def refs(value) -> list[str]:
 
 
 def test_the_committed_schemas_are_up_to_date():
-    for kind in KINDS:
+    for kind in ALL_KINDS:
         path = SCHEMA_DIR / f"{kind}.schema.json"
         committed = path.read_text(encoding="utf-8") if path.is_file() else ""
         assert committed == schema_text(kind), (
@@ -54,15 +59,15 @@ def test_the_committed_schemas_are_up_to_date():
 def test_the_schema_command_writes_every_kind(tmp_path: Path):
     result = run("schema", "--out", str(tmp_path / "schemas"))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == sorted(f"{k}.schema.json" for k in KINDS)
-    for kind in KINDS:
+    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == sorted(f"{k}.schema.json" for k in ALL_KINDS)
+    for kind in ALL_KINDS:
         text = (tmp_path / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
         assert text == schema_text(kind)
         assert text.endswith("}\n") and text.startswith('{\n  "$schema"')  # sorted keys, 2-space indent
 
 
 def test_the_schemas_are_draft_07_for_the_yaml_language_server():
-    for kind in KINDS:
+    for kind in ALL_KINDS:
         schema = schema_for(kind)
         assert schema["$schema"] == DIALECT == "http://json-schema.org/draft-07/schema#"
         assert schema["title"] and schema["description"]
@@ -73,7 +78,7 @@ def test_the_schemas_are_draft_07_for_the_yaml_language_server():
 
 def test_the_schemas_are_valid_draft_07():
     jsonschema = pytest.importorskip("jsonschema")
-    for kind in KINDS:
+    for kind in ALL_KINDS:
         jsonschema.Draft7Validator.check_schema(schema_for(kind))
 
 
@@ -89,7 +94,7 @@ def test_a_text_is_a_string_or_a_map_of_languages():
 
 def test_every_shipped_yaml_file_names_its_schema_on_its_first_line():
     files = shipped_files()
-    assert {kind for _, kind in files} == set(KINDS)
+    assert {kind for _, kind in files} == set(ALL_KINDS)
     for path, kind in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == modeline(kind, path), f"{path.relative_to(ROOT)}: first line should be {modeline(kind, path)}"
@@ -99,7 +104,7 @@ def test_every_shipped_yaml_file_names_its_schema_on_its_first_line():
 
 def test_every_shipped_yaml_file_validates_against_its_schema():
     jsonschema = pytest.importorskip("jsonschema")
-    validators = {kind: jsonschema.Draft7Validator(schema_for(kind)) for kind in KINDS}
+    validators = {kind: jsonschema.Draft7Validator(schema_for(kind)) for kind in ALL_KINDS}
     problems = []
     for path, kind in shipped_files():
         data = as_json(yaml.safe_load(path.read_text(encoding="utf-8")))

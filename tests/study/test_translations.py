@@ -157,3 +157,12 @@ def test_located_reports_a_translation_relative_to_the_study(mini: Path):
     write_translations(mini)
     (mini / "translations" / "en" / "scenarios" / "communs.yaml").unlink()
     assert study_problems(mini)[0].startswith("scenarios/communs.yaml:")
+
+
+def test_a_file_written_wrong_is_not_also_reported_untranslated(mini: Path):
+    """The French file's mistake is the one problem: its translation is checked once it is fixed."""
+    write_translations(mini)
+    edit(mini / "scenarios" / "communs.yaml", "title:", "titel:")
+    problems = study_problems(mini)
+    assert problems and all(p.startswith("scenarios/communs.yaml:") for p in problems), problems
+    assert not any("translation" in p for p in problems), problems

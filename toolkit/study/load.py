@@ -96,7 +96,9 @@ def _load(folder: Path, problems: Problems, *, review: bool = False, easy_read: 
     attach_origins(meta, study_file, ())
     for scenario, loaded in _pairs(study, scenario_files):
         attach_origins(scenario.data, loaded, ())
-    _translate_study(study, [(meta, study_file), *((s.data, f) for s, f in _pairs(study, scenario_files))], problems)
+    sound = [(meta, study_file)] if not gaps.study else []  # a file written wrong: its translation waits for the fix
+    sound += [(s.data, f) for s, f in _pairs(study, scenario_files) if not gaps.scenarios.get(f.path)]
+    _translate_study(study, sound, problems)
     if listed:  # without the list of scenarios, every plan would only repeat "unknown scenario"
         study.scenarios = [*study.scenarios, *stubs]  # a scenario whose file is wrong is still known by its name
         _load_workshop_layer(study, problems)

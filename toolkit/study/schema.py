@@ -66,8 +66,15 @@ KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
 }
 
 
+# translation files (toolkit.study.translations): the shape of their original, every field optional
+TRANSLATIONS: dict[str, str] = {f"{kind}-translation": kind for kind in ("study", "scenario", "workshop", "method")}
+ALL_KINDS = [*KINDS, *TRANSLATIONS]
+
+
 def schema_for(kind: str) -> dict[str, Any]:
     """The draft-07 JSON Schema of one file kind."""
+    if kind in TRANSLATIONS:
+        return _translation_schema(TRANSLATIONS[kind])
     model, title, description = KINDS[kind]
     generated = model.model_json_schema()
     definitions = generated.pop("$defs", {})
@@ -76,6 +83,25 @@ def schema_for(kind: str) -> dict[str, Any]:
     if definitions:
         schema["definitions"] = _draft7(definitions)
     return schema
+
+
+def _translation_schema(original: str) -> dict[str, Any]:
+    """A translation file has its original's keys, each optional: only texts need be written."""
+    schema = _optional(schema_for(original))
+    title = KINDS[original][1]
+    schema["title"] = f"Translation of: {title}"
+    schema["description"] = ("translations/<lang>/... (or method.<lang>.yaml): the same keys as the original, in the "
+                             "same places, with the texts in another language; ids and numbers may be copied or "
+                             "left out (docs/editions.md).")
+    return schema
+
+
+def _optional(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_optional(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    return {key: _optional(item) for key, item in value.items() if key != "required"}
 
 
 def schema_text(kind: str) -> str:
@@ -87,7 +113,7 @@ def write_schemas(folder: Path) -> list[Path]:
     """Write `<kind>.schema.json` for every kind; files already up to date are left untouched."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind in KINDS:
+    for kind in ALL_KINDS:
         path = folder / f"{kind}.schema.json"
         text = schema_text(kind)
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
