@@ -42,19 +42,23 @@ def test_the_press_files_have_tagged_twins(shipped_kit: Path):
         assert [p for p in path.parent.glob("*.pdf") if p != path and not for_the_press(p)]
 
 
-def test_pdfua_finds_no_error_in_any_pdf_of_the_kit(shipped_kit: Path):
-    pdfs = [path for path in every_pdf(shipped_kit) if not for_the_press(path)]
-    assert len(pdfs) > 30
+@pytest.mark.parametrize("edition", ["shipped_kit", "shipped_kit_en", "shipped_editions"])
+def test_pdfua_finds_no_error_in_any_pdf_of_any_edition(edition: str, request):
+    """The French and English kits, the large-print and easy-to-read booklets: every PDF a reader gets."""
+    kit = request.getfixturevalue(edition)
+    pdfs = [path for path in every_pdf(kit) if not for_the_press(path)]
+    assert len(pdfs) > (1 if edition == "shipped_editions" else 30)
     checked = subprocess.run([sys.executable, "-m", "pdfua", "check", "--min-severity", "error",
                               *map(str, pdfs)], capture_output=True, text=True, timeout=900)
     errors = [line for line in checked.stdout.splitlines() if "[ERROR]" in line or "result: ERROR" in line]
     assert checked.returncode != 3 and not errors, checked.stdout[-4000:]
 
 
-def test_every_table_header_has_a_scope(shipped_kit: Path):
+@pytest.mark.parametrize("edition", ["shipped_kit", "shipped_kit_en", "shipped_editions"])
+def test_every_table_header_has_a_scope(edition: str, request):
     """Column headers in a table head, row headers in the body: the position the templates use."""
     missing = Counter()
-    for path in every_pdf(shipped_kit):
+    for path in every_pdf(request.getfixturevalue(edition)):
         with pikepdf.open(path) as pdf:
             root = pdf.Root.get("/StructTreeRoot")
             if root is None:
@@ -65,17 +69,21 @@ def test_every_table_header_has_a_scope(shipped_kit: Path):
     assert not missing, missing
 
 
-SAMPLED = ["livret-participant.pdf", "guide-animation.pdf", "journee-complete/guide-animation-atelier.pdf",
-           "journee-complete/dossier-table-a.pdf", "journee-complete/affiches.pdf",
-           "journee-complete/cartes-a-plier.pdf", "journee-complete/synthese/rapport-synthese.pdf"]
+SAMPLED = [("shipped_kit", name) for name in (
+    "livret-participant.pdf", "guide-animation.pdf", "journee-complete/guide-animation-atelier.pdf",
+    "journee-complete/dossier-table-a.pdf", "journee-complete/affiches.pdf", "journee-complete/cartes-a-plier.pdf",
+    "journee-complete/synthese/rapport-synthese.pdf")] + [("shipped_kit_en", name) for name in (
+    "participant-booklet.pdf", "journee-complete/group-pack-table-a.pdf", "journee-complete/posters.pdf",
+    "journee-complete/report/synthesis-report.pdf")] + [("shipped_editions", name) for name in (
+    "fr-gros-caracteres/livret-participant.pdf", "fr-facile-a-lire/livret-participant.pdf")]
 
 
-@pytest.mark.parametrize("name", SAMPLED)
-def test_no_glyph_comes_from_a_fallback_font(shipped_kit: Path, name: str):
+@pytest.mark.parametrize(("edition", "name"), SAMPLED)
+def test_no_glyph_comes_from_a_fallback_font(edition: str, name: str, request):
     """A character the chosen font lacks is printed by another one (DejaVu): list them, there must be none
     but the charts' symbols."""
     fallback = Counter()
-    with pdfplumber.open(shipped_kit / name) as pdf:
+    with pdfplumber.open(request.getfixturevalue(edition) / name) as pdf:
         for page in pdf.pages:
             for char in page.chars:
                 font = char["fontname"].split("+")[-1]
@@ -84,10 +92,12 @@ def test_no_glyph_comes_from_a_fallback_font(shipped_kit: Path, name: str):
     assert not fallback, fallback.most_common(20)
 
 
-def test_the_workshop_documents_print_only_chosen_fonts(shipped_kit: Path):
+@pytest.mark.parametrize("edition", ["shipped_kit", "shipped_kit_en", "shipped_editions"])
+def test_the_workshop_documents_print_only_chosen_fonts(edition: str, request):
     """Every PDF of the kit, by its font list: no font but Open Sans and DejaVu (no system fallback such as
     Liberation or Noto); which characters DejaVu prints is checked above, glyph by glyph."""
     foreign = {}
+    shipped_kit = request.getfixturevalue(edition)
     for path in every_pdf(shipped_kit):
         with pikepdf.open(path) as pdf:  # every font object, pages' and drawings' (SVG) alike
             names = {str(obj.get("/BaseFont", "")).split("+")[-1] for obj in pdf.objects

@@ -9,7 +9,7 @@ import pytest
 from tests.helpers import MINI, MM, SHIPPED, located, normalise, pdf_text, run, squash, warnings_of
 from toolkit.kit.build import build_kit
 from toolkit.study.load import load_study
-from toolkit.study.model import EASY_READ, LARGE_PRINT
+from toolkit.study.model import EASY_READ
 
 NARRATIVE_OPENING = 40  # characters of a narrative that must not be in the easy-to-read booklet
 
@@ -20,19 +20,14 @@ def shipped():
 
 
 @pytest.fixture(scope="module")
-def large_print(shipped, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("large")
-    report = build_kit(shipped, "fr", out, edition=LARGE_PRINT)
-    assert report.warnings == []
-    return out / SHIPPED.name / "fr-gros-caracteres"
+def large_print(shipped_editions: Path) -> Path:
+    """Built once per session with no warning (tests/conftest.py)."""
+    return shipped_editions / "fr-gros-caracteres"
 
 
 @pytest.fixture(scope="module")
-def easy_read(shipped, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("easy")
-    report = build_kit(shipped, "fr", out, edition=EASY_READ)
-    assert report.warnings == []
-    return out / SHIPPED.name / "fr-facile-a-lire"
+def easy_read(shipped_editions: Path) -> Path:
+    return shipped_editions / "fr-facile-a-lire"
 
 
 def test_the_shipped_study_has_every_easy_to_read_text(shipped):

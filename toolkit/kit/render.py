@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, select_autoescape
@@ -55,6 +56,17 @@ def _origin(value: Text | str | None) -> Origin | None:
     return value.origin if isinstance(value, Text) else None
 
 
+# The conventions of dates and numbers for a bare language code: English editions address a
+# European readership (public labs across Europe), so "Thursday 24 September 2026", not the
+# United States' "Thursday, September 24, 2026"; a study may still ask for en-US.
+FORMATS = {"en": "en_GB"}
+
+
+def formats_of(language: str) -> str:
+    """The babel locale whose date and number formats an edition in `language` uses."""
+    return FORMATS.get(language, language.replace("-", "_"))
+
+
 class Edition:
     """Rendering helpers for one study in one language, exposed to templates.
 
@@ -87,7 +99,7 @@ class Edition:
                            format_date=self.format_date, clock_minus=_clock_minus, mm=_mm, num=self.number,
                            signed=self.signed, quoted=self.quoted, words=self.words, lines=self.lines)
         env.globals.update(study=self.study, lang=self.language, edition_kind=self.kind, wording=self.wording,
-                           milestones=self.milestones)
+                           milestones=self.milestones, language_name=self.language_name)
         env.globals.update(
             activity_scenarios=partial(activity_scenarios, self.study),
             activity_personas=partial(activity_personas, self.study),
@@ -179,7 +191,7 @@ class Edition:
         """A number as the language writes it (3,5 in French), at most two decimals; – when missing."""
         if value is None:
             return "–"
-        return format_decimal(value, format="#,##0.##", locale=self.language)
+        return format_decimal(value, format="#,##0.##", locale=formats_of(self.language))
 
     def signed(self, value: float | None) -> str:
         """A difference with its sign: +0,5, −1, 0."""
@@ -188,8 +200,15 @@ class Edition:
         text = self.number(abs(value))
         return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
 
+    def language_name(self, code: str) -> str:
+        """`French`, `anglais`: a language's name in the edition's language."""
+        try:
+            return Locale.parse(code.replace("-", "_")).get_display_name(formats_of(self.language)) or code
+        except (ValueError, LookupError):
+            return code
+
     def format_date(self, value: datetime.date) -> str:
-        return format_date(value, format="full", locale=self.language)
+        return format_date(value, format="full", locale=formats_of(self.language))
 
     def quoted(self, text: str) -> str:
         """Text between the language's quotation marks: « » in French, “ ” otherwise; never twice."""
