@@ -14,8 +14,11 @@ help:
 	@echo "make wheel  build the installable package into dist/"
 	@echo "make check  validate every study"
 
+# e.g. LANG_OPTION="--lang fr": one edition only (default: every language of the study)
+LANG_OPTION ?=
+
 kit: install
-	$(BIN)/prospective build $(STUDY) --out $(OUT)
+	$(BIN)/prospective build $(STUDY) $(LANG_OPTION) --out $(OUT)
 
 # The suite includes tests/test_package.py: the wheel, installed in a fresh virtualenv,
 # builds the shipped study from a folder outside the repository.
