@@ -661,6 +661,25 @@ def new_workshop(study: str, workshop_id: str) -> None:
     _print_created([scaffold(folder, workshop_id)], study)
 
 
+@new.command("translation", help=_("Create the translation files of STUDY into LANG (translations/LANG/...), "
+                                    "one per file with texts that has none, each text to write over the original."))
+@required_study
+@click.argument("language", metavar="LANG")
+@verbosity_options
+def new_translation(study: str, language: str) -> None:
+    from toolkit.authoring.translation import new_translation as scaffold
+
+    folder = _selected(study)[0]
+    paths = scaffold(folder, language)
+    out = output()
+    for path in paths:
+        out.result(_("created %(path)s", path=display_path(path)))
+    if not paths:
+        out.result(_("every file of %(study)s has its translation into '%(code)s' already", study=study, code=language))
+    out.result(_("list the language in study.yaml (languages: [..., %(code)s]), write over the « À écrire » "
+                 "placeholders, then run `prospective check %(study)s`", code=language, study=study))
+
+
 def _print_created(paths: list[Path], study: str) -> None:
     out = output()
     for path in paths:

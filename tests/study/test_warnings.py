@@ -97,11 +97,14 @@ def kinds(text: str) -> list[tuple[str, str | None]]:
     ("Appeler le 119 ou composer le 3919.", [("119", "numbering"), ("3919", "numbering")]),
     ("Le département compte 115 places.", [("115", None)]),
     ("le 15 % des ménages", [("15", None)]),
+    ("On cold nights, the 115 emergency line is overwhelmed.", [("115", "numbering")]),
+    ("The department has 115 places.", [("115", None)]),
     # ages, and numbers of years
     ("Jeanne, 84 ans, vit seule.", [("84", "age")]),
     ("Malik a 31 ans ; sa fille de 4 ans.", [("31", "age"), ("4", "age")]),
     ("Un homme âgé de 45 ans.", [("45", "age")]),
     ("A 31-year-old nurse, aged 52.", [("31", "age"), ("52", "age")]),
+    ("Benefits are paid from the age of 18; the average age of 52.", [("18", "age"), ("52", None)]),
     # clock times
     ("Rendez-vous à 18 h 30, ou vers 9 h.", [("18", "time"), ("30", "time"), ("9", "time")]),
     ("De 9 h à 12 h, puis entre 14 heures et 17 heures.", [("9", "time"), ("12", "time"), ("14", "time"),

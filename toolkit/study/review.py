@@ -29,6 +29,7 @@ from toolkit.study.loader import LoadedFile, PathKey, load_yaml
 from toolkit.study.markup import MARKER
 from toolkit.study.model import NARRATIVE_WORDS, Scenario, Study, shortened
 from toolkit.study.rules import NextCharacter, RunEnd, iter_strings
+from toolkit.study.translations import TRANSLATIONS_DIR
 
 MAX_NAMED = 10  # ids a warning names: the others are counted
 # What `prospective new` writes where a text goes (« À écrire : titre de l'étude »): left in a file, it is a warning.
@@ -73,7 +74,7 @@ _FOR = {"pendant", "durant", "en", "de", "sur", "for", "in", "of"}  # before a d
 _AGED = {"aged"}  # and "âgé de": see `number_kind`
 # Phone lines called by their number, after an article or a verb: "le 115", "appeler le 119", "au 3919".
 _HELPLINES = {"15", "17", "18", "112", "114", "115", "119", "196", "3114", "3919", "3977"}
-_HELPLINE_BEFORE = {"le", "au", "du", "appeler", "appelle", "appellent", "composer", "compose", "call", "dial"}
+_HELPLINE_BEFORE = {"le", "au", "du", "appeler", "appelle", "appellent", "composer", "compose", "call", "dial", "the"}
 _PERCENT_AFTER = re.compile(rf"{_SPACE}*%")
 _NUMERIC_DATE = re.compile(r"/\d{1,2}(?!\d)")  # "12/03", "12/03/2026"
 _HOUR_MINUTES_AFTER = re.compile(rf"{_SPACE}?(?:h|heures?){_SPACE}?[0-5]\d(?!\w)")  # "18 h 30", "9 heures 15"
@@ -122,7 +123,8 @@ def review_study(study: Study, files: StudyFiles, problems: Problems, *, easy_re
     With `easy_read` (the easy-to-read edition is asked for), also every scenario and persona
     without its `easy_read:` text.
     """
-    for loaded in [files.study, *files.scenarios.values(), *_workshop_files(study)]:
+    translations = _translation_files(study)
+    for loaded in [files.study, *files.scenarios.values(), *_workshop_files(study), *translations]:
         _placeholders_left(loaded, problems)
     _identical_scenarios(study, files, problems)
     incompatible = _incompatible_rules(study)
@@ -133,8 +135,8 @@ def review_study(study: Study, files: StudyFiles, problems: Problems, *, easy_re
         _silent_about(study, scenario, loaded, problems)
         _incompatible_picks(study, scenario, incompatible.get(scenario.id, []), loaded, problems)
     _drivers_never_moved(study, files.study, problems)
-    for loaded in [files.study, *files.scenarios.values()]:
-        _unsourced_figures(loaded, problems)
+    for loaded in [files.study, *files.scenarios.values(), *translations]:
+        _unsourced_figures(loaded, problems)  # a figure needs its source in every language
     if easy_read:
         _easy_read_missing(study, files, problems)
 
@@ -145,6 +147,12 @@ def review_study(study: Study, files: StudyFiles, problems: Problems, *, easy_re
 def _workshop_files(study: Study) -> list[LoadedFile]:
     """The workshop plans of a valid study, read again for their placeholders (they loaded once already)."""
     files = (load_yaml(workshop.path, Problems()) for workshop in study.workshops)
+    return [loaded for loaded in files if loaded is not None]
+
+
+def _translation_files(study: Study) -> list[LoadedFile]:
+    """The study's translation files (translations/<lang>/...), read again for placeholders and figures."""
+    files = (load_yaml(path, Problems()) for path in sorted((study.folder / TRANSLATIONS_DIR).rglob("*.yaml")))
     return [loaded for loaded in files if loaded is not None]
 
 
@@ -402,7 +410,8 @@ def number_kind(text: str, start: int, end: int) -> str | None:
         return "time"
     if figure in _HELPLINES and words[-1] in _HELPLINE_BEFORE and not _PERCENT_AFTER.match(text, end):
         return "numbering"
-    aged = words[-1] in _AGED or (words[-1] == "de" and words[-2] in {"âgé", "âgée", "âgés", "âgées"})
+    aged = words[-1] in _AGED or (words[-1] == "de" and words[-2] in {"âgé", "âgée", "âgés", "âgées"}) or (
+        words[-1] == "of" and words[-2] == "age")  # "from the age of 18"
     if value <= 130 and (aged or _YEARS_AFTER.match(text, end)):
         return None if _average(text, start, end) else "age"
     return None

@@ -44,9 +44,22 @@ def study_translation(folder: Path, original: Path, language: str) -> Path:
     return folder / TRANSLATIONS_DIR / language / original.relative_to(folder)
 
 
-def method_translation(method_file: Path, language: str) -> Path:
-    """Where the translation of a method.yaml into `language` lives: beside it."""
-    return method_file.with_name(f"{method_file.stem}.{language}{method_file.suffix}")
+def method_translation(method_file: Path, language: str, study_folder: Path | None = None) -> Path:
+    """Where the translation of a method.yaml into `language` lives.
+
+    Beside it (`method.<lang>.yaml`), as the library ships its own; else, for a study that
+    translates a method it does not own (one of the library's, into a language the library
+    lacks), in the study's translations: `translations/<lang>/methods/<id>.yaml`. When neither
+    exists, the one a translator should create: beside a method of the study, in the study's
+    translations for one of the library.
+    """
+    beside = method_file.with_name(f"{method_file.stem}.{language}{method_file.suffix}")
+    if beside.is_file() or study_folder is None:
+        return beside
+    in_study = study_folder / TRANSLATIONS_DIR / language / "methods" / f"{method_file.parent.name}.yaml"
+    if in_study.is_file() or not method_file.is_relative_to(study_folder):
+        return in_study
+    return beside
 
 
 def language_name(language: str) -> str:

@@ -78,11 +78,12 @@ def load_methods(template_dirs: list[Path], problems: Problems) -> dict[str, Met
 
 
 def translate_methods(study: Study, problems: Problems) -> None:
-    """Every method's texts in each other language of the study (`translations`): method.<lang>.yaml."""
+    """Every method's texts in each other language of the study (`translations.method_translation`)."""
     for language in study.other_languages:
         for method in study.methods.values():
             original = method.folder / METHOD_FILE
-            loaded = translate(method.data, original, method_translation(original, language), language, problems)
+            translation = method_translation(original, language, study.folder)
+            loaded = translate(method.data, original, translation, language, problems)
             if loaded is not None:
                 _check_placeholders(loaded, problems)
 
