@@ -6,6 +6,7 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
+import pikepdf
 import pypdf
 import pytest
 
@@ -70,6 +71,27 @@ def test_print_shop_decks_are_pdf_x4_in_cmyk(made):
         content = page.get_contents().get_data().decode("latin-1")
         assert " scn" in content or " sc" in content
         assert not re.search(r"\b(?!0 0 0 )[\d.]+ [\d.]+ [\d.]+ rg\b", content)
+
+
+def test_print_shop_decks_declare_their_output_intent_and_home_printer_decks_none(made):
+    """PDF/X-4 names the printing condition its CMYK is for: our naive CMYK profile (templates/icc/)."""
+    with pikepdf.open(made["print-shop-decks"]) as pdf:
+        assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in pdf.Root.Metadata.read_bytes().decode()
+        [intent] = pdf.Root.OutputIntents
+        assert intent.Type == pikepdf.Name.OutputIntent
+        assert intent.S == pikepdf.Name.GTS_PDFX
+        name = "prospective-toolkit naive CMYK (assumption, not a characterised printing condition)"
+        assert str(intent.OutputConditionIdentifier) == name
+        assert str(intent.Info) == name
+        destination = intent.DestOutputProfile
+        assert destination.N == 4
+        embedded = destination.read_bytes()  # as littlecms writes it back: the same CMYK output profile
+        assert embedded[12:24] == b"prtrCMYKLab " and name.encode() in embedded
+        content = pdf.pages[1].Contents.read_bytes().decode("latin-1")  # a back: the deck's colour
+        assert "/DeviceCMYK cs" in content  # the colours are still plain CMYK values, not converted
+    with pikepdf.open(made["card-decks"]) as pdf:  # tagged RGB for the home printer: no press condition
+        assert "/OutputIntents" not in pdf.Root
+        assert "GTS_PDFXVersion" not in str(pdf.open_metadata())
 
 
 def test_front_and_back_carry_the_same_code_and_the_deck_icon(made):

@@ -29,9 +29,14 @@ from urllib.request import url2pathname
 from toolkit.errors import BuildError
 from toolkit.files import atomic_file
 from toolkit.language import _, configure, current
+from toolkit.paths import BUILTIN_TEMPLATES
 from toolkit.study.model import Origin
 
 PARALLEL_FROM = 3  # fewer documents than this are written in-process (no worker start-up)
+# `toolkit:icc/<name>.icc` is a colour profile shipped with the toolkit's templates (templates/icc/),
+# wherever they are installed: the print-shop decks' CSS names its CMYK output profile so.
+SHIPPED = "toolkit"
+SHIPPED_PROFILES = "icc"
 
 
 def _weasyprint():
@@ -48,7 +53,7 @@ def _weasyprint():
 
 
 def make_fetcher(roots: list[Path]):
-    """A WeasyPrint URL fetcher serving only files under `roots`.
+    """A WeasyPrint URL fetcher serving only files under `roots` (and the shipped `toolkit:icc/*.icc`).
 
     Any other URL raises WeasyPrint's `FatalURLFetchingError` with (url, reason): WeasyPrint
     re-raises that one instead of logging it, so a refused URL always stops the build.
@@ -65,6 +70,8 @@ def make_fetcher(roots: list[Path]):
 
         def fetch(self, url: str, headers: dict | None = None):
             parsed = urlparse(url)
+            if parsed.scheme == SHIPPED:
+                return _shipped_profile(url, parsed.path)
             if parsed.scheme != "file":
                 raise refused(url, _("only the study's own asset files may be loaded"))
             path = Path(url2pathname(parsed.path)).resolve()
@@ -74,6 +81,16 @@ def make_fetcher(roots: list[Path]):
                 raise refused(url, _("no such file"))
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": mime})
+
+    def _shipped_profile(url: str, name: str):
+        folder = (BUILTIN_TEMPLATES / SHIPPED_PROFILES).resolve()
+        path = (BUILTIN_TEMPLATES / url2pathname(name)).resolve()
+        if path.parent != folder or path.suffix != ".icc":
+            raise refused(url, _("the file is outside the study's and templates' asset folders"))
+        if not path.is_file():
+            raise refused(url, _("no such file"))
+        return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(),
+                                                  headers={"Content-Type": "application/vnd.iccprofile"})
 
     return AssetFetcher()
 
