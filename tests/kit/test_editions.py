@@ -122,3 +122,14 @@ def test_an_easy_to_read_booklet_without_texts_prints_the_summaries(tmp_path: Pa
     text = normalise(pdf_text(tmp_path / "mini" / "fr-facile-a-lire" / "livret-participant-facile-a-lire.pdf"))
     for scenario in load_study(MINI).scenarios:
         assert normalise(scenario.data.summary.get("fr"))[:30] in text
+
+
+def test_large_print_cover_leaves_no_narrow_column(large_print: Path):
+    """The cover holds the band and the question; the authors and partners start page 2 at the full width of
+    the page (the cover's own padding no longer adds to the page margins)."""
+    with pdfplumber.open(large_print / "livret-participant-gros-caracteres.pdf") as pdf:
+        page = pdf.pages[1]
+        words = page.extract_words()
+        left = min(word["x0"] for word in words if word["top"] > 20 * MM)
+        right = max(word["x1"] for word in words if word["top"] > 20 * MM)
+    assert right - left > 150 * MM  # a full-width column (A4: 210 mm less the margins)
