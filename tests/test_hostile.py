@@ -145,13 +145,17 @@ def test_a_symbolic_link_anywhere_in_a_study_is_refused(mini: Path, tmp_path: Pa
 
 def test_a_study_css_that_loads_a_url_is_refused_by_check_where_it_is_written(mini: Path):
     write(mini / "templates" / "css" / "base.css", "p { color: red }\n@import url(https://example.org/x.css);\n"
-          "body { background: url('/etc/passwd') }\nh1 { background: url(assets/ok.png) }\n")
+          "body { background: url('/etc/passwd') }\nh1 { background: url(assets/ok.png) }\n"
+          "@color-profile device-cmyk { src: url(toolkit:icc/prospective-cmyk.icc) }\n"
+          "h2 { background: url(toolkit:icc/../../etc/passwd) }\n")
     result = run("check", str(mini))
     assert result.exit_code == 1
     assert ("templates/css/base.css:2:9: error: refused URL 'https://example.org/x.css' in a style sheet"
             in result.stderr)
     assert "templates/css/base.css:3:20: error: refused URL '/etc/passwd' in a style sheet" in result.stderr
     assert "assets/ok.png" not in result.stderr
+    assert "prospective-cmyk.icc" not in result.stderr  # the shipped colour profile, as the decks' CSS names it
+    assert "templates/css/base.css:6:" in result.stderr  # and nothing else of that scheme
 
 
 # --- study text: never code, never markup -------------------------------------------------------

@@ -92,8 +92,13 @@ def _check_css(templates: Path, path: Path, text: str, problems: Problems) -> No
                            "url(%(folder)s/picture.png)", folder=ASSET_DIR))
 
 
+# The colour profiles shipped with the toolkit (toolkit.kit.pdf serves them, from templates/icc/ alone):
+# a study that copies the decks' CSS into its own templates keeps the print-shop output intent.
+SHIPPED_PROFILE = re.compile(r"toolkit:icc/[A-Za-z0-9_-]+\.icc")
+
+
 def _css_url_reason(url: str) -> str | None:
-    if url.startswith("#"):
+    if url.startswith("#") or SHIPPED_PROFILE.fullmatch(url):
         return None
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) or url.startswith(("/", "\\")):
         return _("only relative paths to the study's assets are allowed")
