@@ -75,7 +75,8 @@ SAMPLED = [("shipped_kit", name) for name in (
     "journee-complete/synthese/rapport-synthese.pdf")] + [("shipped_kit_en", name) for name in (
     "participant-booklet.pdf", "journee-complete/group-pack-table-a.pdf", "journee-complete/posters.pdf",
     "journee-complete/report/synthesis-report.pdf")] + [("shipped_editions", name) for name in (
-    "fr-gros-caracteres/livret-participant.pdf", "fr-facile-a-lire/livret-participant.pdf")]
+    "fr-gros-caracteres/livret-participant-gros-caracteres.pdf",
+    "fr-facile-a-lire/livret-participant-facile-a-lire.pdf")]
 
 
 @pytest.mark.parametrize(("edition", "name"), SAMPLED)
