@@ -166,3 +166,13 @@ def test_a_file_written_wrong_is_not_also_reported_untranslated(mini: Path):
     problems = study_problems(mini)
     assert problems and all(p.startswith("scenarios/communs.yaml:") for p in problems), problems
     assert not any("translation" in p for p in problems), problems
+
+
+def test_the_library_names_each_material_one_way_in_english():
+    """The materials checklist adds up an item over the methods: one French item, one English name."""
+    study = load_study(SHIPPED)
+    names: dict[str, set[str]] = {}
+    for method in study.methods.values():
+        for material in method.data.materials:
+            names.setdefault(material.item.get("fr"), set()).add(material.item.get("en"))
+    assert {french: english for french, english in names.items() if len(english) > 1} == {}

@@ -90,7 +90,7 @@ def materials(study: Study, workshop: Workshop, language: str) -> list[MaterialL
             if how.per_scenario:
                 scenarios = len(activity_scenarios(study, item))
                 times, on_table = times * scenarios, on_table * scenarios
-            name = material.item.get(language, study.meta.language)
+            name = material.item.get(study.meta.language, study.meta.language)  # one line per item, however translated
             line = lines.setdefault(name, MaterialLine(material.item, 0, kind=how))
             needs.setdefault(name, []).append((material.quantity * times, material.quantity * on_table))
             if item.method.id not in line.used_by:
