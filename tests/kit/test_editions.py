@@ -133,3 +133,16 @@ def test_large_print_cover_leaves_no_narrow_column(large_print: Path):
         left = min(word["x0"] for word in words if word["top"] > 20 * MM)
         right = max(word["x1"] for word in words if word["top"] > 20 * MM)
     assert right - left > 150 * MM  # a full-width column (A4: 210 mm less the margins)
+
+
+@pytest.mark.parametrize("name", ["fr-gros-caracteres/livret-participant-gros-caracteres.pdf",
+                                  "fr-facile-a-lire/livret-participant-facile-a-lire.pdf"])
+def test_no_text_at_the_edge_of_the_paper(shipped_editions: Path, name: str):
+    """The cover's page has no margins: each of its texts keeps its own (a home printer leaves 5 mm blank)."""
+    close = []
+    with pdfplumber.open(shipped_editions / name) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            for word in page.extract_words():
+                if word["x0"] < 15 * MM or word["x1"] > page.width - 15 * MM:
+                    close.append((number, word["text"], round(word["x0"] / MM)))
+    assert close == []
