@@ -248,6 +248,42 @@ def children(parent: int) -> list[int]:
     return found
 
 
+@pytest.mark.parametrize("error", [ValueError("bad value(s) in fds_to_keep"), OSError("handle is closed")])
+def test_a_worker_killed_while_the_next_starts_is_the_same_clear_error(tmp_path: Path, monkeypatch, error):
+    """Seen in CI: a worker killed while the pool starts the next one; the pool's manager closes the queues the
+    new worker was to inherit, and starting it fails with an OSError or ValueError, not BrokenProcessPool."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from toolkit.kit import pdf
+
+    def broken_submit(self, *args, **kwargs):
+        self._broken = "A child process terminated abruptly"  # what the manager thread sets first
+        raise error
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", broken_submit)
+    monkeypatch.setenv("PROSPECTIVE_JOBS", "2")
+    jobs = [pdf.PdfJob("<p>x</p>", tmp_path / f"{n}.pdf", tmp_path, (tmp_path,), None, f"{n}.pdf") for n in range(2)]
+    with pytest.raises(BuildError) as caught:
+        pdf.write_pdfs(jobs)
+    assert caught.value.problem.message == "a process writing the PDFs stopped unexpectedly"
+
+
+def test_an_error_starting_a_worker_of_a_sound_pool_is_not_hidden(tmp_path: Path, monkeypatch):
+    """Only a pool that lost a worker turns the error into "stopped unexpectedly": anything else is a bug to see."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from toolkit.kit import pdf
+
+    def failing_submit(self, *args, **kwargs):
+        raise ValueError("something else")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", failing_submit)
+    monkeypatch.setenv("PROSPECTIVE_JOBS", "2")
+    jobs = [pdf.PdfJob("<p>x</p>", tmp_path / f"{n}.pdf", tmp_path, (tmp_path,), None, f"{n}.pdf") for n in range(2)]
+    with pytest.raises(ValueError, match="something else"):
+        pdf.write_pdfs(jobs)
+
+
 @linux_only
 def test_a_worker_killed_is_a_clear_error(mini: Path, previous, monkeypatch):
     """A worker that dies (out of memory, killed by someone): exit 1 and a message, not a traceback."""
