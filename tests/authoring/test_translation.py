@@ -14,7 +14,7 @@ import yaml
 
 from tests.helpers import copy_fixture, edit, run
 from toolkit.study.load import load_study
-from toolkit.study.translations import walk_texts
+from toolkit.study.walk import walk_texts
 
 
 @pytest.fixture

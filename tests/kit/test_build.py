@@ -3,13 +3,17 @@
 import os
 from pathlib import Path
 
+import pdfplumber
 import pypdf
 import pytest
 
-from tests.helpers import MINI, box_mm, card_overflows, normalise, pdf_pages, pdf_text
+from tests.helpers import MINI, MM, box_mm, card_overflows, normalise, pdf_pages, pdf_text
 from toolkit.errors import BuildError
 from toolkit.kit.build import build_kit
+from toolkit.kit.layout import BLEED, CARD_HEIGHT, CARD_PAPER_WEIGHT, CARD_WIDTH, PAPER_SIZES, card_sheet
 from toolkit.study.load import load_study
+
+PX = 96 / 25.4  # CSS pixels in a millimetre
 
 
 @pytest.fixture(scope="module")
@@ -82,18 +86,58 @@ def test_pdf_metadata_and_tags(kit: Path):
     assert root["/MarkInfo"]["/Marked"]
 
 
-def test_card_sheet_is_a4_with_bleed_and_crop_marks(kit: Path):
+def card_trims(cards_html: Path) -> list[tuple[float, ...]]:
+    """The trim box (x, y, width, height, in mm) of every scenario card, from WeasyPrint's own layout:
+    its content box, the card being drawn with its bleed as padding all round."""
+    from weasyprint import HTML
+
+    document = HTML(filename=str(cards_html)).render()
+    trims = []
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            if box.element_tag == "article" and "card" in (box.element.get("class") or "").split():
+                assert [box.padding_top, box.padding_right, box.padding_bottom, box.padding_left] == \
+                    pytest.approx([BLEED * PX] * 4, abs=0.01)
+                trims.append(tuple(round(value / PX, 2) for value in (
+                    box.content_box_x(), box.content_box_y(), box.width, box.height)))
+    return trims
+
+
+def _descendants(box):
+    for child in getattr(box, "children", []):
+        yield child
+        yield from _descendants(child)
+
+
+def test_card_sheet_is_the_paper_with_the_decks_card_geometry(kit: Path):
+    """The workshop decks' geometry (toolkit.kit.layout): the page is the A4 paper itself, with no sheet
+    bleed and no corner crop marks; each 88 x 125 mm card has its own 3 mm bleed, the sheet its own cut marks."""
     reader = pypdf.PdfReader(kit / "cartes-scenarios.pdf")
     assert len(reader.pages) == 1  # three cards fit on one sheet
     page = reader.pages[0]
-    assert box_mm(page.trimbox) == [0.0, 0.0, 210.0, 297.0]
-    assert box_mm(page.bleedbox) == [-3.0, -3.0, 213.0, 300.0]
+    paper = [0.0, 0.0, *PAPER_SIZES["A4"]]
+    assert box_mm(page.mediabox) == box_mm(page.trimbox) == box_mm(page.bleedbox) == paper
     text = normalise(page.extract_text())
     assert "Le social en plateformes" in text
     assert "Qui décide ?" in text  # the card asks the first debate question
+    assert f"Scénario · recto seul · cartes de 88 × 125 mm, sur papier de {CARD_PAPER_WEIGHT}" in text
+    sheet = card_sheet("A4", "long-edge")
+    with pdfplumber.open(kit / "cartes-scenarios.pdf") as pdf:  # every thin line is one of the sheet's cut marks
+        lines = sorted(tuple(round(rect[key] / MM, 1) for key in ("x0", "top", "x1", "bottom"))
+                       for rect in pdf.pages[0].rects if min(rect["width"], rect["height"]) < 0.3 * MM)
+    assert lines == sorted((round(m.box.x, 1), round(m.box.y, 1), round(m.box.x + max(m.box.width, 0.1), 1),
+                            round(m.box.y + max(m.box.height, 0.1), 1)) for m in sheet.marks)
+
+
+def test_cards_are_88_by_125_mm_where_the_layout_puts_them(kit: Path):
+    assert (CARD_WIDTH, CARD_HEIGHT) == (88.0, 125.0)
+    slots = card_sheet("A4", "long-edge").slots
+    expected = [(round(s.front.x, 2), round(s.front.y, 2), CARD_WIDTH, CARD_HEIGHT) for s in slots[:3]]
+    assert card_trims(kit / "cartes-scenarios.html") == expected
 
 
 def test_cards_stay_inside_their_trim(kit: Path):
+    """No text past the drawn card: its body keeps 6 mm under the text, so the text stays 3 mm inside the trim."""
     assert card_overflows(kit / "cartes-scenarios.html") == []
 
 

@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 from tests.helpers import ROOT, SHIPPED, pdf_text
 from toolkit.kit import typography
 from toolkit.study.load import load_study
-from toolkit.study.translations import walk_texts
+from toolkit.study.walk import walk_texts
 
 PLACEHOLDER_OR_TAG = re.compile(r"%\(\w+\)[sd]|%[sd]|<[^>]+>|\{[^}]*\}")
 SOURCES = re.compile(r"\n\s*Sources\s*\n")  # the bibliography: French titles, kept as published

@@ -17,7 +17,7 @@ from tests.helpers import SHIPPED, edit, located
 from toolkit.errors import InputError
 from toolkit.study.load import load_study
 from toolkit.study.model import MethodFile, ScenarioFile, StudyFile, WorkshopFile
-from toolkit.study.translations import lookup, walk_texts
+from toolkit.study.walk import lookup, walk_texts
 
 MODELS = {"study.yaml": StudyFile, "scenarios": ScenarioFile, "workshops": WorkshopFile}
 
@@ -98,22 +98,16 @@ def test_the_hint_names_the_translation_file_and_the_path(mini: Path):
     assert hints and "translations/en/study.yaml at title" in hints[0]
 
 
-def test_a_changed_id_in_a_translation_is_located_in_the_translation(mini: Path):
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("id: vieillissement", "id: ageing", "is not a text of study.yaml, or differs from it"),  # an id changed
+    ("[@source-a]", "[@source-b]", "citation [@source-b] names no source"),  # checked like the original
+])
+def test_a_mistake_in_a_translation_is_located_in_the_translation(mini: Path, old: str, new: str, message: str):
     write_translations(mini)
-    path = mini / "translations" / "en" / "study.yaml"
-    edit(path, "id: vieillissement", "id: ageing")
+    edit(mini / "translations" / "en" / "study.yaml", old, new)
     problems = study_problems(mini)
     assert len(problems) == 1 and problems[0].startswith("translations/en/study.yaml:"), problems
-    assert "is not a text of study.yaml, or differs from it" in problems[0]
-
-
-def test_a_citation_in_a_translation_is_checked_like_the_original(mini: Path):
-    write_translations(mini)
-    path = mini / "translations" / "en" / "study.yaml"
-    edit(path, "[@source-a]", "[@source-b]")
-    problems = study_problems(mini)
-    assert len(problems) == 1 and problems[0].startswith("translations/en/study.yaml:"), problems
-    assert "citation [@source-b] names no source" in problems[0]
+    assert message in problems[0]
 
 
 def test_a_text_written_in_both_languages_needs_no_translation(mini: Path):

@@ -24,7 +24,8 @@ from toolkit.study.loader import load_yaml
 from toolkit.study.model import LANGUAGE_PATTERN, MethodFile, ScenarioFile, StudyFile, WorkshopFile
 from toolkit.study.rules import parse_file
 from toolkit.study.schema import modeline
-from toolkit.study.translations import lookup, method_translation, study_translation, walk_texts
+from toolkit.study.translations import method_translation, study_translation
+from toolkit.study.walk import lookup, walk_texts
 from toolkit.study.workshops import load_methods
 
 from .scaffold import TODO, _write

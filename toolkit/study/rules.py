@@ -35,6 +35,7 @@ from toolkit.study.model import (
     shortened,
     suggest_slug,
 )
+from toolkit.study.walk import leaves, walk_texts
 
 LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
 
@@ -398,17 +399,8 @@ def check_unique(ids: list[str], key: PathKey, loaded: LoadedFile, problems: Pro
 
 def attach_origins(value: Any, loaded: LoadedFile, key: PathKey) -> None:
     """Remember where each text was written, so a build-time error can point at it."""
-    if isinstance(value, Text):
-        value.origin = Origin(loaded.locate_in_text(key, 0), dotted(key, loaded.data))
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            attach_origins(getattr(value, name), loaded, (*key, name))
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            attach_origins(item, loaded, (*key, name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            attach_origins(item, loaded, (*key, index))
+    for path, text in walk_texts(value, key):
+        text.origin = Origin(loaded.locate_in_text(path, 0), dotted(path, loaded.data))
 
 
 
@@ -540,11 +532,4 @@ def citations(text: str) -> Iterable[tuple[int, str]]:
 
 
 def iter_strings(value: Any, key: PathKey) -> Iterable[tuple[PathKey, str]]:
-    if isinstance(value, str):
-        yield key, value
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            yield from iter_strings(item, (*key, name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from iter_strings(item, (*key, index))
+    return ((path, item) for path, item in leaves(value, key) if isinstance(item, str))

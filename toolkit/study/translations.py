@@ -24,17 +24,15 @@ apply to them (`rules.check_texts`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from pydantic import BaseModel
 
 from toolkit.errors import Location, Problems, display_path
 from toolkit.language import _, current
 from toolkit.study.loader import LoadedFile, PathKey, load_yaml
-from toolkit.study.model import Text
+from toolkit.study.walk import leaves, lookup, walk_texts
 
 TRANSLATIONS_DIR = "translations"
 
@@ -131,45 +129,6 @@ def _original_data(original: Path) -> Any:
         loaded = load_yaml(original, Problems())
         _originals[original] = loaded.data if loaded else None
     return _originals[original]
-
-
-def walk_texts(value: Any, key: PathKey = ()) -> Iterator[tuple[PathKey, Text]]:
-    """Every `Text` of a model, with its path (the path of its value in the YAML file)."""
-    if isinstance(value, Text):
-        yield key, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from walk_texts(getattr(value, name), (*key, name))
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            yield from walk_texts(item, (*key, name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from walk_texts(item, (*key, index))
-
-
-def lookup(data: Any, key: PathKey, missing: Any = None) -> Any:
-    """The value at `key` in plain YAML data, or `missing`."""
-    for part in key:
-        if isinstance(part, int):
-            if not isinstance(data, list) or not 0 <= part < len(data):
-                return missing
-        elif not isinstance(data, dict) or part not in data:
-            return missing
-        data = data[part]
-    return data
-
-
-def leaves(data: Any, key: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
-    """Every scalar of plain YAML data, with its path."""
-    if isinstance(data, dict):
-        for name, item in data.items():
-            yield from leaves(item, (*key, name))
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from leaves(item, (*key, index))
-    else:
-        yield key, data
 
 
 def _path(key: PathKey) -> str:
