@@ -159,3 +159,32 @@ def test_deck_backs_are_apart_from_scenario_backs_in_greyscale():
     lightness = sorted(_lightness(t) for t in tints)
     assert lightness[0] >= 70  # light backs, while scenario backs are dark (L* 50 at most)
     assert all(b - a >= 7 for a, b in pairwise(lightness))
+
+
+def test_home_printer_fronts_run_their_band_into_the_bleed(study, made):
+    """A cut a little off the line leaves no white edge on a front's coloured band: above the trim and beside
+    it, in the bleed, the pixels have the band's colour (every card of the first sheet, at 100 dpi)."""
+    import subprocess
+    import tempfile
+
+    from PIL import Image
+
+    from toolkit.kit.layout import card_sheet
+
+    dpi = 100
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", str(made["card-decks"]),
+                        f"{folder}/p"], check=True)
+        image = Image.open(next(Path(folder).glob("*.png"))).convert("RGB")
+
+    def pixel(x_mm: float, y_mm: float) -> tuple[int, int, int]:
+        return image.getpixel((round(x_mm / 25.4 * dpi), round(y_mm / 25.4 * dpi)))
+
+    scenarios = len(dict(decks(study))["scenarios"])
+    for slot in card_sheet("A4", "long-edge").slots[:scenarios]:  # the first sheet: the scenario fronts
+        trim = slot.front
+        inside = pixel(trim.x + 20, trim.y + 1.5)  # the band, inside the trim
+        assert sum(inside) < 600, inside  # coloured, not white
+        for outside in (pixel(trim.x + 20, trim.y - 1.5), pixel(trim.x - 1.5, trim.y + 4),
+                        pixel(trim.right + 1.5, trim.y + 4)):
+            assert max(abs(a - b) for a, b in zip(outside, inside, strict=True)) < 24, (outside, inside)
