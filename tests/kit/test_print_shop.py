@@ -188,3 +188,18 @@ def test_home_printer_fronts_run_their_band_into_the_bleed(study, made):
         for outside in (pixel(trim.x + 20, trim.y - 1.5), pixel(trim.x - 1.5, trim.y + 4),
                         pixel(trim.right + 1.5, trim.y + 4)):
             assert max(abs(a - b) for a, b in zip(outside, inside, strict=True)) < 24, (outside, inside)
+
+
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+@pytest.mark.parametrize("mode", ["long-edge", "short-edge", "fold"])
+def test_the_sheet_label_halves_sit_between_the_cut_marks(paper: str, mode: str):
+    """The label is printed in two halves, each under a column of cards: no cut or fold mark runs through
+    either (on letter paper the bottom margin is too short for a label across the sheet to clear them)."""
+    from toolkit.kit.layout import card_sheet
+
+    sheet = card_sheet(paper, mode)
+    assert len(sheet.columns) == 2
+    upright = [mark for mark in sheet.marks if mark.x1 == mark.x2]
+    for column in sheet.columns:
+        inside = [mark.x1 for mark in upright if column.x + 1 < mark.x1 < column.right - 1]
+        assert inside == [], (column, inside)

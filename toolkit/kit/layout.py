@@ -98,6 +98,15 @@ class CardSheet:
         return CARD_PAPER_WEIGHT
 
     @property
+    def columns(self) -> tuple[Box, ...]:
+        """The trims of the sheet's first row, left to right: the label is printed in halves under them,
+        between the cut marks (a label across the sheet crosses the middle marks when the margin is short)."""
+        first_row = [slot for slot in self.slots if slot.front.y == self.slots[0].front.y]
+        sides = (lambda slot: (slot.front, slot.back)) if self.mode == "fold" else (lambda slot: (slot.front,))
+        boxes = [box for slot in first_row for box in sides(slot)]
+        return tuple(sorted(boxes, key=lambda box: box.x))
+
+    @property
     def separate_backs(self) -> bool:
         """Duplex modes print backs on the next page; fold-over prints them beside the fronts."""
         return self.mode != "fold"
