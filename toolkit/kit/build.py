@@ -30,7 +30,9 @@ What a build guarantees, whatever happens to it:
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import errno
+import json
 import os
 import posixpath
 import shutil
@@ -241,6 +243,8 @@ def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target
     for folder in folders(placed):
         _copy_assets(plan.study, target.folder(folder))
     jobs = []
+    timings = _read_timings(plan.folder)
+    keys = [posixpath.join(item.folder, item.planned.pdf_name) for item in placed]
     for item in placed:
         started = time.perf_counter()
         folder = target.folder(item.folder)
@@ -251,6 +255,8 @@ def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target
                            item.planned.artefact.pdf_variant, item.planned.pdf_name))
         counter.rendered += 1
         counter.tell(Rendered(counter.rendered, counter.total, item, time.perf_counter() - started))
+    costs = expected_seconds(keys, [len(job.html) for job in jobs], timings)
+    jobs = [dataclasses.replace(job, cost=cost) for job, cost in zip(jobs, costs, strict=True)]
     bases = {job.base_url for job in jobs}
 
     def origin_of(url: str):
@@ -263,8 +269,39 @@ def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target
         report.warnings.extend(f"{item.planned.pdf_name}: {message}" for message in result.warnings)
         counter.written += 1
         counter.tell(Written(counter.written, counter.total, listed, result.seconds))
+        timings[keys[index]] = round(result.seconds, 3)
 
     write_pdfs(jobs, origin_of, done)
+    _write_timings(plan.folder, timings)
+
+
+# --- what each document took, to hand the longest out first next time -----------------------
+
+
+def expected_seconds(keys: list[str], sizes: list[int], timings: dict[str, float]) -> list[float]:
+    """How long each document should take: its time at the last build, else its HTML's size at the
+    rate of the documents whose time is known (at the first build, the size alone orders them)."""
+    known = [(timings[key], size) for key, size in zip(keys, sizes, strict=True) if key in timings and size]
+    rate = sum(seconds for seconds, _ in known) / sum(size for _, size in known) if known else 1.0
+    return [timings[key] if key in timings else size * rate for key, size in zip(keys, sizes, strict=True)]
+
+
+def _read_timings(folder: Path) -> dict[str, float]:
+    """`.<lang>.timings.json` beside the kit folder: seconds by document; nothing if missing or unreadable."""
+    try:
+        data = json.loads(_hidden(folder, "timings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(key): float(value) for key, value in data.items()
+            if isinstance(value, int | float) and 0 <= value < 86_400}
+
+
+def _write_timings(folder: Path, timings: dict[str, float]) -> None:
+    """Keep the times for the next build; a file that cannot be written only loses the ordering."""
+    with suppress(OSError):
+        write_text(_hidden(folder, "timings.json"), json.dumps(timings, sort_keys=True, indent=0) + "\n")
 
 
 def _finish_workshop(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, folder: Path,

@@ -180,6 +180,16 @@ class PdfJob:
     asset_roots: tuple[Path, ...]
     variant: str | None
     document_name: str
+    cost: float = 0.0  # how long it should take to write, in any unit shared by the jobs of a build
+
+
+def longest_first(jobs: list[PdfJob]) -> list[int]:
+    """The order to hand jobs to the workers: the costliest first, ties in plan order.
+
+    Handed out in plan order, the biggest decks came last and one core worked alone at the end
+    (1.3x on 2 cores); costliest first, the short documents fill the gaps at the end.
+    """
+    return sorted(range(len(jobs)), key=lambda index: (-jobs[index].cost, index))
 
 
 def write_pdf(job: PdfJob) -> PdfResult:
@@ -268,8 +278,10 @@ def _in_workers(jobs: list[PdfJob], workers: int, done: Callable[[int, PdfResult
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started,
                                initargs=(os.getpid(), current()))
     try:
+        futures: list = [None] * len(jobs)
         with _workers_starting():  # workers are started by submit
-            futures = [pool.submit(write_pdf, job) for job in jobs]
+            for index in longest_first(jobs):
+                futures[index] = pool.submit(write_pdf, jobs[index])
         results = []
         for index, future in enumerate(futures):
             results.append(future.result())
