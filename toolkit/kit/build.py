@@ -25,6 +25,9 @@ What a build guarantees, whatever happens to it:
   meanwhile, a file where a folder should be, a name too long) stops the build with a
   BuildError that names the path and says what to do; the previous kit stays as it was
   and no staging folder is left.
+
+Beside the lock, `out/<study>/.<lang>.timings.json` keeps the seconds each PDF took, so that
+the next build hands the longest to the workers first (`toolkit.kit.pdf.longest_first`).
 """
 
 from __future__ import annotations
