@@ -359,7 +359,9 @@ def build(study: str | None, language: str | None, workshop: str | None, edition
     if workshop is not None and edition != STANDARD_EDITION:
         raise click.UsageError(_("--workshop builds a workshop's kit, --edition %(edition)s the participant "
                                  "booklet alone: use one of them", edition=edition))
-    studies = [load_study(folder, review=True, easy_read=edition == EASY_READ) for folder in _selected(study)]
+    asked = [language] if language else None  # the translations of the other languages need not be finished
+    studies = [load_study(folder, review=True, easy_read=edition == EASY_READ, languages=asked)
+               for folder in _selected(study)]
     for loaded in studies:
         _check_workshop_id(loaded, workshop)
         _check_language(loaded, language)
@@ -550,7 +552,7 @@ def explore(study: str) -> None:
 def report(study: str, workshop: str, language: str | None, out: Path) -> None:
     from toolkit.kit.build import build_report
 
-    loaded = load_study(_selected(study)[0])
+    loaded = load_study(_selected(study)[0], languages=[language] if language else None)
     _check_workshop_id(loaded, workshop)
     _check_language(loaded, language)
     _speak(language)

@@ -33,22 +33,26 @@ from toolkit.study.translations import study_translation, translate
 from toolkit.study.workshops import load_methods, load_workshops, translate_methods
 
 
-def load_study(folder: Path, *, review: bool = False, easy_read: bool = False) -> Study:
+def load_study(folder: Path, *, review: bool = False, easy_read: bool = False,
+               languages: list[str] | None = None) -> Study:
     """Load and validate a study folder; raise `InputError` with every problem found.
 
     With `review`, a valid study is also reviewed for weak content (`toolkit.study.review`):
     those warnings join the others in `study.warnings`; with `easy_read` too, the review also
-    names every scenario and persona without an easy-to-read text.
+    names every scenario and persona without an easy-to-read text. `languages` limits the
+    translations read to those editions (a French build does not wait for the English
+    translation of a new scenario); None reads every language of the study.
     """
     problems = Problems()
-    study = _load(folder.resolve(), problems, review=review, easy_read=easy_read)
+    study = _load(folder.resolve(), problems, review=review, easy_read=easy_read, languages=languages)
     if problems or study is None:
         raise InputError(problems)
     study.warnings = problems.warnings
     return study
 
 
-def _load(folder: Path, problems: Problems, *, review: bool = False, easy_read: bool = False) -> Study | None:
+def _load(folder: Path, problems: Problems, *, review: bool = False, easy_read: bool = False,
+          languages: list[str] | None = None) -> Study | None:
     """Every check that can be made, even when some files are wrong: one run reports every problem.
 
     A file that cannot be read, or a field written wrong, does not stop the others: what is valid
@@ -85,7 +89,7 @@ def _load(folder: Path, problems: Problems, *, review: bool = False, easy_read: 
     gaps = _Gaps(meta_broken or set(), broken, complete=listed and not stubs and not unreadable)
     _check_study_ids(meta, study_file, problems, gaps)
     _check_incompatible(meta, study_file, problems, gaps)
-    study = Study(id=folder.name, folder=folder, meta=meta, scenarios=scenarios)
+    study = Study(id=folder.name, folder=folder, meta=meta, scenarios=scenarios, translated=languages)
     scenario_files = [f for f in scenario_files if any(s.path == f.path for s in scenarios)]
     study.scenarios.sort(key=lambda s: (not s.data.baseline, s.data.order, s.id))
     _check_baseline(study, scenario_files, problems, gaps)

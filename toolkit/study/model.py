@@ -376,6 +376,7 @@ class Study:
     methods: dict[str, Method] = field(default_factory=dict)
     workshops: list[Workshop] = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    translated: list[str] | None = None  # the languages whose translations were read (None: every one)
 
     @property
     def languages(self) -> list[str]:
@@ -383,8 +384,10 @@ class Study:
 
     @property
     def other_languages(self) -> list[str]:
-        """The languages of the study's editions other than the one it is written in."""
-        return [language for language in self.languages if language != self.meta.language]
+        """The languages of the study's editions other than the one it is written in, whose translations
+        are read: all of them, or those a command asked for (`load_study(languages=...)`)."""
+        return [language for language in self.languages if language != self.meta.language
+                and (self.translated is None or language in self.translated)]
 
     @property
     def baseline(self) -> Scenario:

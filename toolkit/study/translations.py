@@ -14,9 +14,10 @@ each text in it is that text in the other language. Ids, numbers and other value
 or left out: only texts are read. The original stays readable on its own, and a translator works
 on a file that looks like the one they translate.
 
-A text with no translation is a located problem (never a silent fallback to the original, which
-would print French in an English kit); so is a translation file that changes an id or holds a
-field its original does not have (a translation that would be silently ignored). A text may
+A text with no translation is a located error (never a silent fallback to the original, which
+would print French in an English kit); a translation file that changes an id or holds a field its
+original does not have is a located warning (it is ignored; often a translation left behind when
+the original changed). A command that builds one language reads only that language's translations. A text may
 also carry its translation inline (`{fr: ..., en: ...}`): then it needs none in the file.
 Translations are untrusted text like the originals: the same checks of citations and links
 apply to them (`rules.check_texts`).
@@ -106,15 +107,16 @@ def translate(model: Any, original: Path, translation: Path, language: str, prob
 
 
 def _check_extra(loaded: LoadedFile, text_keys: set[PathKey], original: Path, problems: Problems) -> None:
-    """A value of the translation that is not a text of the original would be ignored: say so."""
+    """A value of the translation that is not a text of the original is ignored: say so (a warning: a
+    translation left behind by a change of the original, a group removed, does not stop a build)."""
     original_data = _original_data(original)
     for key, value in leaves(loaded.data):
         if key in text_keys or any(key[:len(text_key)] == text_key for text_key in text_keys):
             continue
         if original_data is not None and lookup(original_data, key, missing=_MISSING) == value:
             continue  # an id or a number copied as it is
-        problems.add(loaded.locate(key), _("%(path)s is not a text of %(original)s, or differs from it",
-                                           path=_path(key), original=original.name),
+        problems.warn(loaded.locate(key), _("%(path)s is not a text of %(original)s, or differs from it",
+                                            path=_path(key), original=original.name),
                      _("translate only texts: copy ids, numbers and codes as they are in %(original)s, or leave "
                        "them out", original=original.name))
 
