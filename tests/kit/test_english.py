@@ -127,3 +127,13 @@ def test_english_dates_and_card_codes(english: dict[str, str]):
 def test_the_report_says_the_quotes_are_in_french(english: dict[str, str]):
     report = english["journee-complete/report/synthesis-report.pdf"]
     assert "The tables’ contributions are quoted as they were written, in French." in report
+
+
+@pytest.mark.parametrize("mode", ["duplex-long-edge", "fold-over"])
+def test_every_english_card_keeps_its_text_on_the_card(shipped_kit_en: Path, mode: str):
+    """English runs longer than French: a text written for the card must still fit it (issue 14.1 took away
+    the flex squeeze that hid a long one)."""
+    from tests.helpers import card_overflows
+
+    assert card_overflows(shipped_kit_en / "journee-complete" / f"cards-{mode}.html", selector="deck-card") == []
+    assert card_overflows(shipped_kit_en / "scenario-cards.html") == []
