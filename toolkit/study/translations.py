@@ -122,15 +122,13 @@ def _check_extra(loaded: LoadedFile, text_keys: set[PathKey], original: Path, pr
 
 
 _MISSING = object()
-_originals: dict[Path, Any] = {}
 
 
 def _original_data(original: Path) -> Any:
-    """The original's data, read again quietly (its problems are reported by its own reading)."""
-    if original not in _originals:
-        loaded = load_yaml(original, Problems())
-        _originals[original] = loaded.data if loaded else None
-    return _originals[original]
+    """The original's data, read again quietly (its problems are reported by its own reading); never
+    kept between loads: `serve` reloads a study the contributor is editing."""
+    loaded = load_yaml(original, Problems())
+    return loaded.data if loaded else None
 
 
 def _path(key: PathKey) -> str:
