@@ -21,6 +21,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -104,3 +105,12 @@ def compile_catalogue(path: Path, language: str) -> Translations:
 def decimal(value: float, digits: int = 1) -> str:
     """A number as the user's language writes it: 9,7 in French, 9.7 in English."""
     return format_decimal(value, format="0." + "0" * digits, locale=current())
+
+
+def language_name(language: str, in_language: str | None = None) -> str:
+    """`English`, `anglais`: the name of a language in `in_language` (a babel locale; default: the
+    language of the messages)."""
+    try:
+        return Locale.parse(language.replace("-", "_")).get_display_name(in_language or current()) or language
+    except (ValueError, LookupError):
+        return language

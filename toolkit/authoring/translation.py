@@ -25,7 +25,7 @@ from toolkit.study.model import LANGUAGE_PATTERN, MethodFile, ScenarioFile, Stud
 from toolkit.study.rules import parse_file
 from toolkit.study.schema import modeline
 from toolkit.study.translations import method_translation, study_translation
-from toolkit.study.walk import lookup, walk_texts
+from toolkit.study.walk import walk_texts
 from toolkit.study.workshops import load_methods
 
 from .scaffold import TODO, _write
@@ -115,7 +115,7 @@ def _placeholder_item(item: Any) -> Any:
     """A list item without texts keeps its place (lists are matched by position): its id, or nothing."""
     if isinstance(item, dict):
         return {name: item[name] for name in KEPT if name in item and isinstance(item[name], str)}
-    return lookup(item, ())
+    return item
 
 
 class _Dumper(yaml.SafeDumper):

@@ -15,7 +15,6 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
 
-from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, select_autoescape
@@ -25,6 +24,7 @@ from toolkit.kit import layout, logistics, sheets, typography, wording
 from toolkit.kit.i18n import load_translations
 from toolkit.kit.markdown import MarkdownRenderer
 from toolkit.kit.sandbox import ConfinedLoader, DataSandbox, render_bounded, template_error
+from toolkit.language import language_name
 from toolkit.paths import template_dirs
 from toolkit.study.model import (
     DEFAULT_LANGUAGE,
@@ -202,10 +202,7 @@ class Edition:
 
     def language_name(self, code: str) -> str:
         """`French`, `anglais`: a language's name in the edition's language."""
-        try:
-            return Locale.parse(code.replace("-", "_")).get_display_name(formats_of(self.language)) or code
-        except (ValueError, LookupError):
-            return code
+        return language_name(code, formats_of(self.language))
 
     def format_date(self, value: datetime.date) -> str:
         return format_date(value, format="full", locale=formats_of(self.language))

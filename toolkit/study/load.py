@@ -29,8 +29,7 @@ from toolkit.study.model import (
 )
 from toolkit.study.review import StudyFiles, review_study
 from toolkit.study.rules import attach_origins, check_texts, check_unique, parse_file, parse_partly, salvage
-from toolkit.study.translations import study_translation, translate
-from toolkit.study.workshops import load_methods, load_workshops, translate_methods
+from toolkit.study.workshops import load_methods, load_workshops, translate_methods, translate_study_file
 
 
 def load_study(folder: Path, *, review: bool = False, easy_read: bool = False,
@@ -102,7 +101,8 @@ def _load(folder: Path, problems: Problems, *, review: bool = False, easy_read: 
         attach_origins(scenario.data, loaded, ())
     sound = [(meta, study_file)] if not gaps.study else []  # a file written wrong: its translation waits for the fix
     sound += [(s.data, f) for s, f in _pairs(study, scenario_files) if not gaps.scenarios.get(f.path)]
-    _translate_study(study, sound, problems)
+    for model, loaded in sound:
+        translate_study_file(study, model, loaded.path, problems)
     if listed:  # without the list of scenarios, every plan would only repeat "unknown scenario"
         study.scenarios = [*study.scenarios, *stubs]  # a scenario whose file is wrong is still known by its name
         _load_workshop_layer(study, problems)
@@ -171,16 +171,6 @@ def _load_workshop_layer(study: Study, problems: Problems) -> None:
     study.methods = load_methods(template_dirs(study.folder), problems)
     translate_methods(study, problems)
     study.workshops = load_workshops(study, problems)
-
-
-def _translate_study(study: Study, files: list[tuple[object, LoadedFile]], problems: Problems) -> None:
-    """Every text of study.yaml and the scenarios, in each other language of the study (`translations`)."""
-    for language in study.other_languages:
-        for model, loaded in files:
-            translation = study_translation(study.folder, loaded.path, language)
-            translated = translate(model, loaded.path, translation, language, problems)
-            if translated is not None:
-                check_texts(study, translated, problems)
 
 
 def _load_scenario_files(folder: Path, problems: Problems) -> tuple[list[LoadedFile], list[Path], bool]:

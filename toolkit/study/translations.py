@@ -28,10 +28,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
-
 from toolkit.errors import Location, Problems, display_path
-from toolkit.language import _, current
+from toolkit.language import _, language_name
 from toolkit.study.loader import LoadedFile, PathKey, load_yaml
 from toolkit.study.walk import leaves, lookup, walk_texts
 
@@ -59,14 +57,6 @@ def method_translation(method_file: Path, language: str, study_folder: Path | No
     if in_study.is_file() or not method_file.is_relative_to(study_folder):
         return in_study
     return beside
-
-
-def language_name(language: str) -> str:
-    """`English`, `anglais`: the name of a language in the language of the messages."""
-    try:
-        return Locale.parse(language).get_display_name(current()) or language
-    except (ValueError, LookupError):
-        return language
 
 
 def translate(model: Any, original: Path, translation: Path, language: str, problems: Problems,

@@ -181,17 +181,18 @@ def load_workshops(study: Study, problems: Problems) -> list[Workshop]:
         _check_workshop(study, workshop, loaded, problems)
         check_texts(study, loaded, problems)
         attach_origins(data, loaded, ())
-        _translate_plan(study, data, path, problems)
+        translate_study_file(study, data, path, problems)
         load_results(study, workshop, problems)
         workshops.append(workshop)
     _check_stray_results(study, [path.stem for path in sorted(folder.glob("*.yaml"))], problems)
     return workshops
 
 
-def _translate_plan(study: Study, data: WorkshopFile, path: Path, problems: Problems) -> None:
-    """A plan's texts (titles, notes) in each other language of the study (`translations`)."""
+def translate_study_file(study: Study, model: object, path: Path, problems: Problems) -> None:
+    """The texts of one file of the study (study.yaml, a scenario, a plan) in each other language of the
+    study, from its translation files (`translations`), checked like the original's texts."""
     for language in study.other_languages:
-        translated = translate(data, path, study_translation(study.folder, path, language), language, problems)
+        translated = translate(model, path, study_translation(study.folder, path, language), language, problems)
         if translated is not None:
             check_texts(study, translated, problems)
 
