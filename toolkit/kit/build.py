@@ -281,6 +281,9 @@ def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target
 # --- what each document took, to hand the longest out first next time -----------------------
 
 
+MAX_TIMINGS_BYTES = 1 << 20  # a kit of thousands of documents writes far less
+
+
 def expected_seconds(keys: list[str], sizes: list[int], timings: dict[str, float]) -> list[float]:
     """How long each document should take: its time at the last build, else its HTML's size at the
     rate of the documents whose time is known (at the first build, the size alone orders them)."""
@@ -291,8 +294,11 @@ def expected_seconds(keys: list[str], sizes: list[int], timings: dict[str, float
 
 def _read_timings(folder: Path) -> dict[str, float]:
     """`.<lang>.timings.json` beside the kit folder: seconds by document; nothing if missing or unreadable."""
+    path = _hidden(folder, "timings.json")
     try:
-        data = json.loads(_hidden(folder, "timings.json").read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_TIMINGS_BYTES:  # not one we wrote: never read a file of any size
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
