@@ -110,7 +110,7 @@ def test_verbose_build_names_every_document_and_its_time(tmp_path: Path):
     assert "12 documents to make" in result.stdout
     assert "the study's own documents: left as they were" in result.stdout
     assert "HTML written: atelier/dossier-table-a.html (" in result.stdout
-    assert re.search(r"dossier-table-a\.pdf +\d+ pages .*\(rebuilt in \d+\.\d s\)", result.stdout)
+    assert re.search(r"dossier-table-a\.pdf +\d+ pages .*\(rebuilt in \d+\.\d s: not built before\)", result.stdout)
     assert "atelier/atelier.zip" in result.stdout
     quiet = run("build", str(WORKSHOP), "--workshop", "atelier", "--out", str(tmp_path))
     assert "HTML written" not in quiet.stdout and "rebuilt in" not in quiet.stdout

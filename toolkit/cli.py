@@ -301,6 +301,9 @@ def main(ctx: click.Context, studies: Path | None) -> None:
     ctx.obj = studies if studies is not None else default_studies_dir()
 
 
+force_option = click.option(
+    "--force", is_flag=True,
+    help=_("Write every PDF again, even those whose sources did not change since the last build."))
 edition_option = click.option(
     "--edition", "edition", type=click.Choice(EDITIONS), default=STANDARD_EDITION, show_default=True,
     help=_("The participant booklet for other readers: gros-caracteres (large print) or facile-a-lire "
@@ -352,8 +355,10 @@ LANG_HELP = _("Edition language (default: every language of the study); also the
 @click.option("--workshop", "workshop", metavar="ID", help=_("Build only this workshop's kit."))
 @edition_option
 @out_option
+@force_option
 @verbosity_options
-def build(study: str | None, language: str | None, workshop: str | None, edition: str, out: Path) -> None:
+def build(study: str | None, language: str | None, workshop: str | None, edition: str, out: Path,
+          force: bool) -> None:
     from toolkit.kit.build import build_kit  # WeasyPrint loads only when needed
 
     if workshop is not None and edition != STANDARD_EDITION:
@@ -372,7 +377,7 @@ def build(study: str | None, language: str | None, workshop: str | None, edition
         for kit_language in languages:
             with BuildProgress(output()) as progress:
                 built = build_kit(loaded, kit_language, out, workshop, waiting=progress.waiting, progress=progress,
-                                  edition=edition)
+                                  edition=edition, force=force)
             progress.summary(built)
 
 
@@ -440,6 +445,9 @@ class BuildProgress:
             self._document(event)
         elif isinstance(event, kit.FileWritten):
             self._line(f"  {event.path}")
+        elif isinstance(event, kit.UpToDate):
+            self._line("  " + _("nothing it is made of changed since the last build: the kit was left as it was "
+                                "(--force writes it again)"))
 
     def _document(self, event) -> None:
         document = event.document
@@ -450,8 +458,11 @@ class BuildProgress:
         indent = "    " if document.folder else "  "
         pages = ngettext("%(num)d page", "%(num)d pages", document.pages) if isinstance(document.pages, int) else ""
         line = f"{indent}{document.planned.pdf_name:<40} {pages:>9}   + {document.planned.html_name}"
-        if self.out.verbose:
-            line += "   " + _("(rebuilt in %(seconds)s s)", seconds=decimal(event.seconds))
+        if self.out.verbose and event.why is None:
+            line += "   " + _("(unchanged since the last build: kept)")
+        elif self.out.verbose:
+            line += "   " + _("(rebuilt in %(seconds)s s: %(why)s)", seconds=decimal(event.seconds),
+                              why=printable(event.why))
         self._line(line)
         if self.pending:
             self.pending.pop(0)
@@ -470,9 +481,17 @@ class BuildProgress:
         self.out.result(_("%(documents)s, %(pages)s, made in %(seconds)s s",
                           documents=ngettext("%(num)d document", "%(num)d documents", len(report.documents)),
                           pages=ngettext("%(num)d page", "%(num)d pages", pages),
-                          seconds=decimal(report.seconds)), fg="green")
+                          seconds=decimal(report.seconds)) + self._kept(report), fg="green")
         for warning in report.warnings:
             self.out.problem("  " + _("warning: %(warning)s", warning=printable(warning)), "warning")
+
+    @staticmethod
+    def _kept(report) -> str:
+        """' (12 unchanged since the last build)': how many PDFs an incremental build did not write again."""
+        if not report.reused:
+            return ""
+        return " " + ngettext("(%(num)d unchanged since the last build)", "(%(num)d unchanged since the last build)",
+                              report.reused)
 
     def _line(self, text: str, **style) -> None:
         self._clear()
@@ -548,8 +567,9 @@ def explore(study: str) -> None:
 @click.option("--workshop", "workshop", metavar="ID", required=True, help=_("The workshop whose results to report."))
 @click.option("--lang", "language", help=LANG_HELP)
 @out_option
+@force_option
 @verbosity_options
-def report(study: str, workshop: str, language: str | None, out: Path) -> None:
+def report(study: str, workshop: str, language: str | None, out: Path, force: bool) -> None:
     from toolkit.kit.build import build_report
 
     loaded = load_study(_selected(study)[0], languages=[language] if language else None)
@@ -562,7 +582,8 @@ def report(study: str, workshop: str, language: str | None, out: Path) -> None:
     _report(loaded.warnings)
     for edition in [language] if language else loaded.languages:
         with BuildProgress(output()) as progress:
-            built = build_report(loaded, edition, out, workshop, waiting=progress.waiting, progress=progress)
+            built = build_report(loaded, edition, out, workshop, waiting=progress.waiting, progress=progress,
+                                 force=force)
         progress.summary(built)
 
 

@@ -33,7 +33,8 @@ TEMPLATE_ASSETS = "assets"
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
 
 
-CHECKOUT = Path(__file__).resolve().parent.parent  # the repository, when running from one
+PACKAGE_DIR = Path(__file__).resolve().parent  # the toolkit's code (a build's input, `toolkit.kit.cache`)
+CHECKOUT = PACKAGE_DIR.parent  # the repository, when running from one
 REFERENCE_DOC = CHECKOUT / "docs" / "reference.md"  # the field reference, kept in step with the schemas
 
 

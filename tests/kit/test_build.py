@@ -152,7 +152,7 @@ def test_a_failed_build_keeps_the_previous_kit(mini: Path, tmp_path: Path):
     after = {p.name: p.read_bytes() for p in (out / "mini" / "fr").iterdir()}
     assert after == before
     left = sorted(p.name for p in (out / "mini").iterdir())
-    assert left == [".fr.lock", ".fr.timings.json", "fr"]  # no staging left behind
+    assert left == [".fr.builds.json", ".fr.lock", "fr"]  # no staging left behind
 
 
 def test_the_kit_is_locked_by_a_file_beside_it_that_names_the_last_builder(mini: Path, tmp_path: Path):

@@ -51,15 +51,15 @@ def test_workers_are_handed_the_longest_first_and_results_keep_plan_order(tmp_pa
 
 def test_a_build_keeps_each_document_s_time_for_the_next(tmp_path: Path):
     assert run("-q", "build", str(MINI), "--out", str(tmp_path)).exit_code == 0
-    timings = json.loads((tmp_path / "mini" / ".fr.timings.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "mini" / ".fr.builds.json").read_text(encoding="utf-8"))
     pdfs = sorted(p.relative_to(tmp_path / "mini" / "fr").as_posix() for p in (tmp_path / "mini" / "fr").rglob("*.pdf"))
-    assert sorted(timings) == pdfs
-    assert all(seconds > 0 for seconds in timings.values())
+    assert sorted(manifest["documents"]) == pdfs
+    assert all(entry["seconds"] > 0 for entry in manifest["documents"].values())
 
 
-def test_an_unreadable_timings_file_only_loses_the_ordering(tmp_path: Path):
+def test_an_unreadable_manifest_only_loses_the_ordering(tmp_path: Path):
     (tmp_path / "mini").mkdir()
-    (tmp_path / "mini" / ".fr.timings.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "mini" / ".fr.builds.json").write_text("{not json", encoding="utf-8")
     result = run("-q", "build", str(MINI), "--out", str(tmp_path))
-    assert result.exit_code == 0 and "timings" not in result.stderr
-    assert json.loads((tmp_path / "mini" / ".fr.timings.json").read_text(encoding="utf-8"))
+    assert result.exit_code == 0 and "builds" not in result.stderr
+    assert json.loads((tmp_path / "mini" / ".fr.builds.json").read_text(encoding="utf-8"))["documents"]

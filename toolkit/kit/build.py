@@ -26,8 +26,12 @@ What a build guarantees, whatever happens to it:
   BuildError that names the path and says what to do; the previous kit stays as it was
   and no staging folder is left.
 
-Beside the lock, `out/<study>/.<lang>.timings.json` keeps the seconds each PDF took, so that
-the next build hands the longest to the workers first (`toolkit.kit.pdf.longest_first`).
+Builds are incremental: beside the lock, `out/<study>/.<lang>.builds.json` keeps what each
+published PDF depends on (`toolkit.kit.cache`), and a PDF whose HTML, fetched files, variant and
+renderer are all unchanged, and whose published file is intact, is carried over to the new kit
+instead of being written again (`force` writes them all). It also keeps the seconds each PDF
+took, so that the next build hands the longest to the workers first
+(`toolkit.kit.pdf.longest_first`).
 """
 
 from __future__ import annotations
@@ -35,7 +39,6 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import errno
-import json
 import os
 import posixpath
 import shutil
@@ -49,7 +52,21 @@ from pathlib import Path
 
 from toolkit.errors import BuildError, Problem, display_path, os_problem
 from toolkit.files import atomic_file, make_folder, new_folder, write_text
-from toolkit.kit.pdf import PdfJob, write_pdfs
+from toolkit.kit.cache import (
+    MANIFEST_KIND,
+    FileHashes,
+    entry_for,
+    expected_seconds,
+    file_key,
+    kit_files,
+    kit_inputs,
+    kit_unchanged,
+    read_manifest,
+    renderer,
+    why_rebuild,
+    write_manifest,
+)
+from toolkit.kit.pdf import PdfJob, PdfResult, write_pdfs
 from toolkit.kit.plan import KitPlan, WorkshopPlan, plan_kit
 from toolkit.kit.render import Edition
 from toolkit.kit.walk import (
@@ -68,7 +85,7 @@ from toolkit.kit.walk import (
     workshop_documents,
 )
 from toolkit.language import _, ngettext
-from toolkit.paths import ASSET_DIR, TEMPLATE_ASSETS
+from toolkit.paths import ASSET_DIR, PACKAGE_DIR, TEMPLATE_ASSETS
 from toolkit.study.model import STANDARD_EDITION, Study
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same kit gives the same zip
@@ -80,6 +97,7 @@ class BuildReport(Listing):
 
     plan: KitPlan | None = None
     seconds: float = 0.0
+    reused: int = 0  # documents carried over from the previous build, unchanged
 
 
 # --- what a build tells while it works -------------------------------------------------------
@@ -109,12 +127,25 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Written:
-    """The PDF of the `number`-th document is written: the document is done."""
+    """The PDF of the `number`-th document is done: written, and `why` (a sentence for `-v`), or
+    carried over unchanged from the previous build when `why` is None."""
 
     number: int
     total: int
     document: Listed
     seconds: float
+    why: str | None = ""
+
+    @property
+    def reused(self) -> bool:
+        return self.why is None
+
+
+@dataclass(frozen=True)
+class UpToDate:
+    """Nothing the kit is made of changed since its last build: it is left exactly as it is."""
+
+    folder: Path
 
 
 @dataclass(frozen=True)
@@ -133,7 +164,7 @@ class Skipped:
     reason: str
 
 
-Event = Started | Rendered | Written | FileWritten | Skipped
+Event = Started | Rendered | Written | FileWritten | Skipped | UpToDate
 
 
 def _ignore(event: Event) -> None:
@@ -157,11 +188,11 @@ def _tell(message: str) -> None:
 
 def build_report(study: Study, language: str, out: Path, workshop: str, *,
                  waiting: Callable[[str], None] = _tell,
-                 progress: Callable[[Event], None] = _ignore) -> BuildReport:
+                 progress: Callable[[Event], None] = _ignore, force: bool = False) -> BuildReport:
     """Rebuild only the synthesis report of a workshop, e.g. after its results changed.
 
     `waiting` is told when another build of the same kit holds its folder; `progress` is told
-    of every document as it is made (`Event`).
+    of every document as it is made (`Event`); `force` writes every PDF, even one unchanged.
     """
     started = time.perf_counter()
     edition = Edition(study, language)
@@ -173,14 +204,16 @@ def build_report(study: Study, language: str, out: Path, workshop: str, *,
     with _locked(plan.folder, waiting) as held:
         for workshop_plan, placed in placed_by_workshop:
             with _staged(workshop_plan.folder / workshop_plan.report_folder, clear=held) as staging:
-                _make(edition, plan, placed, _Target(staging, folders(placed)[0] if placed else ""), report, counter)
+                _make(edition, plan, placed, _Target(staging, folders(placed)[0] if placed else ""), report, counter,
+                      force)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def build_kit(study: Study, language: str, out: Path, workshop: str | None = None, *,
               waiting: Callable[[str], None] = _tell,
-              progress: Callable[[Event], None] = _ignore, edition: str = STANDARD_EDITION) -> BuildReport:
+              progress: Callable[[Event], None] = _ignore, edition: str = STANDARD_EDITION,
+              force: bool = False) -> BuildReport:
     """Build `study` in `language` into `out/<study>/<language>/`, workshops in sub-folders.
 
     With `workshop`, only that workshop's kit is built (and swapped in on its own).
@@ -190,7 +223,8 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
     HTML is rendered first, then every PDF is written (in parallel), then the indexes
     and archives that list them. `waiting` is told when another build of the same kit
     holds its folder (this one then waits for it); `progress` is told of every document
-    as it is made, and of what the build leaves as it was (`Event`).
+    as it is made, and of what the build leaves as it was (`Event`). A PDF whose sources did not
+    change since the last build is carried over (`toolkit.kit.cache`); `force` writes them all.
     """
     started = time.perf_counter()
     kind = edition
@@ -210,22 +244,60 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
     for workshop_plan in plan.workshops:
         if not workshop_plan.report:
             progress(Skipped(posixpath.join(workshop_plan.workshop.id, workshop_plan.report_folder), "no-results"))
+    inputs = _inputs(edition, plan, out, kind) if workshop is None else ""
     with _locked(plan.folder, waiting) as held:
-        if workshop is None:
+        if workshop is None and not force and _keep(plan, placed_by_workshop[0][1], inputs, report, counter):
+            progress(UpToDate(plan.folder))
+        elif workshop is None:
             with _staged(plan.folder, clear=held) as staging:
-                _make(edition, plan, placed_by_workshop[0][1], _Target(staging, ""), report, counter)
+                _make(edition, plan, placed_by_workshop[0][1], _Target(staging, ""), report, counter, force)
                 for workshop_plan in plan.workshops:
                     _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report, staging,
                                      progress)
                 write_text(staging / "index.html", render_edition_index(edition, plan, report))
                 progress(FileWritten("index.html"))
+            _remember_kit(plan.folder, inputs)
         else:
             for workshop_plan, placed in placed_by_workshop:
                 with _staged(workshop_plan.folder, clear=held) as staging:
-                    _make(edition, plan, placed, _Target(staging, workshop_plan.workshop.id), report, counter)
+                    _make(edition, plan, placed, _Target(staging, workshop_plan.workshop.id), report, counter, force)
                     _finish_workshop(edition, plan, workshop_plan, staging, report, plan.folder, progress)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _inputs(edition: Edition, plan: KitPlan, out: Path, kind: str) -> str:
+    """The fingerprint of all a whole build of this kit reads (`toolkit.kit.cache.kit_inputs`)."""
+    options = {"language": plan.language, "edition": kind}
+    return kit_inputs([plan.study.folder, *edition.dirs, PACKAGE_DIR], options, leave_out=out)
+
+
+def _keep(plan: KitPlan, placed: list[Placed], inputs: str, report: BuildReport, counter: _Progress) -> bool:
+    """Leave the kit as it is when it is exactly what these inputs make, listing its documents; else False."""
+    manifest = read_manifest(_hidden(plan.folder, MANIFEST_KIND))
+    keys = [posixpath.join(item.folder, item.planned.pdf_name) for item in placed]
+    if not all(key in manifest.documents for key in keys) or not kit_unchanged(manifest, inputs, plan.folder):
+        return False
+    for item, key in zip(placed, keys, strict=True):
+        entry = manifest.documents[key]
+        listed = Listed(item.planned, item.folder, entry.pages)
+        report.documents.append(listed)
+        report.warnings.extend(f"{item.planned.pdf_name}: {message}" for message in entry.warnings)
+        report.reused += 1
+        counter.written += 1
+        counter.tell(Written(counter.written, counter.total, listed, 0.0, None))
+    return True
+
+
+def _remember_kit(folder: Path, inputs: str) -> None:
+    """Write down what the kit just published was made of, and its files, for the next build."""
+    path = _hidden(folder, MANIFEST_KIND)
+    manifest = read_manifest(path)
+    try:
+        manifest.inputs, manifest.files = inputs, kit_files(folder)
+    except OSError:  # a file removed meanwhile: the next build will not trust this kit
+        return
+    write_manifest(path, manifest)
 
 
 @dataclass(frozen=True)
@@ -241,76 +313,88 @@ class _Target:
 
 
 def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target, report: BuildReport,
-          counter: _Progress) -> None:
-    """Write the HTML of every placed document, then its PDF; list each in the report, telling `counter`."""
+          counter: _Progress, force: bool = False) -> None:
+    """Write the HTML of every placed document, then its PDF (or carry the unchanged PDF over from
+    the previous build); list each in the report, telling `counter`."""
     for folder in folders(placed):
         _copy_assets(plan.study, target.folder(folder))
-    jobs = []
-    timings = _read_timings(plan.folder)
+    manifest_path = _hidden(plan.folder, MANIFEST_KIND)
+    manifest = read_manifest(manifest_path)
+    entries = manifest.documents
     keys = [posixpath.join(item.folder, item.planned.pdf_name) for item in placed]
-    for item in placed:
-        started = time.perf_counter()
-        folder = target.folder(item.folder)
-        html = render_document(edition, plan, item)
-        write_text(folder / item.planned.html_name, html)
-        jobs.append(PdfJob(html, folder / item.planned.pdf_name, folder,
-                           (folder / ASSET_DIR, *(d / TEMPLATE_ASSETS for d in edition.dirs)),
-                           item.planned.artefact.pdf_variant, item.planned.pdf_name))
-        counter.rendered += 1
-        counter.tell(Rendered(counter.rendered, counter.total, item, time.perf_counter() - started))
+    jobs = [_render(edition, plan, item, target, counter) for item in placed]
+    timings = {key: entry.seconds for key, entry in entries.items() if entry.seconds > 0}
     costs = expected_seconds(keys, [len(job.html) for job in jobs], timings)
     jobs = [dataclasses.replace(job, cost=cost) for job, cost in zip(jobs, costs, strict=True)]
+    now, hashes = renderer(), FileHashes()
+    reasons = [why_rebuild(entries.get(key), job.html, job.variant, job.base_url, plan.folder / key, now, hashes,
+                           force) for key, job in zip(keys, jobs, strict=True)]
+
+    def done(index: int, result: PdfResult, why: str | None) -> None:
+        item = placed[index]
+        listed = Listed(item.planned, item.folder, result.pages)
+        report.documents.append(listed)
+        report.warnings.extend(f"{item.planned.pdf_name}: {message}" for message in result.warnings)
+        report.reused += why is None
+        counter.written += 1
+        counter.tell(Written(counter.written, counter.total, listed, result.seconds, why))
+        if why is not None:
+            fetched = {file_key(url, jobs[index].base_url): digest for url, digest in result.fetched.items()}
+            entries[keys[index]] = entry_for(jobs[index].html, jobs[index].variant, now, fetched, result.path,
+                                             result.pages, result.warnings, result.seconds)
+
+    in_order = _InOrder(done)
+    for index, why in enumerate(reasons):
+        if why is None:
+            carried = _carry_over(entries[keys[index]], plan.folder / keys[index], jobs[index].target)
+            in_order.ready(index, carried, None)
+    written = [index for index, why in enumerate(reasons) if why is not None]
     bases = {job.base_url for job in jobs}
 
     def origin_of(url: str):
         return next((origin for base in bases if (origin := edition.origin_of(url, base))), None)
 
-    def done(index: int, result) -> None:
-        item = placed[index]
-        listed = Listed(item.planned, item.folder, result.pages)
-        report.documents.append(listed)
-        report.warnings.extend(f"{item.planned.pdf_name}: {message}" for message in result.warnings)
-        counter.written += 1
-        counter.tell(Written(counter.written, counter.total, listed, result.seconds))
-        timings[keys[index]] = round(result.seconds, 3)
-
-    write_pdfs(jobs, origin_of, done)
-    _write_timings(plan.folder, timings)
+    write_pdfs([jobs[index] for index in written], origin_of,
+               lambda number, result: in_order.ready(written[number], result, reasons[written[number]]))
+    write_manifest(manifest_path, manifest)
 
 
-# --- what each document took, to hand the longest out first next time -----------------------
+def _render(edition: Edition, plan: KitPlan, item: Placed, target: _Target, counter: _Progress) -> PdfJob:
+    """Write the HTML of one document; return the job that writes its PDF."""
+    started = time.perf_counter()
+    folder = target.folder(item.folder)
+    html = render_document(edition, plan, item)
+    write_text(folder / item.planned.html_name, html)
+    counter.rendered += 1
+    counter.tell(Rendered(counter.rendered, counter.total, item, time.perf_counter() - started))
+    return PdfJob(html, folder / item.planned.pdf_name, folder,
+                  (folder / ASSET_DIR, *(d / TEMPLATE_ASSETS for d in edition.dirs)),
+                  item.planned.artefact.pdf_variant, item.planned.pdf_name)
 
 
-MAX_TIMINGS_BYTES = 1 << 20  # a kit of thousands of documents writes far less
-
-
-def expected_seconds(keys: list[str], sizes: list[int], timings: dict[str, float]) -> list[float]:
-    """How long each document should take: its time at the last build, else its HTML's size at the
-    rate of the documents whose time is known (at the first build, the size alone orders them)."""
-    known = [(timings[key], size) for key, size in zip(keys, sizes, strict=True) if key in timings and size]
-    rate = sum(seconds for seconds, _ in known) / sum(size for _, size in known) if known else 1.0
-    return [timings[key] if key in timings else size * rate for key, size in zip(keys, sizes, strict=True)]
-
-
-def _read_timings(folder: Path) -> dict[str, float]:
-    """`.<lang>.timings.json` beside the kit folder: seconds by document; nothing if missing or unreadable."""
-    path = _hidden(folder, "timings.json")
+def _carry_over(entry, published: Path, target: Path) -> PdfResult:
+    """Put the previous build's PDF in the new kit: a hard link where the file system allows, else a copy."""
+    started = time.perf_counter()
     try:
-        if path.stat().st_size > MAX_TIMINGS_BYTES:  # not one we wrote: never read a file of any size
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(key): float(value) for key, value in data.items()
-            if isinstance(value, int | float) and 0 <= value < 86_400}
+        os.link(published, target)
+    except OSError:
+        shutil.copyfile(published, target)
+    return PdfResult(target, entry.pages, list(entry.warnings), time.perf_counter() - started)
 
 
-def _write_timings(folder: Path, timings: dict[str, float]) -> None:
-    """Keep the times for the next build; a file that cannot be written only loses the ordering."""
-    with suppress(OSError):
-        write_text(_hidden(folder, "timings.json"), json.dumps(timings, sort_keys=True, indent=0) + "\n")
+class _InOrder:
+    """Hands documents to `done` in plan order, whichever is ready first: carried over or written."""
+
+    def __init__(self, done: Callable[[int, PdfResult, str | None], None]) -> None:
+        self.done = done
+        self.waiting: dict[int, tuple[PdfResult, str | None]] = {}
+        self.next = 0
+
+    def ready(self, index: int, result: PdfResult, why: str | None) -> None:
+        self.waiting[index] = (result, why)
+        while self.next in self.waiting:
+            self.done(self.next, *self.waiting.pop(self.next))
+            self.next += 1
 
 
 def _finish_workshop(edition: Edition, plan: KitPlan, workshop_plan: WorkshopPlan, folder: Path,

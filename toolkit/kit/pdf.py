@@ -9,6 +9,7 @@ truncated PDF nor replaces a good one.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import logging
 import mimetypes
 import multiprocessing
@@ -52,11 +53,13 @@ def _weasyprint():
     return weasyprint
 
 
-def make_fetcher(roots: list[Path]):
+def make_fetcher(roots: list[Path], fetched: dict[str, str] | None = None):
     """A WeasyPrint URL fetcher serving only files under `roots` (and the shipped `toolkit:icc/*.icc`).
 
     Any other URL raises WeasyPrint's `FatalURLFetchingError` with (url, reason): WeasyPrint
     re-raises that one instead of logging it, so a refused URL always stops the build.
+    `fetched`, when given, receives the SHA-256 of every file served, by URL: what the PDF
+    depends on besides its HTML (`toolkit.kit.cache`).
     """
     weasyprint = _weasyprint()
     # A root that is a link could stand for any folder: it serves nothing (`check` refuses links anyway).
@@ -80,7 +83,13 @@ def make_fetcher(roots: list[Path]):
             if not path.is_file():
                 raise refused(url, _("no such file"))
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": mime})
+            return weasyprint.urls.URLFetcherResponse(url, _served(url, path), headers={"Content-Type": mime})
+
+    def _served(url: str, path: Path) -> bytes:
+        data = path.read_bytes()
+        if fetched is not None:
+            fetched[url] = hashlib.sha256(data).hexdigest()
+        return data
 
     def _shipped_profile(url: str, name: str):
         folder = (BUILTIN_TEMPLATES / SHIPPED_PROFILES).resolve()
@@ -89,7 +98,7 @@ def make_fetcher(roots: list[Path]):
             raise refused(url, _("the file is outside the study's and templates' asset folders"))
         if not path.is_file():
             raise refused(url, _("no such file"))
-        return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(),
+        return weasyprint.urls.URLFetcherResponse(url, _served(url, path),
                                                   headers={"Content-Type": "application/vnd.iccprofile"})
 
     return AssetFetcher()
@@ -147,6 +156,7 @@ class PdfResult:
     pages: int
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the time this document took to write
+    fetched: dict[str, str] = field(default_factory=dict)  # URL -> SHA-256 of every file WeasyPrint read
 
 
 @contextmanager
@@ -196,11 +206,12 @@ def write_pdf(job: PdfJob) -> PdfResult:
     """Render one document to its target atomically; return its page count and warnings."""
     weasyprint = _weasyprint()
     started = time.perf_counter()
+    fetched: dict[str, str] = {}
     with _captured_warnings() as warnings:
         try:
             document = weasyprint.HTML(
                 string=job.html, base_url=job.base_url.resolve().as_uri() + "/",
-                url_fetcher=make_fetcher(list(job.asset_roots)),
+                url_fetcher=make_fetcher(list(job.asset_roots), fetched),
             ).render()
             with atomic_file(job.target) as temporary:
                 document.write_pdf(temporary, pdf_variant=job.variant)
@@ -214,7 +225,7 @@ def write_pdf(job: PdfJob) -> PdfResult:
                 _("images must be files in the study's assets/ folder"),
                 url=url,
             ) from None
-    return PdfResult(job.target, len(document.pages), list(warnings), time.perf_counter() - started)
+    return PdfResult(job.target, len(document.pages), list(warnings), time.perf_counter() - started, fetched)
 
 
 def write_pdfs(jobs: list[PdfJob], origin_of: Callable[[str], Origin | None] | None = None,
