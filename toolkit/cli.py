@@ -622,8 +622,10 @@ def import_(study: str, workshop: str, file: Path) -> None:
 
 
 @main.command(help=_("Preview a study's kit in the browser, rebuilt and reloaded on every change.\n\n"
-                     "HTML only (no PDF), served from memory at http://HOST:PORT/. When a file is invalid, every "
-                     "page lists the problems until it is fixed. Ctrl-C stops."))
+                     "The HTML is served from memory at http://HOST:PORT/ at once; the PDFs follow, rebuilt in the "
+                     "background by the real build (only those whose sources changed), at the same addresses as "
+                     "in the kit. When a file is invalid, every page lists the problems until it is fixed. "
+                     "Ctrl-C stops."))
 @required_study
 @click.option("--lang", "language",
               help=_("Edition language (default: the study's language); also the language of the messages."))
@@ -631,15 +633,19 @@ def import_(study: str, workshop: str, file: Path) -> None:
               help=_("Port to listen on (0: any free port)."))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help=_("Address to listen on; anything but loopback exposes the study to the network."))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=_("Folder the PDFs are built into, as with `build --out` (default: a temporary folder, removed "
+                     "when serve stops)."))
 @verbosity_options
-def serve(study: str, language: str | None, port: int, host: str) -> None:
+def serve(study: str, language: str | None, port: int, host: str, out_dir: Path | None) -> None:
     from toolkit.authoring.serve import serve as run_preview
 
     folder = _selected(study)[0]
     _speak(language)
     out = output()
     try:
-        run_preview(folder, language, host, port, echo=out.result, alert=lambda text: out.problem(text, "warning"))
+        run_preview(folder, language, host, port, echo=out.result, alert=lambda text: out.problem(text, "warning"),
+                    out=out_dir)
     except OSError as error:
         out.problem(_("error: cannot listen on %(host)s:%(port)s: %(reason)s", host=host, port=port,
                       reason=error.strerror or error))

@@ -1,8 +1,13 @@
-"""`prospective serve`: the live preview, over real HTTP and in a real headless Chromium."""
+"""`prospective serve`: the live preview, over real HTTP and in a real headless Chromium; its PDFs,
+built in the background by the real build into a folder of the preview."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import io
+import multiprocessing
+import os
 import re
 import shutil
 import signal
@@ -14,12 +19,22 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from tests.helpers import ROOT, edit, run
 from toolkit.authoring import serve as serve_module
-from toolkit.authoring.serve import Preview, PreviewServer, Watcher, error_page, inject_reload
+from toolkit.authoring.serve import (
+    PdfBuilder,
+    PdfState,
+    Preview,
+    PreviewServer,
+    Watcher,
+    error_page,
+    inject_reload,
+)
 from toolkit.errors import Location, Problem
+from toolkit.language import configure
 
 BROWSER_INSTALL = "apt-get install -y chromium chromium-driver && pip install selenium"
 OLD_TITLE = "Les communs territoriaux"
@@ -29,11 +44,20 @@ TIMEOUT = 20
 
 
 class Running:
-    """A preview server on a free loopback port, with its watcher, in background threads."""
+    """A preview server on a free loopback port, with its watcher, in background threads; with `out`, its PDF
+    builder too (`start_pdfs=False`: made but never started, so every PDF stays to be written)."""
 
-    def __init__(self, folder: Path, interval: float = serve_module.POLL_SECONDS):
+    def __init__(self, folder: Path, interval: float = serve_module.POLL_SECONDS, out: Path | None = None,
+                 start_pdfs: bool = True):
         self.log: list[str] = []
         self.preview = Preview(folder, log=self.log.append)
+        self.builder = None
+        if out is not None:
+            self.builder = self.preview.pdfs = PdfBuilder(self.preview.folder, None, out, self.log.append,
+                                                          self.log.append)
+            self.preview.unwatched = (out,)
+            if start_pdfs:
+                self.builder.start()
         self.server = PreviewServer(self.preview, "127.0.0.1", 0)
         self.watcher = Watcher(self.preview, interval)
         self.preview.rebuild()
@@ -44,30 +68,47 @@ class Running:
 
     def stop(self) -> None:
         self.watcher.stop()
+        if self.builder is not None:
+            self.builder.stop()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(5)
         self.watcher.join(5)
 
     def get(self, path: str = "/", headers: dict | None = None) -> tuple[int, str]:
+        status, data, _kind = self.get_bytes(path, headers)
+        return status, data.decode("utf-8")
+
+    def get_bytes(self, path: str, headers: dict | None = None) -> tuple[int, bytes, str]:
         request = urllib.request.Request(self.url.rstrip("/") + path, headers=headers or {})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode("utf-8")
+                return response.status, response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             with error:
-                return error.code, error.read().decode("utf-8")
+                return error.code, error.read(), error.headers.get("Content-Type", "")
+
+    def token(self) -> tuple[int, int]:
+        """(site version, PDF builds finished), as the reload script reads them."""
+        site, pdfs = self.get("/__version")[1].split(".")
+        return int(site), int(pdfs)
 
     def version(self) -> int:
-        return int(self.get("/__version")[1])
+        return self.token()[0]
 
     def wait_version(self, above: int) -> int:
+        return self._wait(0, above, "rebuild")
+
+    def wait_pdfs(self, above: int) -> int:
+        return self._wait(1, above, "PDF build")
+
+    def _wait(self, part: int, above: int, what: str) -> int:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
-            if (version := self.version()) > above:
-                return version
+            if (value := self.token()[part]) > above:
+                return value
             time.sleep(0.05)
-        raise AssertionError(f"no rebuild after version {above}; log: {self.log}")
+        raise AssertionError(f"no {what} after {above}; log: {self.log}")
 
 
 @pytest.fixture
@@ -82,7 +123,8 @@ def communs(study: Path) -> Path:
 
 
 def script_version(page: str) -> int:
-    return int(re.search(r'<script src="/__reload.js" data-version="(\d+)"></script>', page).group(1))
+    """The site version a page shows (its reload script holds it, then the PDF builds' count)."""
+    return int(re.search(r'<script src="/__reload.js" data-version="(\d+)\.\d+"></script>', page).group(1))
 
 
 # --- plain HTTP -------------------------------------------------------------------------------
@@ -253,6 +295,168 @@ def test_templates_of_the_study_are_watched(served: Running):
         time.sleep(0.1)
 
 
+# --- the PDFs, built in the background ---------------------------------------------------------
+
+NARRATIVE_OLD = "Les maisons des solidarités sont des communs."
+NARRATIVE_NEW = "Les maisons des solidarités deviennent des communs."  # only the booklet tells the narrative
+
+
+@pytest.fixture
+def with_pdfs(mini: Path, tmp_path: Path):
+    running = Running(mini, out=tmp_path / "preview-pdfs")
+    yield running
+    running.stop()
+
+
+def bar_of(page: str) -> tuple[str, str]:
+    """The state and the text of a page's PDF bar."""
+    found = re.search(r'<div class="preview-pdf (\w+)"[^>]*>(.*?)</div>', page)
+    assert found, page[-500:]
+    return found.group(1), found.group(2)
+
+
+def page_count(data: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_pdfs_follow_the_html_and_an_edit_rewrites_only_its_pdf(with_pdfs: Running):
+    served = with_pdfs
+    assert served.version() == 1  # the HTML is there at once
+    served.wait_pdfs(0)
+    first_html = next(i for i, line in enumerate(served.log) if line.startswith("rebuilt "))
+    first_pdfs = next(i for i, line in enumerate(served.log) if line.startswith("PDF: "))
+    assert first_html < first_pdfs and served.log[first_pdfs].startswith("PDF: 3 written, 0 unchanged"), served.log
+    status, booklet, kind = served.get_bytes("/livret-participant.pdf")
+    assert status == 200 and kind == "application/pdf" and booklet.startswith(b"%PDF-")
+    assert page_count(booklet) > 1
+    status, guide, kind = served.get_bytes("/guide-animation.pdf")
+    assert status == 200 and page_count(guide) > 1
+    state, text = bar_of(served.get("/livret-participant.html")[1])
+    assert state == "ready" and text == '<a href="/livret-participant.pdf">PDF</a> · up to date'
+    assert bar_of(served.get("/")[1]) == ("ready", "PDF · up to date")  # the index: every PDF at once
+    connection = http.client.HTTPConnection("127.0.0.1", served.server.server_address[1], timeout=10)
+    connection.request("GET", "/livret-participant.pdf")
+    response = connection.getresponse()
+    assert "object-src 'none'" in response.getheader("Content-Security-Policy")  # the same policy as any answer
+    response.read()
+    connection.close()
+
+    edit(communs(served.preview.folder), NARRATIVE_OLD, NARRATIVE_NEW)
+    assert served.wait_version(1) == 2
+    assert served.token()[1] == 1  # the HTML reloaded without waiting for the PDFs
+    page = served.get("/livret-participant.html")[1]
+    if 'data-version="2.1"' in page:  # the new page, its PDF not built yet (the usual case)
+        assert bar_of(page)[0] == "writing"
+        status, waiting = served.get("/livret-participant.pdf")
+        assert (status == 503 and "The PDF is being written" in waiting) or served.token()[1] > 1
+    served.wait_pdfs(1)
+    status, rebuilt, kind = served.get_bytes("/livret-participant.pdf")
+    assert status == 200 and rebuilt.startswith(b"%PDF-") and rebuilt != booklet
+    assert served.get_bytes("/guide-animation.pdf")[1] == guide  # carried over, as it was
+    assert any(line.startswith("PDF: 1 written, 2 unchanged") for line in served.log), served.log
+
+
+def test_a_pdf_not_yet_written_answers_a_page_that_reloads_itself(mini: Path, tmp_path: Path):
+    served = Running(mini, out=tmp_path / "pdfs", start_pdfs=False)  # asked for, never built
+    try:
+        status, page = served.get("/livret-participant.pdf")
+        assert status == 503
+        assert "The PDF is being written" in page and "this page reloads by itself" in page
+        assert '<script src="/__reload.js" data-version="1.0"></script>' in page
+        assert bar_of(served.get("/livret-participant.html")[1]) == (
+            "writing", '<a href="/livret-participant.pdf">PDF</a> · being written')
+        assert bar_of(served.get("/")[1]) == ("writing", "PDF · being written")
+        assert served.get("/autre-document.pdf")[0] == 404  # no document of the kit
+        configure("fr")
+        status, page = served.get("/cartes-scenarios.pdf")
+        assert status == 503 and "Le PDF est en cours d&#x27;écriture" in page and 'lang="fr"' in page
+        page = served.get("/cartes-scenarios.html")[1]
+        assert bar_of(page)[1] == '<a href="/cartes-scenarios.pdf">PDF</a> · en cours d&#x27;écriture'
+        assert 'class="preview-pdf writing" lang="fr"' in page
+        assert not served.builder.thread.is_alive() and served.builder.process is None
+    finally:
+        configure(None)
+        served.stop()
+
+
+def test_a_failed_pdf_build_answers_its_problem(mini: Path, tmp_path: Path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    served = Running(mini, out=blocked)  # the real build fails: its folder cannot be made
+    try:
+        served.wait_pdfs(0)
+        status, page = served.get("/livret-participant.pdf")
+        assert status == 500 and "preview-error" in page
+        assert "cannot write" in page and "Not a directory" in page and "check the path" in page
+        assert bar_of(served.get("/guide-animation.html")[1])[0] == "failed"
+        assert bar_of(served.get("/")[1])[0] == "failed"
+        assert any("the PDFs cannot be written: 1 problem" in line for line in served.log), served.log
+        # a located problem, as a refused image would give, is shown with its place in the study
+        where = Location(communs(served.preview.folder), 7, 3)
+        served.builder.state = PdfState(serial=2, failed=1, problems=(
+            Problem(where, "livret-participant.pdf: refused to load <http://x.example/a.png>", "use assets/"),))
+        status, page = served.get("/livret-participant.pdf")
+        assert status == 500 and "communs.yaml:7:3" in page and "&lt;http://x.example/a.png&gt;" in page
+        assert "<http" not in page
+    finally:
+        served.stop()
+
+
+def test_a_stop_signal_inside_a_finalizer_is_told_as_such():
+    """A KeyboardInterrupt raised in a `__del__` would be lost: the child's handler waits for its end."""
+    frames = []
+
+    class Finalized:
+        def __del__(self):
+            frames.append(sys._getframe())
+
+    Finalized()
+    assert serve_module._in_finalizer(frames[0])
+    assert not serve_module._in_finalizer(sys._getframe())
+
+
+def test_pdfs_are_served_from_the_kit_only_and_stopping_ends_the_build(mini: Path, tmp_path: Path):
+    out = tmp_path / "preview-pdfs"
+    served = Running(mini, out=out)
+    builder = served.builder
+    try:
+        served.wait_pdfs(0)
+        kit = builder.state.folder
+        assert kit == out.resolve() / "mini" / "fr"
+        secret = b"%PDF- TOP SECRET, NOT OF THE KIT"
+        for place in (kit / "secret.pdf", kit.parent / "secret.pdf", out / "secret.pdf"):
+            place.write_bytes(secret)
+        for path in ("/secret.pdf", "/../secret.pdf", "/%2e%2e/secret.pdf", "/..%2fsecret.pdf", "/../../secret.pdf",
+                     "/..%5csecret.pdf", "/../.fr.builds.json", "/%2e%2e/.fr.lock", "/fr/livret-participant.pdf",
+                     "/mini/fr/livret-participant.pdf", "/livret-participant.pdf%00.html", "/livret-participant.html/"):
+            connection = http.client.HTTPConnection("127.0.0.1", served.server.server_address[1], timeout=10)
+            connection.request("GET", path)
+            response = connection.getresponse()
+            data = response.read()
+            connection.close()
+            assert response.status == 404, path
+            assert b"TOP SECRET" not in data and b'"documents"' not in data, path
+        # a PDF of the kit replaced by a link to a file elsewhere: the link is not followed
+        elsewhere = tmp_path / "elsewhere.pdf"
+        elsewhere.write_bytes(secret)
+        (kit / "guide-animation.pdf").unlink()
+        (kit / "guide-animation.pdf").symlink_to(elsewhere)
+        status, data, _kind = served.get_bytes("/guide-animation.pdf")
+        assert status == 503 and b"TOP SECRET" not in data
+        process = builder.process
+        assert process.is_alive()
+        edit(communs(served.preview.folder), NARRATIVE_OLD, NARRATIVE_NEW)  # a build starts; stop it
+        served.wait_version(1)
+    finally:
+        served.stop()
+    assert not builder.thread.is_alive()
+    assert process.exitcode == 0  # it ended on its own (SIGTERM: the build cleaned up), not killed
+    assert builder.process is process  # none started after the stop
+    builder.ask(99)
+    assert builder.process is process and not process.is_alive()
+    assert not [path for path in (out / "mini").iterdir() if ".building-" in path.name]
+
+
 # --- the command ------------------------------------------------------------------------------
 
 
@@ -266,6 +470,29 @@ def test_serve_command_prints_the_url_and_stops_on_ctrl_c(mini: Path, monkeypatc
     assert re.search(r"at http://127\.0\.0\.1:\d+/", result.stdout)
     assert "stopped" in result.stdout
     assert "warning" not in result.output
+    # the PDFs' temporary folder is gone, and so are the thread and the process that build them
+    folder = Path(re.search(r"then the PDFs in (.+?); Ctrl-C", result.stdout).group(1))
+    assert folder.name.startswith("prospective-serve-") and not folder.exists()
+    assert not [thread for thread in threading.enumerate() if thread.name == "prospective-pdf"]
+    assert not [child for child in multiprocessing.active_children() if child.name == "prospective-pdf"]
+
+
+def test_serve_builds_the_pdfs_into_out_and_leaves_them_there(mini: Path, tmp_path: Path, monkeypatch):
+    def until_the_pdfs(self, poll_interval=0.5):
+        deadline = time.monotonic() + TIMEOUT
+        while self.preview.pdfs.state.serial == 0:
+            assert time.monotonic() < deadline, "no PDF"
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PreviewServer, "serve_forever", until_the_pdfs)
+    out = tmp_path / "out"
+    result = run("serve", str(mini), "--port", "0", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "PDF: 3 written, 0 unchanged" in result.stdout
+    assert (out / "mini" / "fr" / "livret-participant.pdf").read_bytes().startswith(b"%PDF-")
+    build = run("build", str(mini), "--out", str(out))  # finds them as it would have written them
+    assert "(3 unchanged since the last build)" in build.stdout, build.output
 
 
 def test_serve_warns_when_not_only_on_loopback(mini: Path, monkeypatch):
@@ -283,19 +510,23 @@ def test_a_taken_port_is_a_clear_error(mini: Path):
 
 
 def test_ctrl_c_stops_the_real_process_without_traceback(mini: Path):
+    """Ctrl-C as a terminal sends it, to the whole process group, while the PDFs are being built."""
     process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "serve", str(mini), "--port", "0"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
     try:
-        url = None
+        url = folder = None
         deadline = time.monotonic() + TIMEOUT
         while url is None and time.monotonic() < deadline:
             line = process.stdout.readline()
-            if found := re.search(r"(http://127\.0\.0\.1:\d+/)", line):
-                url = found.group(1)
+            if found := re.search(r"(http://127\.0\.0\.1:\d+/) \(the HTML, then the PDFs in (.+?);", line):
+                url, folder = found.group(1), Path(found.group(2))
         assert url, "no URL printed"
         with urllib.request.urlopen(url, timeout=10) as response:
             assert OLD_TITLE in response.read().decode()
-        process.send_signal(signal.SIGINT)
+        group = _processes_of_group(process.pid)
+        assert len(group) >= 2  # the server, and the process that builds the PDFs
+        os.killpg(process.pid, signal.SIGINT)
         out, err = process.communicate(timeout=TIMEOUT)
     finally:
         if process.poll() is None:
@@ -303,6 +534,24 @@ def test_ctrl_c_stops_the_real_process_without_traceback(mini: Path):
     assert process.returncode == 0, err
     assert "stopped" in out
     assert "Traceback" not in err and "Traceback" not in out
+    assert not folder.exists()
+    deadline = time.monotonic() + TIMEOUT
+    while _processes_of_group(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _processes_of_group(process.pid)
+
+
+def _processes_of_group(group: int) -> list[int]:
+    """The live processes of a process group (zombies left out: they wait for whoever adopted them)."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("no /proc here")
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if entry.name.isdigit() and int(fields[2]) == group and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
 
 
 # --- in a real browser ------------------------------------------------------------------------

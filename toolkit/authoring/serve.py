@@ -1,10 +1,16 @@
-"""`prospective serve`: a live HTML preview of a study kit, rebuilt and reloaded on every change.
+"""`prospective serve`: a live preview of a study kit, rebuilt and reloaded on every change.
 
-Only HTML is rendered (no PDF), from the same plan and templates as the build. Every
+The HTML is rendered in memory, from the same plan and templates as the build. Every
 rebuild produces a complete new `Site` in memory, swapped in with one assignment: a
 request sees either the previous site or the new one, never a half-built page. When the
 study is invalid or a template fails, every page is an error page listing the problems;
 the server itself never stops on a bad file.
+
+After each HTML rebuild that succeeds, the PDFs follow in the background (`PdfBuilder`): the
+real, incremental build (`toolkit.kit.build.build_kit`) into a folder of the preview, so only
+the PDFs whose sources changed are written again. They are served at their paths in the kit;
+a PDF not yet written for the page's version answers a page that says so and reloads itself,
+and a PDF build that failed answers the error page. The HTML never waits for the PDFs.
 
 The reload script is a constant of this module, served as its own file: nothing of the
 study's text goes into it, and a page only carries the build counter (an integer). Every
@@ -16,14 +22,20 @@ results ever reaches the browser (docs/security.md).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import ipaddress
 import mimetypes
+import multiprocessing
 import os
 import posixpath
+import shutil
+import signal
 import socket
+import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 from http import HTTPStatus
@@ -31,11 +43,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 
-from toolkit.errors import BuildError, InputError, Location, Problem, did_you_mean, printable
+from toolkit.errors import BuildError, InputError, Location, Problem, did_you_mean, display_path, os_problem, printable
+from toolkit.kit.build import build_kit
 from toolkit.kit.plan import plan_kit
 from toolkit.kit.render import Edition
 from toolkit.kit.walk import (
@@ -48,7 +61,7 @@ from toolkit.kit.walk import (
     render_workshop_index,
     study_images,
 )
-from toolkit.language import N_, _, current, ngettext
+from toolkit.language import N_, _, configure, current, decimal, ngettext
 from toolkit.paths import ASSET_DIR, BUILTIN_TEMPLATES
 from toolkit.study.load import load_study
 from toolkit.study.notes import editor_notes
@@ -60,7 +73,10 @@ RELOAD_PATH = "/__reload.js"
 CONTENT_POLICY = ("default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
                   "script-src 'self'; connect-src 'self'; object-src 'none'; frame-src 'none'; "
                   "form-action 'none'; base-uri 'none'")
-NO_PAGES = "–"  # the preview counts no pages: it makes no PDF
+NO_PAGES = "–"  # the preview's indexes count no pages: the PDFs come later
+PDF_POLL_SECONDS = 0.2  # how often the PDF thread looks whether serve is stopping while a build runs
+PDF_STOP_SECONDS = 5  # a stopped PDF build has this long to stop its workers and clean up, then is ended
+WRITING, READY, FAILED = "writing", "ready", "failed"
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 SKIPPED_DIRS = {"__pycache__", "node_modules"}
 
@@ -86,10 +102,18 @@ class Site:
     files: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     problems: tuple[Problem, ...] = ()
     seconds: float = 0.0
+    pdfs: frozenset[str] = frozenset()  # the PDF of every document page, by path in the kit
 
     @property
     def failed(self) -> bool:
         return bool(self.problems)
+
+
+def kit_pdfs(files: Iterable[str]) -> frozenset[str]:
+    """The PDF of each document among the kit's pages: every HTML page but the indexes has one."""
+    return frozenset(f"{path[:-len('.html')]}.pdf" for path in files
+                     if path.endswith(".html") and posixpath.basename(path) != "index.html"
+                     and not path.startswith("__"))
 
 
 def render_site(folder: Path, language: str | None) -> tuple[dict[str, bytes], list[Problem]]:
@@ -219,11 +243,62 @@ def message_page(title: str, text: str) -> bytes:
             f"<body><h1>{escape(title)}</h1><p>{escape(text)}</p></body></html>\n").encode()
 
 
-def inject_reload(html: bytes, version: int) -> bytes:
-    """The page with our reload script before its last </body> (or at its end)."""
-    script = RELOAD_TAG.format(version=int(version)).encode()
+def inject_reload(html: bytes, version: int | str) -> bytes:
+    """The page with our reload script before its last </body> (or at its end).
+
+    `version` is what the page shows: the site's version, then the PDF builds' (`reload_token`).
+    """
+    return inject_before_body_end(html, RELOAD_TAG.format(version=escape(str(version))).encode())
+
+
+def inject_before_body_end(html: bytes, tag: bytes) -> bytes:
     at = html.lower().rfind(b"</body>")
-    return html + script if at < 0 else html[:at] + script + html[at:]
+    return html + tag if at < 0 else html[:at] + tag + html[at:]
+
+
+def reload_token(site: Site, pdfs: PdfState | None) -> str:
+    """What a page shows, as the reload script compares it: a new site or a finished PDF build reloads it."""
+    return f"{int(site.version)}.{int(pdfs.serial) if pdfs is not None else 0}"
+
+
+# The PDF bar of the preview's pages: for contributors, discreet, never printed, every style reset.
+PDF_BAR_STYLE = """<style>
+.preview-pdf { all: initial; position: fixed; right: 6px; bottom: 6px; z-index: 2147483647; opacity: .9;
+  font: 12px/1.4 system-ui, sans-serif; color: #333; background: #fff; border: 1px solid #bbb;
+  border-radius: 3px; padding: 1px 6px; }
+.preview-pdf a { all: unset; color: #1a4d8f; text-decoration: underline; cursor: pointer; font-weight: bold; }
+.preview-pdf.failed { color: #a40000; border-color: #a40000; }
+@media print { .preview-pdf { display: none; } }
+</style>
+"""
+PDF_STATES = {WRITING: N_("being written"), READY: N_("up to date"), FAILED: N_("failed")}
+
+
+def pdf_bar(relative: str, site: Site, pdfs: PdfState) -> bytes | None:
+    """The bar of a page: its PDF and that PDF's state, or on an index the state of the PDFs it lists (those
+    of its folder and below); else None."""
+    if posixpath.basename(relative) == "index.html":
+        folder = posixpath.dirname(relative)
+        states = {pdfs.status(pdf, site.version) for pdf in site.pdfs if not folder or pdf.startswith(f"{folder}/")}
+        if not states:
+            return None
+        state = FAILED if FAILED in states else WRITING if WRITING in states else READY
+        link = "PDF"
+    else:
+        pdf = f"{relative[:-len('.html')]}.pdf" if relative.endswith(".html") else None
+        if pdf not in site.pdfs:
+            return None
+        state = pdfs.status(pdf, site.version)
+        link = f'<a href="/{escape(quote(pdf))}">PDF</a>'
+    title = escape(_("The PDF the build writes, rebuilt in the background after each change (preview only)"))
+    return (f'{PDF_BAR_STYLE}<div class="preview-pdf {state}" lang="{escape(current())}" title="{title}" '
+            f'role="status">{link} · {escape(_(PDF_STATES[state]))}</div>\n').encode()
+
+
+def waiting_page() -> bytes:
+    """What a PDF's URL answers while that PDF is being written."""
+    return message_page(_("The PDF is being written"),
+                        _("It appears here as soon as it is written: this page reloads by itself."))
 
 
 class Preview:
@@ -239,6 +314,8 @@ class Preview:
         self._lock = threading.Lock()  # one rebuild at a time; readers never wait
         self._version = 0
         self.site = Site(0, problems=(Problem(None, _("the kit is being built"), _("wait a moment")),))
+        self.pdfs: PdfBuilder | None = None  # builds the PDFs after each HTML rebuild that succeeds
+        self.unwatched: tuple[Path, ...] = ()  # folders under the watched ones that are no source (the PDFs')
 
     def rebuild(self) -> Site:
         """Build a complete new site, then swap it in (a single assignment)."""
@@ -250,8 +327,11 @@ class Preview:
             except Exception as error:  # the preview outlives every bad file
                 files, warnings, problems = {}, [], problems_of(error)
             self._version += 1
-            site = Site(self._version, MappingProxyType(files), tuple(problems), time.perf_counter() - started)
+            site = Site(self._version, MappingProxyType(files), tuple(problems), time.perf_counter() - started,
+                        kit_pdfs(files))
             self.site = site
+            if self.pdfs is not None and not site.failed:
+                self.pdfs.ask(site.version)  # never waits: the PDFs follow in the background
         for warning in warnings:
             self.alert(str(warning))
         if site.failed:
@@ -270,12 +350,292 @@ class Preview:
         return [r for i, r in enumerate(roots) if not any(r.is_relative_to(o) for o in roots[:i])]
 
 
-def snapshot(roots: Iterable[Path]) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under the roots: a change, an addition or a removal changes it."""
+@dataclass(frozen=True)
+class PdfState:
+    """What the background PDF builds made so far: replaced whole, like the site, never changed in place."""
+
+    serial: int = 0  # builds finished: a page reloads when it changes
+    built: int = 0  # the site version after which the published PDFs were built (0: none yet)
+    folder: Path | None = None  # the published kit folder, <out>/<study>/<lang>/
+    documents: frozenset[str] = frozenset()  # its PDFs, by path in the kit
+    failed: int = 0  # the site version after which the last build failed, if it came after the last one built
+    problems: tuple[Problem, ...] = ()
+
+    def status(self, pdf: str, version: int) -> str:
+        """The state of a PDF for a page of site `version`: READY only when built from that version or a later one."""
+        if self.failed > self.built and self.failed >= version:
+            return FAILED
+        if self.built >= version and pdf in self.documents:
+            return READY
+        return WRITING
+
+
+@dataclass(frozen=True)
+class PdfOutcome:
+    """What one build of the child process made (sent back through the pipe)."""
+
+    folder: Path | None = None
+    documents: tuple[str, ...] = ()
+    written: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+class PdfBuilder:
+    """Builds the preview's PDFs with the real, incremental build, in the background, one build at a time.
+
+    `ask(version)` after each HTML rebuild; the thread builds after the newest version asked,
+    once the build under way is over: never more than one waits. The build runs in a child
+    process, started by `start` and kept while serve runs (WeasyPrint and the fonts are loaded
+    once), because a process can be stopped and a thread cannot: Ctrl-C reaches the main
+    thread only. The child ignores SIGINT from its birth (the terminal sends Ctrl-C to the whole
+    process group: the server alone decides; a spawned process keeps an ignored signal ignored,
+    not a blocked one) and turns SIGTERM into KeyboardInterrupt, on which the build terminates
+    its own workers and removes its staging folder; `stop` sends SIGTERM, waits, and kills only
+    a child that does not end.
+    """
+
+    def __init__(self, folder: Path, language: str | None, out: Path, log: Callable[[str], None],
+                 alert: Callable[[str], None]):
+        self.folder, self.language, self.out = folder, language, out
+        self.log, self.alert = log, alert
+        self.state = PdfState()
+        self._wake = threading.Condition()
+        self._asked = self._started = 0  # the newest site version asked for, and the last one built after
+        self._stopping = False
+        self._process: Any = None
+        self._connection: Any = None
+        self._warnings: set[str] = set()
+        self.thread = threading.Thread(target=self._run, name="prospective-pdf", daemon=True)
+
+    def start(self) -> None:
+        """Start the child process (from the main thread: see `_spawn`) and the thread."""
+        with self._wake:
+            self._spawn()
+        self.thread.start()
+
+    def ask(self, version: int) -> None:
+        """Build the PDFs after site `version` (or a newer one), as soon as the build under way is over."""
+        with self._wake:
+            self._asked = max(self._asked, version)
+            self._wake.notify_all()
+
+    def stop(self) -> None:
+        """Stop the build under way, if any, and the thread; start none."""
+        with self._wake:
+            self._stopping = True
+            self._wake.notify_all()
+            process = self._process
+        if process is not None:
+            # The first SIGTERM stops the build cleanly; should it be lost (see `_interrupted`), the
+            # second ends the child at once (its workers die with it), then SIGKILL if need be.
+            for end in (process.terminate, process.terminate, process.kill):
+                if not process.is_alive():
+                    break
+                end()
+                process.join(PDF_STOP_SECONDS)
+        if self.thread.is_alive() and self.thread is not threading.current_thread():
+            self.thread.join(PDF_STOP_SECONDS)
+
+    @property
+    def process(self) -> Any:
+        return self._process
+
+    def _next(self) -> int | None:
+        with self._wake:
+            while not self._stopping and self._asked <= self._started:
+                self._wake.wait()
+            if self._stopping:
+                return None
+            self._started = self._asked
+            return self._started
+
+    def _run(self) -> None:
+        try:
+            while (version := self._next()) is not None:
+                outcome = self._build()
+                if outcome is None:  # stopping
+                    return
+                self._record(version, outcome)
+        except Exception as error:  # never let the thread die silently
+            self.alert(_("PDF: %(kind)s: %(error)s", kind=type(error).__name__, error=error))
+        finally:
+            if self._connection is not None:
+                self._connection.close()
+
+    def _child(self) -> Any:
+        """The pipe to the child process, started again if it died; None when stopping."""
+        with self._wake:
+            if self._stopping:
+                return None
+            if self._process is None or not self._process.is_alive():
+                self._spawn()
+            return self._connection
+
+    def _spawn(self) -> None:
+        """Start the child process (holding `_wake`), SIGINT ignored from its birth when started from the
+        main thread. Started again by the thread after the child died, it ignores SIGINT only once it runs."""
+        if self._connection is not None:
+            self._connection.close()
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        # not a daemon: a daemonic process may not start the build's workers
+        process = context.Process(target=pdf_child, name="prospective-pdf",
+                                  args=(theirs, self.folder, self.language, self.out, current()))
+        with _sigint_ignored():
+            process.start()
+        theirs.close()
+        self._process, self._connection = process, ours
+
+    def _discard_child(self) -> None:
+        with self._wake:
+            process, connection = self._process, self._connection
+            self._process = self._connection = None
+        with contextlib.suppress(OSError, ValueError):
+            connection.close()
+            if process.is_alive():
+                process.kill()
+            process.join(PDF_STOP_SECONDS)
+
+    def _build(self) -> PdfOutcome | None:
+        connection = self._child()
+        if connection is None:
+            return None
+        try:
+            connection.send(True)
+            while True:
+                while not connection.poll(PDF_POLL_SECONDS):
+                    if self._stopping:
+                        return None
+                message = connection.recv()
+                if isinstance(message, PdfOutcome):
+                    return message
+                self.alert(str(message))  # another build holds the kit folder: this one waits
+        except (EOFError, OSError):  # the child ended: stopped, or died (out of memory, killed)
+            if self._stopping:
+                return None
+            self._discard_child()  # the next build starts another
+            return PdfOutcome(problems=(Problem(None, _("a process writing the PDFs stopped unexpectedly"),
+                                                _("it may have run out of memory: close other programs, or build "
+                                                  "with PROSPECTIVE_JOBS=1, then try again")),))
+
+    def _record(self, version: int, outcome: PdfOutcome) -> None:
+        state = self.state
+        if outcome.problems:
+            self.state = PdfState(state.serial + 1, state.built, state.folder, state.documents, version,
+                                  outcome.problems)
+            self.alert(ngettext("the PDFs cannot be written: %(num)d problem, shown in the browser:",
+                                "the PDFs cannot be written: %(num)d problems, shown in the browser:",
+                                len(outcome.problems)))
+            for problem in outcome.problems:
+                self.alert(f"  {problem}")
+            return
+        self.state = PdfState(state.serial + 1, version, outcome.folder, frozenset(outcome.documents))
+        for warning in outcome.warnings:
+            if warning not in self._warnings:  # a document carried over brings its warnings again
+                self.alert(_("warning: %(warning)s", warning=warning))
+        self._warnings = set(outcome.warnings)
+        self.log(_("PDF: %(written)s, %(unchanged)s, in %(seconds)s s (version %(version)s)",
+                   written=ngettext("%(num)d written", "%(num)d written", outcome.written),
+                   unchanged=ngettext("%(num)d unchanged", "%(num)d unchanged", outcome.reused),
+                   seconds=decimal(outcome.seconds), version=version))
+
+
+def pdf_child(connection: Any, folder: Path, language: str | None, out: Path, messages: str) -> None:
+    """The child process of `PdfBuilder`: a build each time it is asked, until SIGTERM or the pipe closes."""
+    try:
+        signal.signal(signal.SIGTERM, _interrupted)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        sys.unraisablehook = _quiet_lost_interrupts
+        _end_with_parent()
+        configure(messages)
+        while connection.recv():
+            connection.send(build_pdfs(folder, language, out, lambda text: connection.send(text)))
+    except (KeyboardInterrupt, EOFError, OSError):  # stopped, or the server is gone
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process without a word
+        connection.close()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C in this process for the instant a child is started, so that the child is born ignoring it.
+
+    Only the main thread can change a handler; a Ctrl-C in that instant is lost (press it again)."""
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous in (None, signal.SIG_IGN):
+        yield  # None: a handler set outside Python, left as it is
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _interrupted(signum: int, frame: Any) -> None:
+    """The first SIGTERM: stop the build as Ctrl-C stops `build`; the next one ends the process at once.
+
+    A KeyboardInterrupt raised while Python runs a finalizer (WeasyPrint's font configurations
+    have one) would be lost and the build would go on: there, the signal is sent again a moment later.
+    """
+    if _in_finalizer(frame):
+        threading.Timer(FINALIZER_RETRY_SECONDS, os.kill, (os.getpid(), signum)).start()
+        return
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise KeyboardInterrupt
+
+
+FINALIZER_RETRY_SECONDS = 0.05
+
+
+def _in_finalizer(frame: Any) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _quiet_lost_interrupts(unraisable: Any) -> None:
+    """Say nothing of a KeyboardInterrupt lost all the same (a weak reference's callback): the server then
+    sends SIGTERM again, which ends the process."""
+    if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+
+
+def _end_with_parent() -> None:
+    """On Linux, SIGTERM when the server is gone (even killed outright): the build still cleans up."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
+def build_pdfs(folder: Path, language: str | None, out: Path,
+               waiting: Callable[[str], None] = lambda text: None) -> PdfOutcome:
+    """The real build of the study's kit into `out` (incremental), as an outcome; never raises but to stop."""
+    started = time.perf_counter()
+    try:
+        study = load_study(folder)
+        report = build_kit(study, language or study.meta.language, out, waiting=waiting)
+    except Exception as error:
+        return PdfOutcome(problems=tuple(problems_of(error)), seconds=time.perf_counter() - started)
+    return PdfOutcome(report.plan.folder if report.plan else None, tuple(d.pdf_path for d in report.documents),
+                      len(report.documents) - report.reused, report.reused, report.seconds, tuple(report.warnings))
+
+
+def snapshot(roots: Iterable[Path], skipped: Iterable[Path] = ()) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under the roots but `skipped` folders: a change, an addition or a removal
+    changes it."""
     state = {}
+    skipped = {os.path.realpath(path) for path in skipped}
     for root in roots:
         for folder, dirs, names in os.walk(root, followlinks=False):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS]
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
+                       and not (skipped and os.path.realpath(os.path.join(folder, d)) in skipped)]
             for name in names:
                 path = os.path.join(folder, name)
                 try:
@@ -294,12 +654,12 @@ class Watcher(threading.Thread):
         self.preview = preview
         self.interval = interval
         self.stopped = threading.Event()
-        self.last = snapshot(preview.watched_roots())
+        self.last = snapshot(preview.watched_roots(), preview.unwatched)
 
     def run(self) -> None:
         while not self.stopped.wait(self.interval):
             try:
-                current = snapshot(self.preview.watched_roots())
+                current = snapshot(self.preview.watched_roots(), self.preview.unwatched)
                 if current != self.last:
                     self.last = current
                     self.preview.rebuild()
@@ -346,8 +706,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         path = unquote(urlsplit(self.path).path)
         site = self.server.preview.site  # one read: the whole request sees one build
+        builder = self.server.preview.pdfs
+        pdfs = builder.state if builder is not None else None  # one read too
+        token = reload_token(site, pdfs)
         if path == VERSION_PATH:
-            self._send(HTTPStatus.OK, "text/plain; charset=utf-8", str(site.version).encode(), body)
+            self._send(HTTPStatus.OK, "text/plain; charset=utf-8", token.encode(), body)
             return
         if path == RELOAD_PATH:
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode(), body)
@@ -355,12 +718,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
         relative = _relative(path)
         if relative is None:
             self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8",
-                       inject_reload(message_page(_("Not found"), path), site.version), body)
+                       inject_reload(message_page(_("Not found"), path), token), body)
             return
         if site.failed:
-            if _is_page(relative):
+            if _is_page(relative) or relative.endswith(".pdf"):
                 self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8",
-                           inject_reload(error_page(site.problems), site.version), body)
+                           inject_reload(error_page(site.problems), token), body)
             else:
                 self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not built\n", body)
             return
@@ -368,21 +731,48 @@ class PreviewHandler(BaseHTTPRequestHandler):
             data = site.files[relative]
             kind = mimetypes.guess_type(relative)[0] or "application/octet-stream"
             if kind == "text/html":
-                self._send(HTTPStatus.OK, "text/html; charset=utf-8", inject_reload(data, site.version), body)
+                bar = pdf_bar(relative, site, pdfs) if pdfs is not None else None
+                page = inject_before_body_end(data, bar) if bar else data
+                self._send(HTTPStatus.OK, "text/html; charset=utf-8", inject_reload(page, token), body)
             else:
                 self._send(HTTPStatus.OK, kind, data, body)
+        elif pdfs is not None and relative in site.pdfs:
+            self._pdf(relative, site, pdfs, token, body)
         elif f"{relative}/index.html" in site.files:
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
             self.send_header("Location", f"/{relative}/")
             self.send_header("Content-Length", "0")
             self.end_headers()
-        elif relative.endswith(".pdf"):
+        elif relative.endswith(".pdf") and pdfs is None:
             page = message_page(_("No PDF in the preview"),
                                 _("The preview renders HTML only. Run `prospective build` to make the PDFs."))
-            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", inject_reload(page, site.version), body)
+            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", inject_reload(page, token), body)
         else:
             self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8",
-                       inject_reload(message_page(_("Not found"), relative), site.version), body)
+                       inject_reload(message_page(_("Not found"), relative), token), body)
+
+    def _pdf(self, relative: str, site: Site, pdfs: PdfState, token: str, body: bool) -> None:
+        """A document's PDF from the preview's build folder; or the page saying it is being written, or failed."""
+        status = pdfs.status(relative, site.version)
+        if status == READY:
+            try:
+                stream = _open_published(pdfs.folder, relative)
+            except OSError:  # removed by a newer build meanwhile: that build's state comes next
+                status = WRITING
+            else:
+                with stream:
+                    size = os.fstat(stream.fileno()).st_size
+                    self._headers(HTTPStatus.OK, "application/pdf", size)
+                    if body:
+                        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                            shutil.copyfileobj(stream, self.wfile)
+                return
+        if status == FAILED:
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8",
+                       inject_reload(error_page(pdfs.problems), token), body)
+        else:
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
+                       inject_reload(waiting_page(), token), body)
 
     def _local_host_header(self) -> bool:
         host = self.headers.get("Host", "")
@@ -390,17 +780,32 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return name.strip("[]").lower() in LOOPBACK_NAMES
 
     def _send(self, status: HTTPStatus, kind: str, data: bytes, body: bool) -> None:
+        self._headers(status, kind, len(data))
+        if body:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser went away: fine
+                self.wfile.write(data)
+
+
+    def _headers(self, status: HTTPStatus, kind: str, length: int) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", str(length))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Content-Security-Policy", CONTENT_POLICY)
         self.send_header("Referrer-Policy", "no-referrer")
         self.end_headers()
-        if body:
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser went away: fine
-                self.wfile.write(data)
+
+
+def _open_published(folder: Path | None, relative: str):
+    """The published PDF `relative` (a path of the plan, never one from a URL as such) inside `folder`, open."""
+    if folder is None:
+        raise FileNotFoundError(relative)
+    root = folder.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or path.suffix != ".pdf":
+        raise PermissionError(relative)
+    return open(path, "rb")
 
 
 def _relative(path: str) -> str | None:
@@ -428,8 +833,12 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(folder: Path, language: str | None = None, host: str = "127.0.0.1", port: int = 8000,
-          echo: Callable[[str], None] | None = None, alert: Callable[[str], None] | None = None) -> None:
-    """Build, serve and watch until Ctrl-C; `echo` says what it does, `alert` the problems (`echo` by default)."""
+          echo: Callable[[str], None] | None = None, alert: Callable[[str], None] | None = None,
+          out: Path | None = None) -> None:
+    """Build, serve and watch until Ctrl-C; `echo` says what it does, `alert` the problems (`echo` by default).
+
+    The PDFs are built into `out` as `build --out` would, or into a temporary folder removed at the end.
+    """
     echo = echo or (lambda message: print(message, flush=True))
     alert = alert or echo
     if not is_loopback(host):
@@ -437,11 +846,20 @@ def serve(folder: Path, language: str | None = None, host: str = "127.0.0.1", po
                 "can read the study (use --host 127.0.0.1 to keep it local)", host=host))
     preview = Preview(folder, language, log=echo, alert=alert)
     server = PreviewServer(preview, host.strip("[]"), port)  # OSError when the port is taken
-    watcher = None
+    watcher = builder = temporary = None
     try:
-        echo(_("preview of %(study)s at %(url)s (HTML only; Ctrl-C to stop)", study=preview.folder.name,
-               url=server.url))
+        if out is None:
+            try:
+                out = temporary = Path(tempfile.mkdtemp(prefix="prospective-serve-"))
+            except OSError as error:
+                raise BuildError.of(os_problem(error, "create")) from None
+        out = Path(out).resolve()
+        builder = preview.pdfs = PdfBuilder(preview.folder, language, out, log=echo, alert=alert)
+        preview.unwatched = (out,)  # the PDFs written there change no source
+        echo(_("preview of %(study)s at %(url)s (the HTML, then the PDFs in %(folder)s; Ctrl-C to stop)",
+               study=preview.folder.name, url=server.url, folder=display_path(out)))
         watcher = Watcher(preview)  # its first look comes before the build: no change is missed
+        builder.start()
         preview.rebuild()
         watcher.start()
         server.serve_forever(poll_interval=0.25)
@@ -450,4 +868,8 @@ def serve(folder: Path, language: str | None = None, host: str = "127.0.0.1", po
     finally:
         if watcher is not None:
             watcher.stop()
+        if builder is not None:
+            builder.stop()
         server.server_close()
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
