@@ -1,17 +1,31 @@
-"""Issue 14.5, first part: what each artefact costs per page, as a ratio to WeasyPrint's floor.
+"""Issue 14.5: what each artefact costs per page as a ratio to WeasyPrint's floor, and how builds scale.
 
-Usage: .venv/bin/python bench/bench_ratios.py [STUDY_FOLDER] [--lang fr]
+Usage: .venv/bin/python bench/bench_ratios.py [STUDY_FOLDER] [--lang fr] [--quick | --skip-synthetic]
 
-In one run, on this machine:
+In one run, on this machine (the study, by default the shipped one, is first copied to a temporary
+folder, so that it can be edited; every build is a `prospective build` command of its own):
 1. the floor: a plain A4 text document (paragraphs and headings, no layout of ours) rendered by
    WeasyPrint alone, in ms per page;
-2. the kit built cold on one core (PROSPECTIVE_JOBS=1): each PDF's seconds (the build keeps them in
-   `.<lang>.builds.json`) and pages, grouped by artefact, in ms per page and as a ratio to the floor;
+2. the kit built cold on one core (PROSPECTIVE_JOBS=1): each PDF's seconds and pages (the build keeps
+   them in `.<lang>.builds.json`), grouped by artefact, in ms per page and as a ratio to the floor;
 3. the kit built cold on all cores: the speed-up;
-4. the same build run again on an unchanged study (the no-op rebuild);
-5. the peak resident memory of any process of these builds (getrusage of the reaped children).
-It prints a table and exits 1 when a target below is missed. Targets live here, never in tests.
-Still to come (issue 14.5): a one-scenario edit, synthetic studies of 5 to 40 scenarios.
+4. the same build run again on the unchanged study (the no-op rebuild, the command's wall time);
+5. a one-scenario edit: a word added to the narrative of one scenario other than the baseline, then the
+   same build again: its wall time, and which PDFs were rewritten. A PDF carried over is a hard link
+   to the previous build's file, so a PDF counts as rewritten when its inode changed (the file system's
+   word, whatever the build says; the manifest's entries are compared too, and a disagreement is told).
+   Target: every rewritten PDF's HTML (beside it in the kit) holds the added word, no kept one does;
+6. synthetic studies (bench/synthetic.py) of 5, 10, 20 and 40 scenarios with 1, 2 and 4 workshops,
+   each checked (`prospective check`, exit 0) then built cold on all cores: pages (the manifest's), wall
+   and CPU seconds of the command (its workers included); per workshop count, the largest CPU ms per
+   page over the smallest (CPU time, as the wall time of a shared 2-core machine follows the others'
+   load: a 20-scenario build once took 174 s of wall time for 104 s of CPU). --quick builds only 5 and
+   20 scenarios with 1 workshop, --skip-synthetic none. On the shared 2-core machine, --quick took
+   14 minutes (8 without the synthetic studies); the full run, estimated from it, about 1.5 hours;
+7. the peak resident memory of any process of the builds (wait4's rusage of each build command,
+   which includes its workers), for the shipped study's builds and for the synthetic ones.
+It prints one table, every measure with its target and PASS or MISS, and exits 1 when a target is
+missed. Targets live here, never in tests.
 """
 
 from __future__ import annotations
@@ -20,13 +34,16 @@ import argparse
 import json
 import os
 import re
-import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+
+from synthetic import make_study  # bench/, the script's folder, is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STUDY = ROOT / "scenarios" / "metiers-du-social-2040"
@@ -37,6 +54,12 @@ MAX_KIT_RATIO = 2.0  # the whole cold kit at most 2x the floor per page on avera
 MIN_SPEED_UP = 1.7  # on 2 cores
 MAX_NO_OP_SECONDS = 1.0
 MAX_PEAK_MIB = 300.0  # the largest process of a build: the main one or a worker
+MAX_PER_PAGE_SPREAD = 1.2  # time per page constant within 20 % from 5 to 40 scenarios
+
+SYNTHETIC_SCENARIOS = (5, 10, 20, 40)
+SYNTHETIC_WORKSHOPS = (1, 2, 4)
+QUICK_SCENARIOS, QUICK_WORKSHOPS = (5, 20), (1,)
+EDIT_WORD = "Zorbanquet"  # a word found nowhere else, added to one narrative
 
 FLOOR_PAGES = 40
 _FLOOR = """
@@ -55,26 +78,65 @@ print(len(document.pages), time.perf_counter() - started)
 """
 
 
+@dataclass
+class Run:
+    """One command: its wall time, its CPU time and the peak RSS of its largest process (its own and those of
+    the processes it waited for, its workers)."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_mib: float
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class Row:
+    """One line of the final table."""
+
+    measure: str
+    value: str
+    target: str
+    ok: bool | None  # None: reported, no target
+
+
+def run(command: list[str], env: dict[str, str] | None = None, check: bool = True) -> tuple[int, Run]:
+    """Run `command` from the repository; wait4 gives its rusage, workers it reaped included."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        result = Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,  # ru_maxrss: KiB on Linux
+                     out.read(), err.read())
+    if check and code != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {code}:\n{result.stderr[-3000:]}")
+    return code, result
+
+
+def tell(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def floor_ms_per_page() -> float:
-    out = subprocess.run([sys.executable, "-c", _FLOOR, str(FLOOR_PAGES)], capture_output=True, text=True,
-                         check=True, cwd=ROOT).stdout.split()
-    pages, seconds = int(out[0]), float(out[1])
-    return 1000 * seconds / pages
+    _, result = run([sys.executable, "-c", _FLOOR, str(FLOOR_PAGES)])
+    pages, seconds = result.stdout.split()
+    return 1000 * float(seconds) / int(pages)
 
 
-def build(study: Path, language: str, out: Path, jobs: str | None) -> float:
+def build(study: Path, language: str, out: Path, jobs: str | None = None) -> Run:
     env = {key: value for key, value in os.environ.items() if key != "PROSPECTIVE_JOBS"}
     if jobs:
         env["PROSPECTIVE_JOBS"] = jobs
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "toolkit", "-q", "build", str(study), "--lang", language, "--out", str(out)],
-                   check=True, cwd=ROOT, env=env, capture_output=True)
-    return time.perf_counter() - started
+    return run([sys.executable, "-m", "toolkit", "-q", "build", str(study), "--lang", language, "--out", str(out)],
+               env)[1]
 
 
-def pages_of(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+def manifest_of(out: Path, study: Path, language: str) -> dict[str, dict]:
+    """The build's record of each PDF of the kit: {"folder/name.pdf": {"seconds":.., "pages":.., ...}}."""
+    return json.loads((out / study.name / f".{language}.builds.json").read_text())["documents"]
 
 
 def artefact_of(name: str) -> str:
@@ -83,46 +145,159 @@ def artefact_of(name: str) -> str:
     return re.sub(r"-(table-[a-z0-9]+|[a-z])$", "", stem)
 
 
+def artefact_rows(documents: dict[str, dict], floor: float) -> list[Row]:
+    by_artefact: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    for name, entry in documents.items():
+        by_artefact[artefact_of(name)][0] += entry["seconds"]
+        by_artefact[artefact_of(name)][1] += entry["pages"]
+    rows = []
+    for name, (seconds, pages) in sorted(by_artefact.items(), key=lambda item: -item[1][0]):
+        per_page = 1000 * seconds / pages if pages else 0.0
+        rows.append(Row(f"  {name} ({pages} p.)", f"{per_page:.0f} ms/p = {per_page / floor:.1f}x",
+                        f"<= {MAX_ARTEFACT_RATIO}x", per_page / floor <= MAX_ARTEFACT_RATIO))
+    seconds = sum(entry["seconds"] for entry in documents.values())
+    pages = sum(entry["pages"] for entry in documents.values())
+    per_page = 1000 * seconds / pages
+    rows.append(Row(f"whole kit, PDF writing ({pages} p.)", f"{per_page:.0f} ms/p = {per_page / floor:.1f}x",
+                    f"<= {MAX_KIT_RATIO}x", per_page / floor <= MAX_KIT_RATIO))
+    return rows
+
+
+def pdf_files(kit: Path) -> dict[str, tuple[int, int]]:
+    """Each PDF of a kit and the file it is: (device, inode)."""
+    return {str(path.relative_to(kit)): (path.stat().st_dev, path.stat().st_ino) for path in kit.rglob("*.pdf")}
+
+
+def edit_one_scenario(study: Path) -> str:
+    """Add EDIT_WORD to the first paragraph of the narrative of the first scenario that is not the baseline."""
+    path = next(path for path in sorted((study / "scenarios").glob("*.yaml"))
+                if not re.search(r"^baseline: true$", path.read_text(), re.MULTILINE))
+    lines = path.read_text().splitlines(keepends=True)
+    at = next(index for index, line in enumerate(lines) if re.match(r"narrative: [|>]", line)) + 1
+    lines[at] = lines[at].rstrip("\n") + f" Le quartier {EDIT_WORD} aussi.\n"
+    path.write_text("".join(lines))
+    return path.stem
+
+
+def one_scenario_edit(study: Path, language: str, out: Path) -> tuple[Run, list[Row]]:
+    """Edit one scenario of the (already built) study, build again: what was rewritten, what was kept."""
+    kit = out / study.name / language
+    before, entries_before = pdf_files(kit), manifest_of(out, study, language)
+    scenario = edit_one_scenario(study)
+    result = build(study, language, out)
+    after, entries_after = pdf_files(kit), manifest_of(out, study, language)
+    rewritten = sorted(name for name in after if before.get(name) != after[name])
+    kept = sorted(name for name in after if name not in rewritten)
+    by_manifest = sorted(name for name in after if entries_before.get(name) != entries_after.get(name))
+    if by_manifest != rewritten:
+        tell(f"one-scenario edit: the manifest's changed entries {by_manifest} differ from the inodes' {rewritten}")
+
+    def shows(name: str) -> bool:
+        return EDIT_WORD in (kit / name).with_suffix(".html").read_text()
+
+    wrong = [name for name in rewritten if not shows(name)] + [name for name in kept if shows(name)]
+    tell(f"one-scenario edit of {scenario}: {result.seconds:.1f} s, {len(rewritten)} PDFs rewritten, "
+         f"{len(kept)} kept, {len(wrong)} wrongly")
+    rows = [Row(f"one-scenario edit ({scenario}): rebuild", f"{result.seconds:.1f} s", "-", None),
+            Row("  PDFs rewritten / kept", f"{len(rewritten)} / {len(kept)}", ">= 1 rewritten", bool(rewritten))]
+    rows += [Row(f"    rewritten: {name}", "its HTML shows the edit" if shows(name) else "its HTML does not show it",
+                 "shows the edit", shows(name)) for name in rewritten]
+    rows += [Row(f"    kept: {name}", "its HTML shows the edit", "rewritten", False) for name in kept if shows(name)]
+    return result, rows
+
+
+def synthetic(work: Path, language: str, sizes: tuple[int, ...], workshops: tuple[int, ...]) -> tuple[list[Row], float]:
+    """Build each synthetic study cold on all cores; rows per study and per workshop count; the peak RSS."""
+    rows, peak = [], 0.0
+    for count in workshops:
+        per_page: dict[int, float] = {}
+        for size in sizes:
+            study = make_study(work / "synthetic", size, count)
+            code, checked = run([sys.executable, "-m", "toolkit", "-q", "check", str(study)], check=False)
+            if code != 0:
+                tell(f"check of {study.name} exited {code}:\n{checked.stderr[-3000:]}")
+                rows.append(Row(f"synthetic {size} scenarios, {count} workshop(s)", "check failed", "check exit 0",
+                                False))
+                continue
+            out = work / "synthetic-out"
+            result = build(study, language, out)
+            documents = manifest_of(out, study, language)
+            pages = sum(entry["pages"] for entry in documents.values())
+            writing = sum(entry["seconds"] for entry in documents.values())
+            per_page[size] = 1000 * result.cpu_seconds / pages
+            peak = max(peak, result.peak_mib)
+            tell(f"synthetic {study.name}: {len(documents)} PDFs, {pages} pages, wall {result.seconds:.1f} s "
+                 f"({1000 * result.seconds / pages:.0f} ms/page), CPU {result.cpu_seconds:.1f} s "
+                 f"({per_page[size]:.0f} ms/page), PDF writing {1000 * writing / pages:.0f} ms/page, "
+                 f"peak {result.peak_mib:.0f} MiB")
+            rows.append(Row(f"synthetic {size} scenarios, {count} workshop(s)",
+                            f"{pages} p., wall {result.seconds:.0f} s, CPU {result.cpu_seconds:.0f} s = "
+                            f"{per_page[size]:.0f} ms/p", "-", None))
+            shutil.rmtree(study), shutil.rmtree(out)
+        if len(per_page) > 1:
+            spread = max(per_page.values()) / min(per_page.values())
+            rows.append(Row(f"  CPU ms/page, largest / smallest ({count} workshop(s))", f"{spread:.2f}",
+                            f"<= {MAX_PER_PAGE_SPREAD}", spread <= MAX_PER_PAGE_SPREAD))
+    return rows, peak
+
+
+def print_table(rows: list[Row]) -> None:
+    width = max(len(row.measure) for row in rows)
+    value_width = min(60, max(len(row.value) for row in rows))
+    print(f"{'measure':{width}}  {'value':{value_width}}  {'target':24}  result")
+    for row in rows:
+        verdict = "" if row.ok is None else "PASS" if row.ok else "MISS"
+        print(f"{row.measure:{width}}  {row.value:{value_width}}  {row.target:24}  {verdict}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("study", nargs="?", type=Path, default=DEFAULT_STUDY)
     parser.add_argument("--lang", default="fr")
+    parser.add_argument("--quick", action="store_true", help="synthetic studies of 5 and 20 scenarios, 1 workshop")
+    parser.add_argument("--skip-synthetic", action="store_true", help="no synthetic study")
     args = parser.parse_args()
+    started = time.perf_counter()
     floor = floor_ms_per_page()
-    with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as every:
-        one_core = build(args.study, args.lang, Path(one), "1")
-        kit = Path(one) / args.study.name / args.lang
-        manifest = json.loads((Path(one) / args.study.name / f".{args.lang}.builds.json").read_text())
-        timings = {name: entry["seconds"] for name, entry in manifest["documents"].items()}
-        by_artefact: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
-        for name, seconds in timings.items():
-            by_artefact[artefact_of(name)][0] += seconds
-            by_artefact[artefact_of(name)][1] += pages_of(kit / name)
-        all_cores = build(args.study, args.lang, Path(every), None)
-        no_op = build(args.study, args.lang, Path(every), None)
-    missed = []
-    print(f"floor: plain A4 text by WeasyPrint alone, {floor:.1f} ms/page ({FLOOR_PAGES} sections)")
-    print(f"{'artefact':32} {'pages':>6} {'ms/page':>9} {'x floor':>8}")
-    total_seconds = total_pages = 0.0
-    for name, (seconds, pages) in sorted(by_artefact.items(), key=lambda item: -item[1][0]):
-        per_page = 1000 * seconds / pages if pages else 0.0
-        ratio = per_page / floor
-        total_seconds, total_pages = total_seconds + seconds, total_pages + pages
-        flag = "" if ratio <= MAX_ARTEFACT_RATIO else "  > target"
-        missed += [name] if flag else []
-        print(f"{name:32} {pages:6d} {per_page:9.0f} {ratio:8.1f}{flag}")
-    kit_ratio = 1000 * total_seconds / total_pages / floor
-    speed_up = one_core / all_cores
-    print(f"{'whole kit (PDF writing)':32} {int(total_pages):6d} {1000 * total_seconds / total_pages:9.0f} "
-          f"{kit_ratio:8.1f}  (target {MAX_KIT_RATIO}x)")
-    print(f"cold build: one core {one_core:.1f} s, {os.cpu_count()} cores {all_cores:.1f} s, speed-up {speed_up:.2f}x "
-          f"(target {MIN_SPEED_UP}x on 2 cores)")
-    print(f"no-op rebuild: {no_op:.1f} s (target {MAX_NO_OP_SECONDS} s)")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
-    print(f"peak RSS of one process: {peak:.0f} MiB (target {MAX_PEAK_MIB:.0f} MiB)")
-    ok = not missed and kit_ratio <= MAX_KIT_RATIO and no_op <= MAX_NO_OP_SECONDS and peak <= MAX_PEAK_MIB
-    ok = ok and (speed_up >= MIN_SPEED_UP or (os.cpu_count() or 1) < 2)
-    return 0 if ok else 1
+    tell(f"floor: plain A4 text by WeasyPrint alone, {floor:.1f} ms/page ({FLOOR_PAGES} sections)")
+    rows = [Row("floor: plain A4 text, WeasyPrint alone", f"{floor:.1f} ms/page", "-", None)]
+    with tempfile.TemporaryDirectory(prefix="bench-ratios-") as temporary:
+        work = Path(temporary)
+        study = work / "studies" / args.study.name
+        shutil.copytree(args.study, study)
+        one_core = build(study, args.lang, work / "one-core", "1")
+        tell(f"cold build on one core: {one_core.seconds:.1f} s")
+        rows += artefact_rows(manifest_of(work / "one-core", study, args.lang), floor)
+        all_cores = build(study, args.lang, work / "all-cores")
+        tell(f"cold build on all cores: {all_cores.seconds:.1f} s")
+        no_op = build(study, args.lang, work / "all-cores")
+        tell(f"no-op rebuild: {no_op.seconds:.1f} s")
+        edit, edit_rows = one_scenario_edit(study, args.lang, work / "all-cores")
+        cores = os.cpu_count() or 1
+        speed_up = one_core.seconds / all_cores.seconds
+        peak = max(one_core.peak_mib, all_cores.peak_mib, no_op.peak_mib, edit.peak_mib)
+        rows += [
+            Row("cold build, one core", f"{one_core.seconds:.1f} s", "-", None),
+            Row(f"cold build, {cores} cores: speed-up", f"{all_cores.seconds:.1f} s: {speed_up:.2f}x",
+                f">= {MIN_SPEED_UP}x on 2 cores", speed_up >= MIN_SPEED_UP if cores >= 2 else None),
+            Row("no-op rebuild (whole command)", f"{no_op.seconds:.2f} s", f"<= {MAX_NO_OP_SECONDS} s",
+                no_op.seconds <= MAX_NO_OP_SECONDS),
+            *edit_rows,
+            Row("peak RSS of one process, these builds", f"{peak:.0f} MiB", f"<= {MAX_PEAK_MIB:.0f} MiB",
+                peak <= MAX_PEAK_MIB),
+        ]
+        if not args.skip_synthetic:
+            sizes, workshops = (QUICK_SCENARIOS, QUICK_WORKSHOPS) if args.quick else \
+                (SYNTHETIC_SCENARIOS, SYNTHETIC_WORKSHOPS)
+            synthetic_rows, synthetic_peak = synthetic(work, args.lang, sizes, workshops)
+            rows += synthetic_rows
+            rows.append(Row("peak RSS of one process, synthetic builds", f"{synthetic_peak:.0f} MiB",
+                            f"<= {MAX_PEAK_MIB:.0f} MiB", synthetic_peak <= MAX_PEAK_MIB))
+    print_table(rows)
+    missed = [row.measure.strip() for row in rows if row.ok is False]
+    print(f"{len(missed)} target(s) missed{': ' + '; '.join(missed) if missed else ''}; "
+          f"the run took {(time.perf_counter() - started) / 60:.1f} min")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
