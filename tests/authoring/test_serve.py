@@ -586,10 +586,10 @@ def browser(tmp_path: Path):
     driver.quit()
 
 
-def _wait(driver, condition, what: str) -> None:
+def _wait(driver, condition, what: str, timeout: float = TIMEOUT) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, TIMEOUT, poll_frequency=0.1).until(condition, message=f"the page never showed {what}")
+    WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition, message=f"the page never showed {what}")
 
 
 def _body(driver) -> str:
@@ -633,3 +633,16 @@ def test_browser_shows_the_located_error_then_the_kit_again(served: Running, bro
     assert "YAML syntax error" not in _body(browser)
     assert not browser.find_elements("css selector", "body.preview-error")
 
+
+def test_browser_waiting_page_turns_into_the_pdf(mini: Path, tmp_path: Path, browser):
+    served = Running(mini, out=tmp_path / "preview-pdfs")
+    try:
+        browser.get(served.url + "livret-participant.pdf")
+        if browser.execute_script("return document.contentType") == "text/html":  # not written yet: it says so
+            assert "The PDF is being written" in _body(browser)
+        _wait(browser, lambda d: d.execute_script("return document.contentType") == "application/pdf",
+              "the PDF", timeout=3 * TIMEOUT)  # the page reloaded itself once the PDF was written
+        assert browser.current_url == served.url + "livret-participant.pdf"
+        assert served.token()[1] == 1
+    finally:
+        served.stop()
