@@ -528,7 +528,9 @@ def test_a_read_only_output_folder(mini: Path, tmp_path: Path):
         kit = out / "mini" / "fr"
         before = snapshot(kit)
         read_only(disk)
-        result = run("build", str(mini), "--out", str(out))
+        unchanged = run("build", str(mini), "--out", str(out))  # nothing to write: the kit is up to date
+        assert unchanged.exit_code == 0 and "nothing it is made of changed" in unchanged.stdout, unchanged.output
+        result = run("build", str(mini), "--out", str(out), "--force")
         assert result.exit_code == 1, result.output
         assert (f"error: cannot write {kit}: Read-only file system ({kit} was left as it was)\n"
                 "    hint: the disk or folder is read-only: choose another folder (--out DIR) or make it writable"
@@ -557,7 +559,7 @@ def test_a_full_disk(mini: Path, tmp_path: Path, monkeypatch, jobs: str):
         # room for the HTML, not for the PDFs
         (disk / "filler").write_bytes(b"\0" * (_free(disk) - html - 64 * 1024 - pdf // 4))
         free = _free(disk)
-        result = run("build", str(mini), "--out", str(out))
+        result = run("build", str(mini), "--out", str(out), "--force")  # unchanged PDFs would be carried over
         assert result.exit_code == 1, result.output
         assert f"error: cannot write {kit}/" in result.stderr
         assert f".pdf: No space left on device ({kit} was left as it was)\n" in result.stderr  # by a worker with 2

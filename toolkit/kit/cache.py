@@ -221,7 +221,7 @@ class Manifest:
 
     documents: dict[str, Entry] = field(default_factory=dict)
     inputs: str = ""
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, list] = field(default_factory=dict)  # path in the kit -> `file_state`
 
 
 def read_manifest(path: Path) -> Manifest:
@@ -240,7 +240,8 @@ def read_manifest(path: Path) -> Manifest:
             entries[str(key)] = _entry(value)
     kit = data.get("kit")
     if isinstance(kit, dict) and isinstance(kit.get("inputs"), str) and isinstance(kit.get("files"), dict):
-        files = {str(key): value for key, value in kit["files"].items() if isinstance(value, str)}
+        files = {str(key): value for key, value in kit["files"].items()
+                 if isinstance(value, list) and len(value) == len(FILE_STATE)}
         return Manifest(entries, kit["inputs"], files)
     return Manifest(entries)
 
@@ -299,27 +300,58 @@ def _files(root: Path, leave_out: Path | None = None) -> list[Path]:
 
 
 def installed_packages() -> list[str]:
-    """The distributions installed where Python looks for them, with their versions (`name-1.2.dist-info`)."""
+    """The distributions installed where Python looks for packages, with their versions (`name-1.2.dist-info`).
+
+    Only the package folders (`site-packages`, `dist-packages`): the other entries of `sys.path` depend on
+    how the command was started (the script's folder, the current one), not on what is installed.
+    """
     names = []
     for entry in sys.path:
+        if Path(entry).name not in ("site-packages", "dist-packages"):
+            continue
         with suppress(OSError):
-            names.extend(name for name in os.listdir(entry or ".") if name.endswith((".dist-info", ".egg-info")))
+            names.extend(name for name in os.listdir(entry) if name.endswith((".dist-info", ".egg-info")))
     return sorted(names)
 
 
-def kit_files(folder: Path) -> dict[str, str]:
-    """Every file of a published kit, by its path in the kit, with its SHA-256."""
-    return {path.relative_to(folder).as_posix(): file_sha256(path) for path in _files(folder)}
+FILE_STATE = ("sha256", "size", "modified", "inode")
+
+
+def file_state(path: Path) -> list:
+    """What says a file is still the one written: its SHA-256, and its size, date (ns) and inode."""
+    status = path.stat()
+    return [file_sha256(path), status.st_size, status.st_mtime_ns, status.st_ino]
+
+
+def kit_files(folder: Path) -> dict[str, list]:
+    """Every file of a published kit, by its path in the kit, with its `file_state`."""
+    return {path.relative_to(folder).as_posix(): file_state(path) for path in _files(folder)}
 
 
 def kit_unchanged(manifest: Manifest, inputs: str, folder: Path) -> bool:
-    """Whether the kit on disk is exactly what a build of these inputs wrote: nothing to do."""
+    """Whether the kit on disk is exactly what a build of these inputs wrote: nothing to do.
+
+    The same files, each with the same size, date and inode, or else the same content: like git's index,
+    a file whose size, date to the nanosecond and inode are the ones recorded is not read again (a kit
+    of a thousand pages has 40 MB of PDF to hash).
+    """
     if not manifest.inputs or manifest.inputs != inputs or not manifest.files:
         return False
     try:
-        return kit_files(folder) == manifest.files
+        paths = {path.relative_to(folder).as_posix(): path for path in _files(folder)}
+        if paths.keys() != manifest.files.keys():
+            return False
+        return all(_same_file(paths[name], manifest.files[name]) for name in paths)
     except OSError:
         return False
+
+
+def _same_file(path: Path, recorded: list) -> bool:
+    status = path.stat()
+    digest, size, modified, inode = recorded
+    if status.st_size != size:
+        return False
+    return (status.st_mtime_ns, status.st_ino) == (modified, inode) or file_sha256(path) == digest
 
 
 def expected_seconds(keys: list[str], sizes: list[int], timings: dict[str, float]) -> list[float]:
