@@ -186,3 +186,29 @@ def test_the_command_says_when_nothing_changed(built: Path):
     assert "(3 unchanged since the last build)" in result.stdout
     forced = run("build", str(built / "mini"), "--out", str(built / "out"), "--force")
     assert forced.exit_code == 0 and "unchanged" not in forced.stdout
+
+
+def test_the_inputs_of_a_kit_are_every_file_of_its_folders_but_hidden_ones_and_the_kits(tmp_path: Path):
+    study, templates, out = tmp_path / "study", tmp_path / "templates", tmp_path / "study" / "output"
+    for folder in (study / "scenarios", templates, out):
+        folder.mkdir(parents=True)
+    (study / "scenarios" / "a.yaml").write_text("title: A\n", encoding="utf-8")
+    (templates / "base.css").write_text("p {}\n", encoding="utf-8")
+
+    def inputs(**options) -> str:
+        return cache.kit_inputs([study, templates], {"language": "fr", **options}, leave_out=out)
+
+    first = inputs()
+    (study / ".DS_Store").write_text("x", encoding="utf-8")
+    (out / "kit.pdf").write_text("x", encoding="utf-8")
+    assert inputs() == first  # a hidden file, a kit built inside the study folder
+    assert inputs(language="en") != first
+    (templates / "base.css").write_text("p { margin: 0 }\n", encoding="utf-8")
+    second = inputs()
+    assert second != first
+    (study / "scenarios" / "b.yaml").write_text("title: B\n", encoding="utf-8")
+    assert inputs() != second
+    third = inputs()
+    moved = tmp_path / "elsewhere"
+    study.rename(moved)  # the same study in another folder makes the same kit
+    assert cache.kit_inputs([moved, templates], {"language": "fr"}, leave_out=moved / "output") == third
