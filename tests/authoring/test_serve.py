@@ -56,6 +56,8 @@ class Running:
             self.builder = self.preview.pdfs = PdfBuilder(self.preview.folder, None, out, self.log.append,
                                                           self.log.append)
             self.preview.unwatched = (out,)
+            # only the study: an edit of the project's templates elsewhere would start builds these tests count
+            self.preview.watched_roots = lambda: [self.preview.folder]
             if start_pdfs:
                 self.builder.start()
         self.server = PreviewServer(self.preview, "127.0.0.1", 0)
@@ -323,9 +325,10 @@ def test_pdfs_follow_the_html_and_an_edit_rewrites_only_its_pdf(with_pdfs: Runni
     served = with_pdfs
     assert served.version() == 1  # the HTML is there at once
     served.wait_pdfs(0)
-    first_html = next(i for i, line in enumerate(served.log) if line.startswith("rebuilt "))
-    first_pdfs = next(i for i, line in enumerate(served.log) if line.startswith("PDF: "))
-    assert first_html < first_pdfs and served.log[first_pdfs].startswith("PDF: 3 written, 0 unchanged"), served.log
+    first_html = next((i for i, line in enumerate(served.log) if line.startswith("rebuilt ")), None)
+    first_pdfs = next((i for i, line in enumerate(served.log) if line.startswith("PDF: ")), None)
+    assert first_pdfs is not None and first_html < first_pdfs, served.log
+    assert served.log[first_pdfs].startswith("PDF: 3 written, 0 unchanged"), served.log
     status, booklet, kind = served.get_bytes("/livret-participant.pdf")
     assert status == 200 and kind == "application/pdf" and booklet.startswith(b"%PDF-")
     assert page_count(booklet) > 1
@@ -398,6 +401,25 @@ def test_a_failed_pdf_build_answers_its_problem(mini: Path, tmp_path: Path):
         status, page = served.get("/livret-participant.pdf")
         assert status == 500 and "communs.yaml:7:3" in page and "&lt;http://x.example/a.png&gt;" in page
         assert "<http" not in page
+    finally:
+        served.stop()
+
+
+def test_the_pdf_thread_outlives_a_process_that_cannot_start(mini: Path, tmp_path: Path, monkeypatch):
+    served = Running(mini, out=tmp_path / "pdfs", start_pdfs=False)
+    try:
+        def refused(self):
+            raise OSError(11, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(PdfBuilder, "_child", refused)
+        served.builder.thread.start()  # the build asked for by the first rebuild
+        served.wait_pdfs(0)
+        status, page = served.get("/livret-participant.pdf")
+        assert status == 500
+        assert "cannot start the process that writes the PDFs: Resource temporarily unavailable" in page
+        assert served.builder.thread.is_alive()  # and the next change is built again
+        served.preview.rebuild()
+        served.wait_pdfs(1)
     finally:
         served.stop()
 

@@ -412,7 +412,7 @@ class PdfBuilder:
 
     def start(self) -> None:
         """Start the child process (from the main thread: see `_spawn`) and the thread."""
-        with self._wake:
+        with self._wake, contextlib.suppress(OSError):  # the first build tries again, and tells why it cannot
             self._spawn()
         self.thread.start()
 
@@ -455,12 +455,13 @@ class PdfBuilder:
     def _run(self) -> None:
         try:
             while (version := self._next()) is not None:
-                outcome = self._build()
+                try:
+                    outcome = self._build()
+                except Exception as error:  # the thread never dies: the pages show the problem
+                    outcome = PdfOutcome(problems=tuple(problems_of(error)))
                 if outcome is None:  # stopping
                     return
                 self._record(version, outcome)
-        except Exception as error:  # never let the thread die silently
-            self.alert(_("PDF: %(kind)s: %(error)s", kind=type(error).__name__, error=error))
         finally:
             if self._connection is not None:
                 self._connection.close()
@@ -500,7 +501,12 @@ class PdfBuilder:
             process.join(PDF_STOP_SECONDS)
 
     def _build(self) -> PdfOutcome | None:
-        connection = self._child()
+        try:
+            connection = self._child()
+        except OSError as error:  # no process can be started: too many, or out of memory
+            return PdfOutcome(problems=(Problem(None, _("cannot start the process that writes the PDFs: %(reason)s",
+                                                        reason=error.strerror or error),
+                                                _("close other programs, then save a file of the study again")),))
         if connection is None:
             return None
         try:
@@ -522,17 +528,17 @@ class PdfBuilder:
                                                   "with PROSPECTIVE_JOBS=1, then try again")),))
 
     def _record(self, version: int, outcome: PdfOutcome) -> None:
+        """Say what the build made, then show it (the terminal never lags behind the browser)."""
         state = self.state
         if outcome.problems:
-            self.state = PdfState(state.serial + 1, state.built, state.folder, state.documents, version,
-                                  outcome.problems)
             self.alert(ngettext("the PDFs cannot be written: %(num)d problem, shown in the browser:",
                                 "the PDFs cannot be written: %(num)d problems, shown in the browser:",
                                 len(outcome.problems)))
             for problem in outcome.problems:
                 self.alert(f"  {problem}")
+            self.state = PdfState(state.serial + 1, state.built, state.folder, state.documents, version,
+                                  outcome.problems)
             return
-        self.state = PdfState(state.serial + 1, version, outcome.folder, frozenset(outcome.documents))
         for warning in outcome.warnings:
             if warning not in self._warnings:  # a document carried over brings its warnings again
                 self.alert(_("warning: %(warning)s", warning=warning))
@@ -541,6 +547,7 @@ class PdfBuilder:
                    written=ngettext("%(num)d written", "%(num)d written", outcome.written),
                    unchanged=ngettext("%(num)d unchanged", "%(num)d unchanged", outcome.reused),
                    seconds=decimal(outcome.seconds), version=version))
+        self.state = PdfState(state.serial + 1, version, outcome.folder, frozenset(outcome.documents))
 
 
 def pdf_child(connection: Any, folder: Path, language: str | None, out: Path, messages: str) -> None:
