@@ -47,8 +47,29 @@ def shipped_editions(tmp_path_factory) -> Path:
     return out / SHIPPED.name
 
 
-def shared_build(tmp_path_factory, name: str, options: list[str], into: Path | None = None) -> Path:
-    """`prospective build` of the shipped study with `options`, once per test session for all xdist workers.
+@pytest.fixture(scope="session")
+def workshop_kit(tmp_path_factory) -> Path:
+    """The French kit of tests/fixtures/workshop (the study's documents and the `atelier/` workshop with its
+    report), built once per session with no warning about a PDF. Tests must not write into it."""
+    from tests.helpers import WORKSHOP
+
+    out = shared_build(tmp_path_factory, "workshop-kit", ["--lang", "fr"], study=WORKSHOP, study_warnings=True)
+    return out / WORKSHOP.name / "fr"
+
+
+@pytest.fixture(scope="session")
+def other_domain_kit(tmp_path_factory) -> Path:
+    """The French kit of tests/fixtures/petite-enfance-2035, a study of another domain, built once per session."""
+    from tests.helpers import OTHER_DOMAIN
+
+    out = shared_build(tmp_path_factory, "other-domain-kit", ["--lang", "fr"], study=OTHER_DOMAIN, study_warnings=True)
+    return out / OTHER_DOMAIN.name / "fr"
+
+
+def shared_build(tmp_path_factory, name: str, options: list[str], into: Path | None = None, study: Path | None = None,
+                 study_warnings: bool = False) -> Path:
+    """`prospective build` of `study` (the shipped one by default) with `options`, once per test session for
+    all xdist workers; without a warning, or (`study_warnings`) without one about a PDF.
 
     The first worker to get here builds it under a lock (a folder made atomically); the others wait
     for the `done` mark and read the same files. The build runs in a process of its own: a worker that
@@ -61,6 +82,7 @@ def shared_build(tmp_path_factory, name: str, options: list[str], into: Path | N
 
     from tests.helpers import SHIPPED
 
+    study = study or SHIPPED
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this session's, common to its workers
     mark = "-".join([name, *(option.lstrip("-") for option in options)])
@@ -73,8 +95,10 @@ def shared_build(tmp_path_factory, name: str, options: list[str], into: Path | N
             assert time.monotonic() < deadline, f"the shared build {mark} did not finish"
             time.sleep(0.5)
     else:
-        built = subprocess.run([sys.executable, "-m", "toolkit", "-q", "build", str(SHIPPED), *options,
+        built = subprocess.run([sys.executable, "-m", "toolkit", "-q", "build", str(study), *options,
                                 "--out", str(out)], capture_output=True, text=True, timeout=900, check=False)
-        assert built.returncode == 0 and not built.stderr, built.stderr[-4000:]
+        # a warning about a PDF is indented under the summary; the study's own start with its file's path
+        pdf_warnings = [line for line in built.stderr.splitlines() if line.startswith(("  warning", "  avertissement"))]
+        assert built.returncode == 0 and not (pdf_warnings if study_warnings else built.stderr), built.stderr[-4000:]
         done.write_text("ok", encoding="utf-8")
     return out

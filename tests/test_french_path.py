@@ -66,10 +66,13 @@ def mistakes(study: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """A project folder with the shipped study, as a facilitator's working copy."""
+def project(tmp_path_factory, shipped_kit: Path, shipped_kit_en: Path) -> Path:
+    """A project folder with the shipped study, as a facilitator's working copy, and its kits as the last
+    `make kit` left them (the session's builds): its builds are incremental, as a facilitator's are."""
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(SHIPPED, root / "scenarios" / SHIPPED.name)
+    for kit in (shipped_kit, shipped_kit_en):
+        shutil.copytree(kit.parent, root / "output" / SHIPPED.name, dirs_exist_ok=True)
     return root
 
 

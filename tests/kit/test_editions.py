@@ -3,10 +3,9 @@
 from collections import Counter
 from pathlib import Path
 
-import pdfplumber
 import pytest
 
-from tests.helpers import MINI, MM, SHIPPED, located, normalise, pdf_text, run, squash, warnings_of
+from tests.helpers import MINI, MM, SHIPPED, located, normalise, pdf_chars, pdf_text, run, squash, warnings_of
 from toolkit.kit.build import build_kit
 from toolkit.study.load import load_study
 from toolkit.study.model import EASY_READ
@@ -49,10 +48,9 @@ def _sizes(pdf: Path) -> Counter:
     the running heads and folios, in the 25 mm margins, are left out."""
     margin = 25 * MM
     sizes: Counter = Counter()
-    with pdfplumber.open(pdf) as document:
-        for page in document.pages[1:]:
-            sizes.update(round(char["size"], 1) for char in page.chars if not char["text"].isspace()
-                         and margin <= char["top"] and char["bottom"] <= page.height - margin)
+    for page in pdf_chars(pdf)[1:]:
+        sizes.update(round(char.size, 1) for char in page.chars if not char.text.isspace()
+                     and margin <= char.top and char.bottom <= page.height - margin)
     return sizes
 
 
@@ -127,11 +125,10 @@ def test_an_easy_to_read_booklet_without_texts_prints_the_summaries(tmp_path: Pa
 def test_large_print_cover_leaves_no_narrow_column(large_print: Path):
     """The cover holds the band and the question; the authors and partners start page 2 at the full width of
     the page (the cover's own padding no longer adds to the page margins)."""
-    with pdfplumber.open(large_print / "livret-participant-gros-caracteres.pdf") as pdf:
-        page = pdf.pages[1]
-        words = page.extract_words()
-        left = min(word["x0"] for word in words if word["top"] > 20 * MM)
-        right = max(word["x1"] for word in words if word["top"] > 20 * MM)
+    page = pdf_chars(large_print / "livret-participant-gros-caracteres.pdf")[1]
+    printed = [char for char in page.chars if not char.text.isspace() and char.top > 20 * MM]
+    left = min(char.x0 for char in printed)
+    right = max(char.x1 for char in printed)
     assert right - left > 150 * MM  # a full-width column (A4: 210 mm less the margins)
 
 
@@ -140,9 +137,8 @@ def test_large_print_cover_leaves_no_narrow_column(large_print: Path):
 def test_no_text_at_the_edge_of_the_paper(shipped_editions: Path, name: str):
     """The cover's page has no margins: each of its texts keeps its own (a home printer leaves 5 mm blank)."""
     close = []
-    with pdfplumber.open(shipped_editions / name) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            for word in page.extract_words():
-                if word["x0"] < 15 * MM or word["x1"] > page.width - 15 * MM:
-                    close.append((number, word["text"], round(word["x0"] / MM)))
+    for number, page in enumerate(pdf_chars(shipped_editions / name), start=1):
+        for char in page.chars:
+            if not char.text.isspace() and (char.x0 < 15 * MM or char.x1 > page.width - 15 * MM):
+                close.append((number, char.text, round(char.x0 / MM)))
     assert close == []

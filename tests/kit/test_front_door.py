@@ -10,10 +10,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.helpers import WORKSHOP
-from toolkit.kit.build import build_kit
-from toolkit.study.load import load_study
-
 
 class _Links(HTMLParser):
     def __init__(self):
@@ -82,11 +78,9 @@ def duplicate_titles(edition: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def edition(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("out")
-    report = build_kit(load_study(WORKSHOP), "fr", out)
-    assert report.warnings == []
-    return out / WORKSHOP.name / "fr"
+def edition(workshop_kit: Path) -> Path:
+    """The session's build of the workshop fixture (no warning about a PDF): read only."""
+    return workshop_kit
 
 
 def test_every_index_link_resolves(edition: Path):

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import FIXTURES, ROOT, normalise, pdf_text, squash
-from toolkit.kit.build import build_kit
 from toolkit.kit.wording import backcasting_years
 from toolkit.study.load import load_study
 
@@ -33,10 +32,9 @@ def study():
 
 
 @pytest.fixture(scope="module")
-def kit(study, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("kit")
-    build_kit(study, "fr", out)
-    return out / study.id / "fr"
+def kit(other_domain_kit: Path) -> Path:
+    """The session's build of the study of another domain: read only."""
+    return other_domain_kit
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ import pytest
 from babel.messages.pofile import read_po
 from pydantic import BaseModel
 
-from tests.helpers import FIXTURES, ROOT, SHIPPED, normalise, pdf_pages, run
+from tests.helpers import FIXTURES, ROOT, SHIPPED, normalise, pdf_pages
 from toolkit.kit.plan import ARTEFACTS, plan_kit
 from toolkit.kit.render import Edition
 from toolkit.kit.walk import edition_documents
@@ -100,11 +100,12 @@ def study(request) -> Study:
 
 
 @pytest.fixture(scope="module")
-def documents(study: Study, tmp_path_factory) -> list[Document]:
-    """Every participant-facing PDF of the shipped kit, its study, workshop and report, read once."""
-    out = tmp_path_factory.mktemp("kit")
-    result = run("build", str(study.folder), "--lang", LANGUAGE, "--out", str(out))
-    assert result.exit_code == 0, result.output
+def documents(study: Study, request) -> list[Document]:
+    """Every participant-facing PDF of the shipped kit, its study, workshop and report, read once (from the
+    session's builds of the two kits)."""
+    assert LANGUAGE == "fr"  # the language of the session's builds
+    kit = request.getfixturevalue("shipped_kit" if study.folder == SHIPPED else "other_domain_kit")
+    out = kit.parent.parent
     edition = Edition(study, LANGUAGE)
     plan = plan_kit(study, LANGUAGE, out, edition.gettext)  # where the build put each document
     heading = prepared(edition.gettext("Sources"))

@@ -16,7 +16,6 @@ import pdfplumber
 import pytest
 
 from tests.helpers import FIXTURES, MM, SHIPPED, WORKSHOP, normalise, pdf_pages
-from toolkit.kit.build import build_kit
 from toolkit.kit.layout import PAPER_SIZES
 from toolkit.kit.sheets import MIN_ROW_MM, PAGE_MARGINS_MM, capture_grid, capture_pages
 from toolkit.study.load import load_study
@@ -26,14 +25,13 @@ CODE = re.compile(r"\b(F\d+) · ([^\n]+?)\s*(?:page|\n|$)")
 
 
 @pytest.fixture(scope="module", params=sorted(STUDIES))
-def built(request, tmp_path_factory):
-    """(study, workshop, kit folder) for each study, built once per module."""
+def built(request):
+    """(study, workshop, kit folder) for each study, from the session's builds of their kits (read only)."""
     folder, workshop_id = STUDIES[request.param]
     study = load_study(folder)
     workshop = next(w for w in study.workshops if workshop_id in (None, w.id))
-    out = tmp_path_factory.mktemp(request.param)
-    build_kit(study, "fr", out, workshop=workshop.id)
-    return study, workshop, out / folder.name / "fr" / workshop.id
+    kit = request.getfixturevalue("workshop_kit" if folder == WORKSHOP else "other_domain_kit")
+    return study, workshop, kit / workshop.id
 
 
 def _pack(kit: Path, group) -> Path:

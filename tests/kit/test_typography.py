@@ -17,10 +17,9 @@ from bisect import bisect_right
 from itertools import pairwise
 from pathlib import Path
 
-import pdfplumber
 import pytest
 
-from tests.helpers import SHIPPED, pdf_text
+from tests.helpers import SHIPPED, pdf_chars, pdf_text, pdf_words
 from toolkit.kit import typography
 from toolkit.kit.typography import NBSP, NNBSP
 from toolkit.study.model import Text
@@ -118,35 +117,26 @@ URL = re.compile(r"(?:https?://|www\.)\S*")
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[str, Path]:
-    """The booklet, the guide, a workshop's run-of-show guide and its report, in French, as PDFs."""
-    from toolkit.kit.pdf import PdfJob, write_pdfs
+def pdfs(shipped_kit: Path) -> dict[str, Path]:
+    """The booklet, the guide, the cards, a workshop's run-of-show guide and its report, in French, as PDFs
+    (from the session's build of the shipped kit)."""
     from toolkit.kit.plan import plan_kit
     from toolkit.kit.render import Edition
-    from toolkit.kit.walk import edition_documents, render_document
-    from toolkit.paths import ASSET_DIR, TEMPLATE_ASSETS
+    from toolkit.kit.walk import edition_documents
     from toolkit.study.load import load_study
 
-    out = tmp_path_factory.mktemp("typography")
     study = load_study(SHIPPED)
     edition = Edition(study, FR)
-    plan = plan_kit(study, FR, out, edition.gettext)
+    plan = plan_kit(study, FR, shipped_kit.parent.parent, edition.gettext)
+    assert plan.folder == shipped_kit
     wanted = {}
     for placed in edition_documents(plan):
         artefact = placed.planned.artefact.id
         workshop = placed.workshop_plan.workshop.id if placed.workshop_plan else None
         if artefact in DOCUMENTS and DOCUMENTS[artefact] == workshop:
-            wanted[artefact] = placed
+            wanted[artefact] = plan.folder / placed.pdf_path
     assert set(wanted) == set(DOCUMENTS)
-    jobs = []
-    for placed in wanted.values():
-        folder = plan.folder / placed.folder
-        folder.mkdir(parents=True, exist_ok=True)
-        jobs.append(PdfJob(render_document(edition, plan, placed), folder / placed.planned.pdf_name, folder,
-                           (folder / ASSET_DIR, *(d / TEMPLATE_ASSETS for d in edition.dirs)),
-                           placed.planned.artefact.pdf_variant, placed.planned.pdf_name))
-    results = write_pdfs(jobs)
-    return {name: result.path for name, result in zip(wanted, results, strict=True)}
+    return wanted
 
 
 def words(text: str) -> str:
@@ -166,12 +156,12 @@ def test_no_straight_apostrophe_nor_double_escaping_nor_double_quotes(pdfs, name
     assert found == [], found
 
 
-def chars_in_urls(chars: list[dict]) -> set[int]:
+def chars_in_urls(chars: list) -> set[int]:
     """The indexes of the glyphs that belong to a URL of the page."""
     starts, text = [], ""
     for char in chars:
         starts.append(len(text))
-        text += char["text"]
+        text += char.text
     inside = set()
     for match in URL.finditer(text):
         first, last = bisect_right(starts, match.start()) - 1, bisect_right(starts, match.end() - 1) - 1
@@ -183,28 +173,25 @@ def chars_in_urls(chars: list[dict]) -> set[int]:
 def test_a_no_break_space_before_every_colon_and_a_narrow_one_before_every_high_mark(pdfs, name: str):
     """Read glyph by glyph: `:` follows U+00A0; `; ? ! »` follow a space half as wide as a word space."""
     wrong, counted = [], 0
-    with pdfplumber.open(pdfs[name]) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            chars = page.chars
-            in_url = chars_in_urls(chars)
-            for index, (before, char) in enumerate(pairwise(chars), start=1):
-                mark = char["text"]
-                if mark not in ":;?!»" or index in in_url:
-                    continue
-                near = "".join(c["text"] for c in chars[max(0, index - 30):index + 2])
-                after = chars[index + 1]["text"] if index + 1 < len(chars) else ""
-                if mark == ":" and (before["text"].isdigit() or after.isdigit()):
-                    continue  # 9:00
-                if mark in "?!" and before["text"] in "?!":
-                    continue  # ?!
-                counted += 1
-                advance = char["x0"] - before["x0"]
-                if mark == ":":
-                    ok = before["text"] == NBSP
-                else:
-                    ok = before["text"] in " \u202f" and advance < 0.2 * before["size"]
-                if not ok:
-                    wrong.append(f"page {number}: …{near[-30:]}… ({before['text']!r}, {advance:.1f} pt)")
+    for number, page in enumerate(pdf_chars(pdfs[name]), start=1):
+        chars = page.chars
+        in_url = chars_in_urls(chars)
+        for index, (before, char) in enumerate(pairwise(chars), start=1):
+            mark = char.text
+            if mark not in ":;?!»" or index in in_url:
+                continue
+            near = "".join(c.text for c in chars[max(0, index - 30):index + 2])
+            after = chars[index + 1].text if index + 1 < len(chars) else ""
+            if mark == ":" and (before.text.isdigit() or after.isdigit()):
+                continue  # 9:00
+            if mark in "?!" and before.text in "?!":
+                continue  # ?!
+            counted += 1
+            advance = char.x0 - before.x0
+            narrow = before.text in " \u202f" and advance < 0.2 * before.size
+            ok = before.text == NBSP if mark == ":" else narrow
+            if not ok:
+                wrong.append(f"page {number}: …{near[-30:]}… ({before.text!r}, {advance:.1f} pt)")
     assert counted > 20
     assert wrong == [], f"{len(wrong)} of {counted}: {wrong[:40]}"
 
@@ -238,11 +225,10 @@ def test_few_hyphenated_lines_and_never_three_in_a_row(pdfs, name: str):
 def test_no_hyphenation_in_headings_nor_in_capitals(pdfs, name: str):
     """No word of a heading nor a word in capitals ends a line with a hyphen (WeasyPrint's or typed)."""
     found = []
-    with pdfplumber.open(pdfs[name]) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            for word in page.extract_words(extra_attrs=["size"]):
-                text = word["text"]
-                capitals = sum(ch.isalpha() for ch in text) >= 2 and text.upper() == text
-                if text.endswith(("-", "\u2010")) and (word["size"] >= HEADING_SIZE or capitals):
-                    found.append(f"page {number}: {text}")
+    for number, page in enumerate(pdf_words(pdfs[name]), start=1):
+        for word in page:
+            text = word.text
+            capitals = sum(ch.isalpha() for ch in text) >= 2 and text.upper() == text
+            if text.endswith(("-", "\u2010")) and (word.size >= HEADING_SIZE or capitals):
+                found.append(f"page {number}: {text}")
     assert found == []

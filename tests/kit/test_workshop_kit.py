@@ -20,8 +20,9 @@ def build_workshop(folder: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def kit(tmp_path_factory) -> Path:
-    return build_workshop(WORKSHOP, tmp_path_factory.mktemp("out"))
+def kit(workshop_kit: Path) -> Path:
+    """The workshop's kit, from the session's build of the fixture (no warning about a PDF): read only."""
+    return workshop_kit / "atelier"
 
 
 @pytest.fixture(scope="module")

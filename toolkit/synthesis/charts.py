@@ -15,13 +15,8 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
 
-from matplotlib import rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from matplotlib.text import Text
-from matplotlib.transforms import Bbox
-
+# matplotlib is imported inside the functions that draw: it takes a second to load, and a build that
+# draws no chart (a no-op rebuild, a kit without results) never pays it.
 from toolkit.synthesis.analysis import RATING_SCALE, ActionResult, ImpactCell, ScenarioRatings
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -122,6 +117,8 @@ def rating_map(ratings: list[ScenarioRatings], labels: dict[str, str], texts: di
     Each point carries its scenario's name (« Scénario 2 » and its title; the baseline its title), placed
     beside the point where it overlaps no other name and no other point (`_place_labels`).
     """
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
     names = scenario_names(ratings, labels, texts)
     with rc_context(STYLE):
         figure = Figure(figsize=(6.2, 5.0))
@@ -176,6 +173,9 @@ def _place_labels(figure, axes, points: list[tuple[tuple[float, float], str]], b
     """Name each point beside it: the first spot of _SPOTS where the name stays inside the plot and overlaps
     neither a name already placed, nor a point, nor a quartile bar (measured on the drawn text, so it holds
     for any name)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
     renderer = FigureCanvasAgg(figure).get_renderer()
     pixels = figure.dpi / 72
     inside = axes.get_window_extent(renderer).padded(-3 * pixels)  # off the axes' lines too
@@ -217,6 +217,8 @@ def _name(axes, name: str, point: tuple[float, float], dx: int, dy: int, ha: str
 
 def distribution(row: ScenarioRatings, label: str, texts: dict[str, str]) -> Chart:
     """Counts of each rating, probability (hatched) beside desirability (solid)."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
     chart_id = f"chart-dist-{row.scenario.id}"
     with rc_context(STYLE):
         figure = Figure(figsize=(5.2, 2.2))
@@ -242,6 +244,8 @@ def distribution(row: ScenarioRatings, label: str, texts: dict[str, str]) -> Cha
 def impact_grid(impacts: dict[str, dict[str, ImpactCell]], professions: dict[str, str],
                 scenarios: dict[str, str], texts: dict[str, str]) -> Chart:
     """Professions (rows) by scenarios (columns): the change most groups named, as a symbol."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
     names = list(professions)
     columns = list(scenarios)
     with rc_context(STYLE):
@@ -271,6 +275,8 @@ def robustness_matrix(actions: list[ActionResult], scenarios: dict[str, str], te
     An action is named by its text (`action_texts`, in the edition's language), shortened on the chart
     (`short_text`); the data table gives it whole, with the table that proposed it.
     """
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
     columns = list(scenarios)
     names = short_texts(action_texts)
     with rc_context(STYLE):
@@ -315,6 +321,7 @@ def short_texts(texts: list[str], limit: int = ACTION_CHARS) -> list[str]:
 
 
 def _grid_cell(axes, x: int, y: int, shade: str, symbol: str) -> None:
+    from matplotlib.patches import Rectangle
     axes.add_patch(Rectangle((x, y), 1, 1, facecolor=shade, edgecolor="black", linewidth=0.5))
     axes.text(x + 0.5, y + 0.5, symbol, ha="center", va="center", fontsize=11)
 
