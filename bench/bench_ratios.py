@@ -21,7 +21,7 @@ folder, so that it can be edited; every build is a `prospective build` command o
    page over the smallest (CPU time, as the wall time of a shared 2-core machine follows the others'
    load: a 20-scenario build once took 174 s of wall time for 104 s of CPU). --quick builds only 5 and
    20 scenarios with 1 workshop, --skip-synthetic none. On the shared 2-core machine, --quick took
-   14 minutes (8 without the synthetic studies); the full run, estimated from it, about 1.5 hours;
+   13 to 14 minutes (5 to 8 without the synthetic studies); the full run, estimated, about 1.5 hours;
 7. the peak resident memory of any process of the builds (wait4's rusage of each build command,
    which includes its workers), for the shipped study's builds and for the synthetic ones.
 It prints one table, every measure with its target and PASS or MISS, and exits 1 when a target is
