@@ -234,3 +234,16 @@ def test_a_reader_that_goes_away_stops_the_printing_not_the_work(monkeypatch):
     out.result("  guide-animation.pdf")
     out.result("  livret-participant.pdf")
     assert out.gone and calls[0] == "  guide-animation.pdf" and "  livret-participant.pdf" not in calls
+
+
+def test_build_lang_fr_writes_the_study_s_warnings_in_french_too(tmp_path: Path):
+    """On an English system, `--lang fr` speaks French from the first line: the warnings found while the study
+    loads included (they were English after a French « avertissement »)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "LANG", "PROSPECTIVE_"))}
+    result = subprocess.run([sys.executable, "-m", "toolkit", "build", str(MINI), "--lang", "fr", "--out",
+                             str(tmp_path / "out")], cwd=tmp_path, env={**env, "LANG": "C", "NO_COLOR": "1"},
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "avertissement" in line]
+    assert warnings and all("the narrative" not in line and "says nothing" not in line for line in warnings)
+    assert english_words(result.stderr) == set(), result.stderr

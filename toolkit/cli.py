@@ -17,7 +17,7 @@ import click
 
 from toolkit import __version__
 from toolkit.errors import BuildError, InputError, Problem, Problems, did_you_mean, display_path, os_problem, printable
-from toolkit.language import N_, _, configure, current, decimal, ngettext, translations
+from toolkit.language import N_, _, configure, current, decimal, ngettext, spoken, translations
 from toolkit.study.discovery import UnknownStudy, default_studies_dir, resolve_study, select_studies
 from toolkit.study.load import load_study
 from toolkit.study.model import EASY_READ, EDITIONS, STANDARD_EDITION
@@ -147,6 +147,14 @@ _click_speaks_ours()
 def _speak(language: str | None) -> None:
     """A command's --lang (the edition's language) is the language of its messages too."""
     if language:
+        configure(language)
+
+
+def _speak_before_loading(language: str | None) -> None:
+    """The study's warnings are written while it loads: in the language of --lang when the program speaks it
+    (`--lang fr` on an English system gives French warnings, not English ones after a French « avertissement »);
+    an unknown one is refused later, in the system's language."""
+    if language and spoken(language):
         configure(language)
 
 
@@ -364,6 +372,7 @@ def build(study: str | None, language: str | None, workshop: str | None, edition
     if workshop is not None and edition != STANDARD_EDITION:
         raise click.UsageError(_("--workshop builds a workshop's kit, --edition %(edition)s the participant "
                                  "booklet alone: use one of them", edition=edition))
+    _speak_before_loading(language)
     asked = [language] if language else None  # the translations of the other languages need not be finished
     studies = [load_study(folder, review=True, easy_read=edition == EASY_READ, languages=asked)
                for folder in _selected(study)]
@@ -572,6 +581,7 @@ def explore(study: str) -> None:
 def report(study: str, workshop: str, language: str | None, out: Path, force: bool) -> None:
     from toolkit.kit.build import build_report
 
+    _speak_before_loading(language)
     loaded = load_study(_selected(study)[0], languages=[language] if language else None)
     _check_workshop_id(loaded, workshop)
     _check_language(loaded, language)

@@ -81,6 +81,11 @@ def _supported(value: str) -> str:
     return code if code != ENGLISH and catalogue_path(BUILTIN_TEMPLATES, code).is_file() else ENGLISH
 
 
+def spoken(language: str) -> bool:
+    """Whether the program's messages exist in `language` (English, or a language with a catalogue)."""
+    return _supported(language) == language.split(".")[0].split("_")[0].split("-")[0].lower()
+
+
 def catalogue_path(template_dir: Path, language: str) -> Path:
     return template_dir / LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
