@@ -112,9 +112,14 @@ PDFIUM_TEXT = str.maketrans({"\ufffe": "-\n"})
 
 def pdf_pages(path: Path) -> list[str]:
     """The text of each page, in reading order, as PDFium extracts it (lines end with a newline)."""
+    return _each_page(path, _page_text)
+
+
+def _each_page(path: Path, read):
+    """`read(page)` for each page of the PDF, the document closed after."""
     document = pdfium.PdfDocument(path)
     try:
-        return [_page_text(document[index]) for index in range(len(document))]
+        return [read(document[index]) for index in range(len(document))]
     finally:
         document.close()
 
@@ -152,11 +157,7 @@ class PrintedPage:
 
 def pdf_chars(path: Path) -> list[PrintedPage]:
     """Every character of every page, with its font, size and box (PDFium: fifteen times faster than pdfplumber)."""
-    document = pdfium.PdfDocument(path)
-    try:
-        return [_page_chars(document[index]) for index in range(len(document))]
-    finally:
-        document.close()
+    return _each_page(path, _page_chars)
 
 
 @dataclass(frozen=True)
