@@ -82,8 +82,8 @@ def _supported(value: str) -> str:
 
 
 def spoken(language: str) -> bool:
-    """Whether the program's messages exist in `language` (English, or a language with a catalogue)."""
-    return _supported(language) == language.split(".")[0].split("_")[0].split("-")[0].lower()
+    """Whether `language` is a language code (`fr`: lower-case letters) the program's messages exist in."""
+    return language.isascii() and language.isalpha() and language.islower() and _supported(language) == language
 
 
 def catalogue_path(template_dir: Path, language: str) -> Path:
