@@ -42,6 +42,7 @@ CONTENT_SIZED = {
     "results-entry": "capture sheets, their YAML keys and fields",
     "results-ids": "names and their ids",
     "allocation": "groups, scenarios, personas, facilitators",
+    "prints": "documents, copies, paper and why: fixed widths fitted to the French words changed the English checklist",
     "materials": "items, counts and the methods using them, different in every workshop",
     "agenda": "the report's agenda",
     "stats": "the report's rating statistics",
