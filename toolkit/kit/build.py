@@ -54,6 +54,7 @@ from toolkit.errors import BuildError, Problem, display_path, os_problem
 from toolkit.files import atomic_file, make_folder, new_folder, write_text
 from toolkit.kit.cache import (
     MANIFEST_KIND,
+    Entry,
     FileHashes,
     entry_for,
     expected_seconds,
@@ -135,10 +136,6 @@ class Written:
     document: Listed
     seconds: float
     why: str | None = ""
-
-    @property
-    def reused(self) -> bool:
-        return self.why is None
 
 
 @dataclass(frozen=True)
@@ -275,7 +272,7 @@ def _inputs(edition: Edition, plan: KitPlan, out: Path, kind: str) -> str:
 def _keep(plan: KitPlan, placed: list[Placed], inputs: str, report: BuildReport, counter: _Progress) -> bool:
     """Leave the kit as it is when it is exactly what these inputs make, listing its documents; else False."""
     manifest = read_manifest(_hidden(plan.folder, MANIFEST_KIND))
-    keys = [posixpath.join(item.folder, item.planned.pdf_name) for item in placed]
+    keys = [item.pdf_path for item in placed]
     if not all(key in manifest.documents for key in keys) or not kit_unchanged(manifest, inputs, plan.folder):
         return False
     for item, key in zip(placed, keys, strict=True):
@@ -321,7 +318,7 @@ def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target
     manifest_path = _hidden(plan.folder, MANIFEST_KIND)
     manifest = read_manifest(manifest_path)
     entries = manifest.documents
-    keys = [posixpath.join(item.folder, item.planned.pdf_name) for item in placed]
+    keys = [item.pdf_path for item in placed]
     jobs = [_render(edition, plan, item, target, counter) for item in placed]
     timings = {key: entry.seconds for key, entry in entries.items() if entry.seconds > 0}
     costs = expected_seconds(keys, [len(job.html) for job in jobs], timings)
@@ -372,7 +369,7 @@ def _render(edition: Edition, plan: KitPlan, item: Placed, target: _Target, coun
                   item.planned.artefact.pdf_variant, item.planned.pdf_name)
 
 
-def _carry_over(entry, published: Path, target: Path) -> PdfResult:
+def _carry_over(entry: Entry, published: Path, target: Path) -> PdfResult:
     """Put the previous build's PDF in the new kit: a hard link where the file system allows, else a copy."""
     started = time.perf_counter()
     try:
