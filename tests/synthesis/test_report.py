@@ -331,8 +331,27 @@ def test_chart_text_is_at_least_8_pt_at_print_size(study):
         width = float(root.get("width").removesuffix("pt"))
         assert width <= 172 / 25.4 * 72, chart.id  # A4 less the margins: printed at scale 1, never shrunk
         scale = width / float(root.get("viewBox").split()[2])
-        sizes = [float(size) for size in re.findall(r"font-size: ([\d.]+)px", chart.svg)]
+        sizes = [float(text.get("font-size").removesuffix("px")) for text in root.iter(f"{SVG}text")]
         assert sizes and min(sizes) * scale >= 8, (chart.id, min(sizes) * scale)
+
+
+def test_charts_carry_no_style_and_no_empty_group(study):
+    """Issue 14.1: an inline SVG is parsed, styled and walked by WeasyPrint with the rest of the page. No <style>
+    (WeasyPrint takes it for a sheet of the whole report), no style attribute, no RDF metadata, no group that
+    carries nothing, no identity rotation; the joins and caps of matplotlib's sheet once on the root."""
+    loaded = load_study(study)
+    for chart in report_context(Edition(loaded, "fr"), loaded.workshops[0])["charts"].values():
+        root = ET.fromstring(chart.svg)
+        assert root.get("stroke-linejoin") == "round" and root.get("stroke-linecap") == "butt", chart.id
+        assert root.find(f"{SVG}metadata") is None and not list(root.iter(f"{SVG}style")), chart.id
+        for element in root.iter():
+            assert element.get("style") is None, (chart.id, element.tag)
+            assert not re.match(r"rotate\(-?0 ", element.get("transform", "")), (chart.id, element.tag)
+            if element is not root:
+                assert element.get("stroke-linejoin") is None and element.get("stroke-linecap") is None, chart.id
+            if element.tag == f"{SVG}g":
+                assert set(element.attrib) - {"id"}, (chart.id, element.get("id"))
+        assert all(text.get("font-size") for text in root.iter(f"{SVG}text")), chart.id
 
 
 def test_the_robustness_chart_names_actions_by_their_text(synthesis, study):

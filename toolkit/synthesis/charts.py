@@ -60,6 +60,7 @@ def _svg(figure, chart_id: str, title: str, description: str) -> str:
     root = ET.fromstring(_prefix_ids(buffer.getvalue(), chart_id))
     for element in root.iter():  # WeasyPrint reads SVG presentation properties as attributes
         _style_to_attributes(element)
+    _simplify(root)
     root.set("role", "img")
     root.set("aria-labelledby", f"{chart_id}-title {chart_id}-desc")
     desc = ET.Element(f"{{{SVG_NS}}}desc", id=f"{chart_id}-desc")
@@ -74,21 +75,64 @@ def _svg(figure, chart_id: str, title: str, description: str) -> str:
 
 
 def _style_to_attributes(element: ET.Element) -> None:
-    """Move `fill`, `stroke`, `text-anchor`... from the style attribute to attributes; keep `font` styles."""
+    """Move `fill`, `stroke`, `text-anchor`, `font-size`... from the style attribute to attributes."""
     style = element.get("style")
     if not style:
         return
-    kept = []
     for declaration in filter(None, (part.strip() for part in style.split(";"))):
         name, _, value = declaration.partition(":")
-        if name.strip().startswith("font"):
-            kept.append(declaration)
+        element.set(name.strip(), value.strip())
+    del element.attrib["style"]
+
+
+# matplotlib's sheet, `*{stroke-linejoin: round; stroke-linecap: butt}`: a rule, so it wins over every element's
+# own joins and caps; the same once on the root, inherited by every element that sets none
+_ROOT_STROKE = {"stroke-linejoin": "round", "stroke-linecap": "butt"}
+_IDENTITY_ROTATION = re.compile(r"rotate\(-?0 [-\d.e]+ [-\d.e]+\)")
+
+
+def _simplify(root: ET.Element) -> None:
+    """The same drawing in fewer nodes, for WeasyPrint to parse, cascade and draw.
+
+    An inline SVG is part of the HTML page: WeasyPrint parses its every node, gives each a CSS style, takes its
+    <style> for a sheet of the whole page (matched against every element of the report), then walks it again
+    to draw it. So: no RDF metadata; no <style> (its rule, on the root); no group that only carries an id
+    nothing refers to (its children take its place); the font family once on the root; no `rotate(-0 …)`.
+    """
+    metadata = root.find(f"{{{SVG_NS}}}metadata")
+    if metadata is not None:
+        root.remove(metadata)
+    for defs in root.findall(f"{{{SVG_NS}}}defs"):
+        for style in defs.findall(f"{{{SVG_NS}}}style"):
+            defs.remove(style)
+        if not len(defs):
+            root.remove(defs)
+    for element in root.iter():
+        for name in _ROOT_STROKE:
+            element.attrib.pop(name, None)
+        if _IDENTITY_ROTATION.fullmatch(element.get("transform", "")):
+            del element.attrib["transform"]
+    root.attrib.update(_ROOT_STROKE)
+    texts = list(root.iter(f"{{{SVG_NS}}}text"))
+    families = {text.get("font-family") for text in texts}
+    if len(families) == 1 and None not in families:
+        root.set("font-family", families.pop())
+        for text in texts:
+            del text.attrib["font-family"]
+    referred = set(re.findall(r"#([^)\s\"]+)", ET.tostring(root, encoding="unicode")))
+    _unwrap_groups(root, referred)
+
+
+def _unwrap_groups(parent: ET.Element, referred: set[str]) -> None:
+    """Put in place of each <g> that has no attribute but an id nothing refers to its children."""
+    children = []
+    for child in parent:
+        _unwrap_groups(child, referred)
+        if child.tag == f"{{{SVG_NS}}}g" and set(child.attrib) <= {"id"} and child.get("id") not in referred:
+            children.extend(child)
         else:
-            element.set(name.strip(), value.strip())
-    if kept:
-        element.set("style", "; ".join(kept))
-    else:
-        del element.attrib["style"]
+            children.append(child)
+    parent[:] = children
 
 
 def _prefix_ids(svg: str, prefix: str) -> str:
