@@ -16,7 +16,7 @@ from toolkit.kit.build import build_report
 from toolkit.kit.render import Edition
 from toolkit.study.load import load_study
 from toolkit.synthesis.analysis import analyse, describe
-from toolkit.synthesis.charts import short_text
+from toolkit.synthesis.charts import _unclip, short_text
 from toolkit.synthesis.report import report_context
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -352,6 +352,22 @@ def test_charts_carry_no_style_and_no_empty_group(study):
             if element.tag == f"{SVG}g":
                 assert set(element.attrib) - {"id"}, (chart.id, element.get("id"))
         assert all(text.get("font-size") for text in root.iter(f"{SVG}text")), chart.id
+
+
+def test_only_what_a_clip_would_cut_keeps_its_clip():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+           '<defs><clipPath id="c"><rect x="0" y="0" width="100" height="100" /></clipPath>'
+           '<path id="m" d="M -4 0 L 4 0" stroke-width="2" /></defs>'
+           '<path id="inside" d="M 10 10 L 90 90" clip-path="url(#c)" stroke-width="0.8" />'
+           '<path id="edge" d="M 0 50 L 50 50" clip-path="url(#c)" />'
+           '<path id="wide" d="M 5 50 L 50 50" clip-path="url(#c)" stroke-width="12" />'
+           '<g id="marks" clip-path="url(#c)"><use xlink:href="#m" x="50" y="50" /></g>'
+           '<g id="mark-at-edge" clip-path="url(#c)"><use xlink:href="#m" x="98" y="50" /></g>'
+           '<path id="relative" d="m 10 10 l 5 5" clip-path="url(#c)" /></svg>')
+    root = ET.fromstring(svg)
+    _unclip(root)
+    clipped = {e.get("id") for e in root.iter() if e.get("clip-path")}
+    assert clipped == {"edge", "wide", "mark-at-edge", "relative"}
 
 
 def test_the_robustness_chart_names_actions_by_their_text(synthesis, study):

@@ -119,8 +119,67 @@ def _simplify(root: ET.Element) -> None:
         root.set("font-family", families.pop())
         for text in texts:
             del text.attrib["font-family"]
+    _unclip(root)
     referred = set(re.findall(r"#([^)\s\"]+)", ET.tostring(root, encoding="unicode")))
     _unwrap_groups(root, referred)
+
+
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_CLIP_MARGIN = 1.0  # points kept between a drawing and the edge of its clip: what is further in needs no clip
+
+
+def _unclip(root: ET.Element) -> None:
+    """Drop the clip (matplotlib clips all it draws to the axes) of what lies well inside it, strokes included:
+    a clip that cuts nothing draws nothing, and WeasyPrint pays each one a path and a change of state."""
+    clips = {}
+    for clip in root.iter(f"{{{SVG_NS}}}clipPath"):
+        rects = list(clip)
+        if len(rects) == 1 and rects[0].tag == f"{{{SVG_NS}}}rect" and not rects[0].get("transform"):
+            x, y, width, height = (float(rects[0].get(name, 0)) for name in ("x", "y", "width", "height"))
+            clips[clip.get("id")] = (x, y, x + width, y + height)
+    paths = {path.get("id"): path for path in root.iter(f"{{{SVG_NS}}}path") if path.get("id")}
+    for element in root.iter():
+        match = re.fullmatch(r"url\(#([^)]+)\)", element.get("clip-path", ""))
+        if not match or match.group(1) not in clips:
+            continue
+        extent = _extent(element, paths)
+        left, top, right, bottom = clips[match.group(1)]
+        if extent and (extent[0] >= left + _CLIP_MARGIN and extent[1] >= top + _CLIP_MARGIN
+                       and extent[2] <= right - _CLIP_MARGIN and extent[3] <= bottom - _CLIP_MARGIN):
+            del element.attrib["clip-path"]
+
+
+def _extent(element: ET.Element, paths: dict[str, ET.Element]) -> tuple[float, float, float, float] | None:
+    """The box a <path>, or a <g> of <use> of paths, may paint, its widest stroke included (a curve's control
+    points too, so the box is never too small); None when it cannot tell."""
+    if element.tag == f"{{{SVG_NS}}}path" and not element.get("transform"):
+        return _path_extent(element.get("d", ""), [element])
+    if element.tag != f"{{{SVG_NS}}}g" or element.get("transform") or not len(element):
+        return None
+    boxes = []
+    for use in element:
+        target = paths.get(use.get(_XLINK_HREF, "").removeprefix("#"))
+        if use.tag != f"{{{SVG_NS}}}use" or target is None or use.get("transform") or target.get("transform"):
+            return None
+        box = _path_extent(target.get("d", ""), [element, use, target])
+        if box is None:
+            return None
+        dx, dy = float(use.get("x", 0)), float(use.get("y", 0))
+        boxes.append((box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy))
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _path_extent(d: str, styled: list[ET.Element]) -> tuple[float, float, float, float] | None:
+    """The box of a path of absolute moves, lines and curves (what matplotlib writes), widened by half the
+    widest stroke any of `styled` asks for (1 when none says)."""
+    if not d or re.search(r"[^MLCQZz\d\s.,eE+-]", d):
+        return None
+    numbers = [float(n) for n in re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", d)]
+    if not numbers or len(numbers) % 2:
+        return None
+    xs, ys = numbers[0::2], numbers[1::2]
+    half = max([float(e.get("stroke-width", 1)) for e in styled] + [1.0]) / 2
+    return (min(xs) - half, min(ys) - half, max(xs) + half, max(ys) + half)
 
 
 def _unwrap_groups(parent: ET.Element, referred: set[str]) -> None:
