@@ -212,10 +212,13 @@ def write_pdf(job: PdfJob) -> PdfResult:
     before the PDF is written, so that writing reuses its memory; the laid-out document
     is let go before pikepdf reopens the PDF; and the memory freed is given back to the
     system afterwards (`_release_memory`), since a worker then waits or takes a smaller one.
+    These collections skip what was alive before the document (`gc.freeze`): in a build that
+    writes its PDFs in its own process, going over the whole study each time cost 5 % more CPU.
     """
     weasyprint = _weasyprint()
     started = time.perf_counter()
     fetched: dict[str, str] = {}
+    gc.freeze()  # what is alive already (imports, the caller's study) is left out of the collections below
     with _captured_warnings() as warnings:
         try:
             document = weasyprint.HTML(
@@ -241,6 +244,7 @@ def write_pdf(job: PdfJob) -> PdfResult:
         finally:
             document = None
             _release_memory()
+            gc.unfreeze()
     return PdfResult(job.target, pages, list(warnings), time.perf_counter() - started, fetched)
 
 
