@@ -25,7 +25,7 @@ kit: install
 test: install-test
 	$(BIN)/ruff check toolkit tests bench
 	$(BIN)/lint-imports --no-logo
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=15
 
 # The same suite on the floors of pyproject.toml (requirements/minimum.txt), in its own virtualenv.
 MIN_VENV := .venv-min

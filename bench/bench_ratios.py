@@ -5,9 +5,10 @@ Usage: .venv/bin/python bench/bench_ratios.py [STUDY_FOLDER] [--lang fr] [--quic
 In one run, on this machine (the study, by default the shipped one, is first copied to a temporary
 folder, so that it can be edited; every build is a `prospective build` command of its own):
 1. the floor: a plain A4 text document (paragraphs and headings, no layout of ours) rendered by
-   WeasyPrint alone, in ms per page;
-2. the kit built cold on one core (PROSPECTIVE_JOBS=1): each PDF's seconds and pages (the build keeps
-   them in `.<lang>.builds.json`), grouped by artefact, in ms per page and as a ratio to the floor;
+   WeasyPrint alone, in CPU ms per page (the median of five renderings after a warm-up);
+2. the kit built cold on one core (PROSPECTIVE_JOBS=1): each PDF's CPU seconds and pages (the build
+   keeps them in `.<lang>.builds.json`), grouped by artefact, in CPU ms per page and as a ratio to the
+   floor: both sides in CPU time, so that another program running beside the benchmark moves neither;
 3. the kit built cold on all cores: the speed-up;
 4. the same build run again on the unchanged study (the no-op rebuild, the command's wall time);
 5. a one-scenario edit: a word added to the narrative of one scenario other than the baseline, then the
@@ -67,7 +68,7 @@ EDIT_WORD = "Zorbanquet"  # a word found nowhere else, added to one narrative
 
 FLOOR_PAGES = 40
 _FLOOR = """
-import sys, time
+import statistics, sys, time
 import weasyprint
 sentence = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor."
 paragraph = "<p>" + " ".join([sentence] * 6) + "</p>"
@@ -75,11 +76,15 @@ body = "".join(f"<h2>Section {n}</h2>" + paragraph * 5 for n in range(int(sys.ar
 style = "@page { size: A4; margin: 20mm } body { font: 10.5pt 'Open Sans' }"
 html = f"<html lang='en'><style>{style}</style><body>{body}</body></html>"
 weasyprint.HTML(string=html).render()  # warm up: fonts, imports
-started = time.perf_counter()
-document = weasyprint.HTML(string=html).render()
-document.write_pdf()
-print(len(document.pages), time.perf_counter() - started)
+runs = []
+for _ in range(int(sys.argv[2])):
+    started = time.process_time()
+    document = weasyprint.HTML(string=html).render()
+    document.write_pdf()
+    runs.append(time.process_time() - started)
+print(len(document.pages), statistics.median(runs))
 """
+FLOOR_RUNS = 5  # the median of five renderings, in CPU time: one wall-time sample moved the floor by 35 %
 
 
 @dataclass
@@ -142,7 +147,7 @@ def tell(message: str) -> None:
 
 
 def floor_ms_per_page() -> float:
-    _, result = run([sys.executable, "-c", _FLOOR, str(FLOOR_PAGES)])
+    _, result = run([sys.executable, "-c", _FLOOR, str(FLOOR_PAGES), str(FLOOR_RUNS)])
     pages, seconds = result.stdout.split()
     return 1000 * float(seconds) / int(pages)
 
@@ -166,17 +171,22 @@ def artefact_of(name: str) -> str:
     return re.sub(r"-(table-[a-z0-9]+|[a-z])$", "", stem)
 
 
+def cpu_seconds(entry: dict) -> float:
+    """A PDF's CPU time as the build recorded it (its wall time in a manifest of before the CPU time was kept)."""
+    return entry.get("cpu_seconds") or entry["seconds"]
+
+
 def artefact_rows(documents: dict[str, dict], floor: float) -> list[Row]:
     by_artefact: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
     for name, entry in documents.items():
-        by_artefact[artefact_of(name)][0] += entry["seconds"]
+        by_artefact[artefact_of(name)][0] += cpu_seconds(entry)
         by_artefact[artefact_of(name)][1] += entry["pages"]
     rows = []
     for name, (seconds, pages) in sorted(by_artefact.items(), key=lambda item: -item[1][0]):
         per_page = 1000 * seconds / pages if pages else 0.0
         rows.append(Row(f"  {name} ({pages} p.)", f"{per_page:.0f} ms/p = {per_page / floor:.1f}x",
                         f"<= {MAX_ARTEFACT_RATIO}x", per_page / floor <= MAX_ARTEFACT_RATIO))
-    seconds = sum(entry["seconds"] for entry in documents.values())
+    seconds = sum(cpu_seconds(entry) for entry in documents.values())
     pages = sum(entry["pages"] for entry in documents.values())
     per_page = 1000 * seconds / pages
     rows.append(Row(f"whole kit, PDF writing ({pages} p.)", f"{per_page:.0f} ms/p = {per_page / floor:.1f}x",
@@ -279,8 +289,8 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     floor = floor_ms_per_page()
-    tell(f"floor: plain A4 text by WeasyPrint alone, {floor:.1f} ms/page ({FLOOR_PAGES} sections)")
-    rows = [Row("floor: plain A4 text, WeasyPrint alone", f"{floor:.1f} ms/page", "-", None)]
+    tell(f"floor: plain A4 text by WeasyPrint alone, {floor:.1f} CPU ms/page ({FLOOR_PAGES} sections)")
+    rows = [Row("floor: plain A4 text, WeasyPrint alone", f"{floor:.1f} CPU ms/page", "-", None)]
     with tempfile.TemporaryDirectory(prefix="bench-ratios-") as temporary:
         work = Path(temporary)
         study = work / "studies" / args.study.name

@@ -212,3 +212,15 @@ def test_the_inputs_of_a_kit_are_every_file_of_its_folders_but_hidden_ones_and_t
     moved = tmp_path / "elsewhere"
     study.rename(moved)  # the same study in another folder makes the same kit
     assert cache.kit_inputs([moved, templates], {"language": "fr"}, leave_out=moved / "output") == third
+
+
+def test_each_pdf_s_time_and_cpu_time_are_kept_for_the_next_build_and_the_benchmark(built: Path):
+    """Longest first needs the time each PDF took; bench/ compares each one's CPU time with WeasyPrint's floor.
+    A manifest of before the CPU time was kept still reads (its entries have none)."""
+    path = built / "out" / "mini" / ".fr.builds.json"
+    documents = json.loads(path.read_text(encoding="utf-8"))["documents"]
+    assert all(entry["seconds"] > 0 and entry["cpu_seconds"] > 0 for entry in documents.values())
+    older = {key: {k: v for k, v in entry.items() if k != "cpu_seconds"} for key, entry in documents.items()}
+    path.write_text(json.dumps({"documents": older}), encoding="utf-8")
+    reasons, _events = rebuild(built)
+    assert all(reason is None for reason in reasons.values())

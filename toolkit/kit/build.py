@@ -338,7 +338,7 @@ def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target
         if why is not None:
             fetched = {file_key(url, jobs[index].base_url): digest for url, digest in result.fetched.items()}
             entries[keys[index]] = entry_for(jobs[index].html, jobs[index].variant, now, fetched, result.path,
-                                             result.pages, result.warnings, result.seconds)
+                                             result.pages, result.warnings, result.seconds, result.cpu_seconds)
 
     in_order = _InOrder(done)
     for index, why in enumerate(reasons):

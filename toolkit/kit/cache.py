@@ -63,6 +63,7 @@ class Entry:
     pages: int
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0  # how long it took to write (the next build hands the longest out first)
+    cpu_seconds: float = 0.0  # its CPU time (bench/ compares it with WeasyPrint's floor)
 
 
 def sha256(data: bytes | str) -> str:
@@ -205,10 +206,10 @@ def why_rebuild(entry: Entry | None, html: str, variant: str | None, base: Path,
 
 
 def entry_for(html: str, variant: str | None, now: dict[str, str], fetched: dict[str, str], pdf: Path,
-              pages: int, warnings: list[str], seconds: float) -> Entry:
+              pages: int, warnings: list[str], seconds: float, cpu_seconds: float = 0.0) -> Entry:
     """The entry of a PDF just written (`fetched`: `file_key` -> SHA-256, as the fetcher read them)."""
     return Entry(sha256(html), variant or "", dict(now), dict(sorted(fetched.items())), file_sha256(pdf),
-                 pdf.stat().st_size, pages, list(warnings), round(seconds, 3))
+                 pdf.stat().st_size, pages, list(warnings), round(seconds, 3), round(cpu_seconds, 3))
 
 
 # --- the manifest beside the kit folder -----------------------------------------------------
@@ -257,6 +258,7 @@ def _entry(value: object) -> Entry:
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in {**entry.files, **entry.renderer}.items()):
         raise TypeError(value)
     entry.size, entry.pages, entry.seconds = int(entry.size), int(entry.pages), float(entry.seconds)
+    entry.cpu_seconds = float(entry.cpu_seconds)
     entry.warnings = [str(warning) for warning in entry.warnings]
     return entry
 
