@@ -14,6 +14,7 @@ import textwrap
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 # matplotlib is imported inside the functions that draw: it takes a second to load, and a build that
 # draws no chart (a no-op rebuild, a kit without results) never pays it.
@@ -448,3 +449,215 @@ def _wrap(text: str, width: int) -> str:
 
 def _impact_text(cell: ImpactCell, texts: dict[str, str]) -> str:
     return ", ".join(f"{texts[change]} {count}" for change, count in cell.counts.items() if count)
+
+
+# The indicator chart (issue 15): a series and its baseline « si rien ne change », over plain values (years and
+# numbers) so that it draws any projection, whoever computed it.
+SCENARIO_MARKERS = ["D", "^", "v", "s", "P", "X", "<", ">"]  # one per scenario value, open, black edge
+BAND_GREY = "#d9d9d9"  # the low-high band: a light grey, still a grey when printed in black and white
+
+
+def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[int, float]],
+                    projected: list[tuple[int, float]], horizon: int, texts: dict[str, str],
+                    low: list[tuple[int, float]] = (), high: list[tuple[int, float]] = (),
+                    scenarios: list[tuple[str, float]] = (), format_number=str, width_pt: float = MAX_WIDTH_PT,
+                    height_pt: float = 200) -> Chart:
+    """An indicator's observed values (a solid line with markers), its projection to the horizon (dashed, from
+    the last observed point), the band of a published projection's low and high variants (light grey), and the
+    value each contrasted scenario gives at the horizon (an open marker each, its name and value labelled as an
+    assumption).
+
+    The value at the horizon is written at the end of the dashed line; a thin vertical line at the last observed
+    year has `texts["observed"]` on its left and `texts["projected"]` on its right. The y axis starts at 0
+    (at 0 ends, when every value is negative), so that a growth is never drawn bigger than it is.
+
+    Every word comes from `texts` (the caller translates): "year", "observed", "projected", "low", "high",
+    "assumption", "band" (with a band), and the text alternative's sentences: "desc" ({first_year},
+    {first_value}, {last_year}, {last_value}, {horizon}, {horizon_value}), "desc_band" ({year}, {low}, {high}),
+    "desc_scenarios" ({horizon}, {assumption}, {values}) and "scenario_value" ({name}, {value}). Numbers are
+    written by `format_number` followed by `unit`.
+
+    The data table has a row per year (year, observed, projected, low, high; "" where none), then a row per
+    scenario (« 2040 · name [assumption] », its value in the projected column).
+    """
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    if not observed or not projected:
+        raise ValueError("an indicator chart needs observed and projected values")
+    low, high, scenarios = list(low), list(high), list(scenarios)
+
+    def number(value: float) -> str:
+        return format_number(int(value) if float(value).is_integer() else value)
+
+    def amount(value: float) -> str:
+        return f"{number(value)} {unit}".strip()
+
+    last_year = observed[-1][0]
+    at_horizon = projected[-1][1]
+    band = _band(observed[-1], projected, low, high)
+    values = [v for _, v in observed] + [v for _, v in projected] + [v for _, v in low + high] + \
+        [v for _, v in scenarios]
+    with rc_context(STYLE):
+        # savefig's tight box adds 0.1 inch around what is drawn, less the 3 pt the layout keeps at each edge
+        figure = Figure(figsize=(width_pt / 72 - 0.15, height_pt / 72 - 0.15), layout="constrained")
+        axes = figure.subplots()
+        if band:
+            years, bottom, top = band
+            axes.fill_between(years, bottom, top, facecolor=BAND_GREY, edgecolor="#999999", linewidth=0.5,
+                              label=texts["band"], zorder=1)
+        axes.plot([y for y, _ in projected], [v for _, v in projected], color="black", linewidth=1.4,
+                  linestyle=(0, (4, 2.5)), zorder=3)
+        axes.plot([y for y, _ in observed], [v for _, v in observed], color="black", linewidth=1.4, marker="o",
+                  markersize=3.5, zorder=4)
+        for index, (_, value) in enumerate(scenarios):  # open shapes; the baseline's end, a black dot over them
+            axes.plot([horizon], [value], linestyle="none", marker=SCENARIO_MARKERS[index % len(SCENARIO_MARKERS)],
+                      markersize=5.5, markerfacecolor="white", markeredgecolor="black", markeredgewidth=0.9,
+                      zorder=5)
+        axes.plot([projected[-1][0]], [at_horizon], linestyle="none", marker="o", markersize=4, color="black",
+                  zorder=6)
+        bottom_value, top_value = min(0.0, *values), max(0.0, *values)
+        span = (top_value - bottom_value) or 1.0
+        axes.set_ylim(bottom_value - (0.04 * span if bottom_value < 0 else 0),
+                      top_value + (0.14 * span if top_value > 0 else 0))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value)))
+        first_year = observed[0][0]
+        axes.set_xticks(_year_ticks(first_year, horizon))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: str(int(value))))
+        axes.set_xlim(first_year - 0.5, horizon + 0.5)
+        axes.axvline(last_year, color="#777777", linewidth=0.6, zorder=2)
+        _side_labels(axes, last_year, values, bottom_value, top_value, texts)
+        axes.text(0, 1.02, unit, transform=axes.transAxes, ha="left", va="bottom", fontsize=LABEL_SIZE)
+        if band:
+            axes.legend(loc="upper left", frameon=False, fontsize=LABEL_SIZE, handlelength=1.6)
+        labels = [(at_horizon, amount(at_horizon))]
+        labels += [(value, f"{texts['scenario_value'].format(name=name, value=number(value))} "
+                           f"[{texts['assumption']}]") for name, value in scenarios]
+        _horizon_labels(figure, axes, horizon, first_year, labels)
+        description = _indicator_description(observed, at_horizon, horizon, band, scenarios, texts, amount)
+        svg = _svg(figure, chart_id, title, description)
+    header = [texts["year"], texts["observed"], texts["projected"], texts["low"], texts["high"]]
+    columns = [dict(observed), dict(projected), dict(low), dict(high)]
+    years = sorted(set().union(*columns))
+    rows = [[year, *(column.get(year, "") for column in columns)] for year in years]
+    rows += [[f"{horizon} · {name} [{texts['assumption']}]", "", value, "", ""] for name, value in scenarios]
+    return Chart(chart_id, title, description, svg, header, rows)
+
+
+def _band(start: tuple[int, float], projected: list[tuple[int, float]], low: list[tuple[int, float]],
+          high: list[tuple[int, float]]) -> tuple[list[float], list[float], list[float]] | None:
+    """The band's years and its lower and upper edges, from the last observed point (where it is nil) to the
+    last year both edges reach; an edge not given is the projection itself. None without low and high."""
+    if not low and not high:
+        return None
+
+    def edge(points: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        return [start, *((year, value) for year, value in (points or projected) if year > start[0])]
+
+    lower, upper = edge(low), edge(high)
+    end = min(lower[-1][0], upper[-1][0])
+    years = sorted({year for year, _ in lower + upper if year <= end})
+    if len(years) < 2:
+        return None
+    return years, [_interpolate(lower, year) for year in years], [_interpolate(upper, year) for year in years]
+
+
+def _interpolate(points: list[tuple[int, float]], year: float) -> float:
+    """The value of a broken line of (year, value) points at `year` (within its years)."""
+    for (y0, v0), (y1, v1) in pairwise(points):
+        if y0 <= year <= y1:
+            return v0 if y1 == y0 else v0 + (v1 - v0) * (year - y0) / (y1 - y0)
+    return points[-1][1]
+
+
+def _year_ticks(first: int, horizon: int) -> list[int]:
+    """At most eight round years from the first observed year to the horizon, the horizon always among them."""
+    step = next(step for step in (1, 2, 5, 10, 20, 25, 50, 100) if (horizon - first) / step <= 7)
+    ticks = [year for year in range(-(-first // step) * step, horizon + 1, step)]
+    if not ticks or ticks[-1] != horizon:
+        ticks = [year for year in ticks if horizon - year >= step * 0.6] + [horizon]
+    return ticks
+
+
+def _side_labels(axes, year: int, values: list[float], bottom: float, top: float, texts: dict[str, str]) -> None:
+    """« observed » left of the line of the last observed year, « projected » right of it: along the bottom of
+    the plot when no value comes near it (a series far above 0), else along its top."""
+    from matplotlib.transforms import blended_transform_factory
+    span = (top - bottom) or 1.0
+    low_free = all(value - bottom > 0.2 * span for value in values)
+    y, va = (0.03, "bottom") if low_free else (0.97, "top")
+    place = blended_transform_factory(axes.transData, axes.transAxes)
+    for text, ha, dx in ((texts["observed"], "right", -4), (texts["projected"], "left", 4)):
+        axes.annotate(text, (year, y), xycoords=place, xytext=(dx, 0), textcoords="offset points", ha=ha, va=va,
+                      fontsize=LABEL_SIZE, color="#333333", style="italic")
+
+
+def _horizon_labels(figure, axes, horizon: int, first: int, labels: list[tuple[float, str]]) -> None:
+    """Write each (value, label) right of the horizon, at its value's height, moved up or down just enough that
+    no two labels overlap (tied to their point by a thin line when moved); the x axis goes on far enough right
+    for the longest label to fit in the plot."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.get_layout_engine().execute(figure)
+    pixels = figure.dpi / 72
+    gap = 6  # points from the point to its label
+    texts = [axes.text(0, 0, label, fontsize=LABEL_SIZE) for _, label in labels]
+    sizes = [text.get_window_extent(renderer) for text in texts]
+    for text in texts:
+        text.remove()
+    width = max(size.width for size in sizes) / pixels + gap + 3  # points
+    box = axes.get_window_extent(renderer)
+    plot = box.width / pixels  # points
+    if width < plot * 0.6:
+        left = first - 0.5
+        # the horizon sits `width` points left of the right edge: (right - horizon) / (right - left) = width / plot
+        right = (horizon - left * width / plot) / (1 - width / plot)
+        axes.set_xlim(left, max(right, horizon + 0.5))
+        axes.spines["bottom"].set_bounds(left, horizon + 0.5)  # the time axis stops at the horizon
+    heights = [size.height / pixels + 2.5 for size in sizes]
+    wanted = [(axes.transData.transform((horizon, value))[1] - box.y0) / pixels for value, _ in labels]
+    placed = _spread(wanted, heights, box.height / pixels)
+    leader = {"arrowstyle": "-", "color": "#555555", "linewidth": 0.5, "shrinkA": 1, "shrinkB": 4,
+              "relpos": (0, 0.5)}  # from the start of the words, not through them
+    for (value, label), want, at in zip(labels, wanted, placed, strict=True):
+        moved = abs(at - want) > 4
+        axes.annotate(label, (horizon, value), xytext=(gap, at - want), textcoords="offset points", ha="left",
+                      va="center", fontsize=LABEL_SIZE, zorder=7, annotation_clip=False,
+                      arrowprops=leader if moved else None)
+
+
+def _spread(wanted: list[float], heights: list[float], room: float) -> list[float]:
+    """Centres as near as may be to `wanted` (points from the bottom of the plot) such that labels of these
+    heights do not overlap, within [0, room] when they fit in it (else from 0 up)."""
+    order = sorted(range(len(wanted)), key=lambda i: (wanted[i], i))
+    placed = {}
+    floor = 0.0
+    for i in order:  # upwards: each label above the one below it, none under the bottom
+        placed[i] = max(wanted[i], floor + heights[i] / 2)
+        floor = placed[i] + heights[i] / 2
+    ceiling = room
+    for i in reversed(order):  # downwards: none over the top
+        placed[i] = min(placed[i], ceiling - heights[i] / 2)
+        ceiling = placed[i] - heights[i] / 2
+    if ceiling < 0:  # more labels than room: from the bottom up, the top ones beyond the plot
+        placed = {i: centre - ceiling for i, centre in placed.items()}
+    return [placed[i] for i in range(len(wanted))]
+
+
+def _indicator_description(observed: list[tuple[int, float]], at_horizon: float, horizon: int, band,
+                           scenarios: list[tuple[str, float]], texts: dict[str, str], amount) -> str:
+    """The chart in one to three sentences: first and last observed values, the value at the horizon, the band,
+    the scenarios' values."""
+    (first_year, first_value), (last_year, last_value) = observed[0], observed[-1]
+    sentences = [texts["desc"].format(first_year=first_year, first_value=amount(first_value), last_year=last_year,
+                                      last_value=amount(last_value), horizon=horizon,
+                                      horizon_value=amount(at_horizon))]
+    if band:
+        years, bottom, top = band
+        sentences.append(texts["desc_band"].format(year=years[-1], low=amount(bottom[-1]), high=amount(top[-1])))
+    if scenarios:
+        values = ", ".join(texts["scenario_value"].format(name=name, value=amount(value)) for name, value in scenarios)
+        sentences.append(texts["desc_scenarios"].format(horizon=horizon, assumption=texts["assumption"],
+                                                        values=values))
+    return " ".join(sentences)
