@@ -14,8 +14,18 @@ from pathlib import Path
 
 from toolkit.errors import InputError, Location, Problems, did_you_mean
 from toolkit.language import N_, _
-from toolkit.paths import RESULTS_DIR, SCENARIO_DIR, STUDY_FILE, WORKSHOPS_DIR, template_dirs
+from toolkit.paths import ASSET_DIR, RESULTS_DIR, SCENARIO_DIR, STUDY_FILE, WORKSHOPS_DIR, template_dirs
 from toolkit.study.folder import check_folder
+from toolkit.study.indicators import (
+    INDICATORS_FILE,
+    TERRITORIES_DIR,
+    Indicator,
+    IndicatorsFile,
+    Territory,
+    TerritoryFile,
+    Value,
+    window,
+)
 from toolkit.study.loader import LoadedFile, PathKey, load_yaml
 from toolkit.study.model import (
     SLUG_PATTERN,
@@ -28,7 +38,15 @@ from toolkit.study.model import (
     suggest_slug,
 )
 from toolkit.study.review import StudyFiles, review_study
-from toolkit.study.rules import attach_origins, check_texts, check_unique, parse_file, parse_partly, salvage
+from toolkit.study.rules import (
+    attach_origins,
+    check_texts,
+    check_unique,
+    parse_file,
+    parse_partly,
+    salvage,
+    unsafe_image_reason,
+)
 from toolkit.study.workshops import load_methods, load_workshops, translate_methods, translate_study_file
 
 
@@ -99,8 +117,10 @@ def _load(folder: Path, problems: Problems, *, review: bool = False, easy_read: 
     attach_origins(meta, study_file, ())
     for scenario, loaded in _pairs(study, scenario_files):
         attach_origins(scenario.data, loaded, ())
+    series = _load_series(study, scenario_files, problems, gaps)
     sound = [(meta, study_file)] if not gaps.study else []  # a file written wrong: its translation waits for the fix
     sound += [(s.data, f) for s, f in _pairs(study, scenario_files) if not gaps.scenarios.get(f.path)]
+    sound += series
     for model, loaded in sound:
         translate_study_file(study, model, loaded.path, problems)
     if listed:  # without the list of scenarios, every plan would only repeat "unknown scenario"
@@ -159,11 +179,15 @@ def _check_files_alone(folder: Path, problems: Problems) -> None:
     """Without a readable study.yaml (or list of scenarios), what can be checked alone: the shape of each plan
     and results file, and the method library. Their references wait for the study to be fixed."""
     load_methods(template_dirs(folder), problems)
-    for kind, model in ((WORKSHOPS_DIR, WorkshopFile), (RESULTS_DIR, ResultsFile)):
+    for kind, model in ((WORKSHOPS_DIR, WorkshopFile), (RESULTS_DIR, ResultsFile), (TERRITORIES_DIR, TerritoryFile)):
         for path in sorted((folder / kind).glob("*.yaml")):
             loaded = load_yaml(path, problems)
             if loaded is not None:
                 parse_file(model, loaded, problems)
+    if (folder / INDICATORS_FILE).is_file():
+        loaded = load_yaml(folder / INDICATORS_FILE, problems)
+        if loaded is not None:
+            parse_file(IndicatorsFile, loaded, problems)
 
 
 def _load_workshop_layer(study: Study, problems: Problems) -> None:
@@ -395,3 +419,296 @@ def _check_picks(study: Study, scenario: Scenario, loaded: LoadedFile, problems:
             _("no pick for driver(s): %(ids)s", ids=", ".join(missing)),
             _("every scenario picks exactly one hypothesis for every driver"),
         )
+
+
+# --- indicator series and territories (toolkit.study.indicators) ---------------------------
+
+
+_Entry = tuple[Indicator, LoadedFile, PathKey]  # an indicator, its file, its place in the file
+
+
+class _Series:
+    """The series files read: each valid file's indicators, and what is unknown because a file is wrong."""
+
+    def __init__(self) -> None:
+        self.national: dict[str, Indicator] = {}
+        self.territories: dict[str, dict[str, Indicator]] = {}  # territory id -> its indicators by id
+        self.national_unsure = False  # indicators.yaml there but not read whole: any indicator may be in it
+        self.territories_unsure: set[str] = set()  # territory files not read whole (by file name)
+        self.listing_unsure = False  # a territory file that could not be named: any territory may exist
+
+
+def _load_series(study: Study, scenario_files: list[LoadedFile], problems: Problems,
+                 gaps: _Gaps) -> list[tuple[object, LoadedFile]]:
+    """indicators.yaml and territories/*.yaml: read, checked (series, rules, sources, units), attached to the
+    study; then the `horizon_values` of the scenarios against them. The sound files, for their translations."""
+    folder = study.folder
+    series = _Series()
+    sound: list[tuple[object, LoadedFile]] = []
+    entries: list[_Entry] = []
+    path = folder / INDICATORS_FILE
+    for stray in sorted(folder.glob("indicators.yml")):
+        problems.add(Location(stray), _("the indicators file must be named %(name)s", name=INDICATORS_FILE),
+                     _("rename it to %(name)s", name=INDICATORS_FILE))
+    if path.is_file():
+        loaded = load_yaml(path, problems)
+        data, broken = parse_partly(IndicatorsFile, loaded, problems) if loaded else (None, None)
+        if data is None or loaded is None:
+            series.national_unsure = True
+        else:
+            indicators = _check_indicators(study, data.indicators, loaded, broken or set(), problems, gaps, entries)
+            series.national = {indicator.id: indicator for indicator in indicators}
+            series.national_unsure = bool(broken)
+            if not broken:
+                study.indicators = list(data.indicators)
+                attach_origins(data, loaded, ())
+                sound.append((data, loaded))
+    territories_dir = folder / TERRITORIES_DIR
+    for stray in sorted(territories_dir.glob("*.yml")):
+        problems.add(Location(stray), _("territory files must end in .yaml"),
+                     _("rename it to %(name)s.yaml", name=stray.stem))
+    for path in sorted(territories_dir.glob("*.yaml")):
+        territory = _load_territory(study, path, problems, gaps, series, entries)
+        if territory is not None:
+            study.territories[territory[0].id] = territory[0]
+            sound.append(territory[1:])
+    _check_units(study, entries, problems)
+    for scenario, loaded in _pairs(study, scenario_files):
+        if not gaps.in_scenario(scenario.path, "horizon_values"):
+            _check_horizon_values(scenario, loaded, series, problems)
+    return sound
+
+
+def _load_territory(study: Study, path: Path, problems: Problems, gaps: _Gaps, series: _Series,
+                    entries: list[_Entry]) -> tuple[Territory, TerritoryFile, LoadedFile] | None:
+    """A territory file, checked; the territory when the whole file is valid."""
+    stem = path.stem
+    if not re.match(SLUG_PATTERN, stem):
+        problems.add(Location(path), _("'%(id)s' is not a valid territory id (the file name is the id)", id=stem),
+                     _("rename the file to %(name)s.yaml", name=suggest_slug(stem)))
+        series.listing_unsure = True
+        return None
+    loaded = load_yaml(path, problems)
+    data, broken = parse_partly(TerritoryFile, loaded, problems) if loaded else (None, None)
+    if data is None or loaded is None:
+        series.territories_unsure.add(stem)
+        return None
+    broken = broken or set()
+    if not _touches(broken, ("id",)) and data.id != stem:
+        problems.add(loaded.locate(("id",)),
+                     _("id '%(id)s' does not match the file name '%(name)s.yaml'", id=data.id, name=stem),
+                     _("write `id: %(name)s` (the file name is the territory's id), or rename the file", name=stem))
+    if data.logo and not _touches(broken, ("logo",)):
+        reason = unsafe_image_reason(data.logo, study.folder)
+        if reason:
+            problems.add(loaded.locate(("logo",)), _("refused logo '%(path)s': %(reason)s", path=data.logo,
+                                                      reason=reason),
+                         _("put the logo in the study's %(folder)s/ folder and write its path like "
+                           "%(folder)s/logos/%(id)s.svg", folder=ASSET_DIR, id=stem))
+    indicators = _check_indicators(study, data.indicators, loaded, broken, problems, gaps, entries)
+    series.territories[stem] = {indicator.id: indicator for indicator in indicators}
+    if broken:
+        series.territories_unsure.add(stem)
+        return None
+    attach_origins(data, loaded, ())
+    return Territory.of(data, path, study.folder), data, loaded
+
+
+def _check_indicators(study: Study, indicators: list[Indicator], loaded: LoadedFile, broken: set[PathKey],
+                      problems: Problems, gaps: _Gaps, entries: list[_Entry]) -> list[Indicator]:
+    """Every rule of one file's series; the indicators whose fields are all valid (for the references to them)."""
+    check_unique([indicator.id for indicator in indicators], ("indicators",), loaded, problems)
+    check_texts(study, loaded, problems)
+    valid = []
+    for index, indicator in enumerate(indicators):
+        key: PathKey = ("indicators", index)
+        if _touches(broken, key):
+            if isinstance(indicator.id, str) and indicator.id and not _touches(broken, (*key, "id")):
+                valid.append(indicator)  # its id is sure: references to it are not unknown
+            continue
+        valid.append(indicator)
+        entries.append((indicator, loaded, key))
+        _check_series(study, indicator, loaded, key, problems, gaps)
+    return valid
+
+
+def _check_units(study: Study, entries: list[_Entry], problems: Problems) -> None:
+    """An indicator id counts one thing in one unit in every file: each unit differing from its first (the
+    study's own series come first) is reported."""
+    language = study.meta.language
+    first: dict[str, tuple[Indicator, LoadedFile]] = {}
+    for indicator, loaded, key in entries:
+        known, known_file = first.setdefault(indicator.id, (indicator, loaded))
+        if known is indicator or known.unit == indicator.unit:
+            continue
+        problems.add(loaded.locate((*key, "unit")),
+                     _("the unit '%(unit)s' of '%(id)s' is not the one it has in %(file)s ('%(other)s')",
+                       unit=indicator.unit.get(language, language), id=indicator.id,
+                       file=known_file.path.relative_to(study.folder).as_posix(),
+                       other=known.unit.get(language, language)),
+                     _("an indicator id counts one thing in one unit in every file: write the same unit, or give "
+                       "this indicator another id"))
+
+
+def _figure(value: float) -> str:
+    """A value as the file writes it: 1894000, 2.5."""
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def _check_series(study: Study, indicator: Indicator, loaded: LoadedFile, key: PathKey, problems: Problems,
+                  gaps: _Gaps) -> None:
+    """Years going up, sources that exist, a last observation before the horizon, a rule that can be computed."""
+    baseline = indicator.baseline
+    ordered = True
+    for name, values in (("observed", indicator.observed), ("values", baseline.values), ("low", baseline.low),
+                         ("high", baseline.high)):
+        where = (*key, "baseline", name) if name != "observed" else (*key, name)
+        ordered &= _check_years(values, where, loaded, problems)
+        _check_sources(study, values, where, loaded, problems, gaps)
+    horizon = study.meta.horizon
+    if gaps.in_study("horizon") or not ordered:
+        return  # the horizon is unknown, or the years mixed up (reported): the rule would repeat it
+    last = indicator.observed[-1]
+    if last.year >= horizon:
+        problems.add(loaded.locate((*key, "observed", len(indicator.observed) - 1, "year")),
+                     _("the last observed year, %(year)s, is not before the study's horizon (%(horizon)s)",
+                       year=last.year, horizon=horizon),
+                     _("a projection runs from the last observed year to the horizon: keep the values observed "
+                       "before %(horizon)s", horizon=horizon))
+        return
+    rule = baseline.rule
+    if rule == "published":
+        _check_published(indicator, loaded, key, horizon, problems)
+        return
+    for name in ("values", "low", "high"):
+        if getattr(baseline, name):
+            problems.add(loaded.locate((*key, "baseline", name), at_key=True),
+                         _("`%(field)s` is for a published projection, not for the rule '%(rule)s'", field=name,
+                           rule=rule),
+                         _("remove `%(field)s`, or write `rule: published`", field=name))
+    if baseline.years is None:
+        problems.add(loaded.locate((*key, "baseline", "rule")),
+                     _("the rule '%(rule)s' needs `years`: the number of last observed years it is computed on",
+                       rule=rule),
+                     _("add a line `years: 5` under `rule:` (the %(rule)s of the last five observed years)",
+                       rule=rule))
+        return
+    values = window(indicator.observed, baseline.years)
+    if len(values) < 2:
+        problems.add(loaded.locate((*key, "baseline", "years")),
+                     _("the rule '%(rule)s' over the last %(years)s years needs at least two observed values from "
+                       "%(start)s to %(last)s; found: %(count)s", rule=rule, years=baseline.years,
+                       start=last.year - baseline.years, last=last.year, count=len(values)),
+                     _("give a larger `years`, or more observed values"))
+    elif rule == "growth":
+        first = len(indicator.observed) - len(values)
+        for offset, value in enumerate(values):
+            if value.value <= 0:
+                problems.add(loaded.locate((*key, "observed", first + offset, "value")),
+                             _("an annual growth rate needs values above zero: %(value)s in %(year)s",
+                               value=_figure(value.value), year=value.year),
+                             _("use `rule: trend` (a straight line) for a series that can be zero or negative"))
+
+
+def _check_published(indicator: Indicator, loaded: LoadedFile, key: PathKey, horizon: int,
+                     problems: Problems) -> None:
+    baseline = indicator.baseline
+    if baseline.years is not None:
+        problems.add(loaded.locate((*key, "baseline", "years"), at_key=True),
+                     _("`years` is for the rules growth and trend: a published projection is taken as it is"),
+                     _("remove `years`"))
+    if not baseline.values:
+        problems.add(loaded.locate((*key, "baseline", "rule")),
+                     _("a published projection needs its `values`, up to the horizon (%(horizon)s)", horizon=horizon),
+                     _("add `values:` with the published values, each with its year and source"))
+        return
+    years = {value.year: value for value in baseline.values}
+    if horizon not in years:
+        problems.add(loaded.locate((*key, "baseline", "values"), at_key=True),
+                     _("the published projection has no value for %(horizon)s, the study's horizon", horizon=horizon),
+                     _("add the published value of %(horizon)s: the toolkit computes nothing between published "
+                       "values", horizon=horizon))
+    for name in ("low", "high"):
+        for index, variant in enumerate(getattr(baseline, name)):
+            where = (*key, "baseline", name, index)
+            central = years.get(variant.year)
+            if central is None:
+                problems.add(loaded.locate((*where, "year")),
+                             _("the %(variant)s variant has a value for %(year)s, a year the projection's `values` do "
+                               "not have", variant=name, year=variant.year),
+                             _("give the variants at years of `values`"))
+            elif variant.value > central.value if name == "low" else variant.value < central.value:
+                problems.add(loaded.locate((*where, "value")),
+                             _("in %(year)s the %(variant)s variant (%(value)s) is on the wrong side of the projection "
+                               "(%(central)s)", year=variant.year, variant=name, value=_figure(variant.value),
+                               central=_figure(central.value)),
+                             _("check the figures: low <= values <= high at each year"))
+
+
+def _check_years(values: list[Value], key: PathKey, loaded: LoadedFile, problems: Problems) -> bool:
+    """The years of a list of values go up strictly; False (reported) when they do not."""
+    ordered = True
+    for index in range(1, len(values)):
+        year, previous = values[index].year, values[index - 1].year
+        if isinstance(year, int) and isinstance(previous, int) and year <= previous:
+            problems.add(loaded.locate((*key, index, "year")),
+                         _("%(year)s comes after %(previous)s: the years of a series go up, each once", year=year,
+                           previous=previous),
+                         _("write the values in the order of their years, one value a year"))
+            ordered = False
+    return ordered
+
+
+def _check_sources(study: Study, values: list[Value], key: PathKey, loaded: LoadedFile, problems: Problems,
+                   gaps: _Gaps) -> None:
+    if gaps.unsure("sources"):
+        return
+    sources = [source.id for source in study.meta.sources]
+    known = gaps.known(study.meta, "sources")
+    for index, value in enumerate(values):
+        if value.source not in known:
+            problems.add(loaded.locate((*key, index, "source")),
+                         _("unknown source '%(id)s'", id=value.source) + did_you_mean(value.source, sources),
+                         _("add it to the sources list of study.yaml, or fix the id"))
+
+
+def _check_horizon_values(scenario: Scenario, loaded: LoadedFile, series: _Series, problems: Problems) -> None:
+    """A scenario's own values at the horizon name an indicator (of the study, or of a territory) that exists."""
+    given = scenario.data.horizon_values
+    if given and scenario.data.baseline:
+        problems.add(loaded.locate(("horizon_values",), at_key=True),
+                     _("the baseline scenario may not set values at the horizon: its values are the projections "
+                       "of the indicator series"),
+                     _("remove `horizon_values` here: they are for the contrasted scenarios"))
+        return
+    seen: set[tuple[str, str | None]] = set()
+    for index, value in enumerate(given):
+        where = ("horizon_values", index)
+        if value.territory is None:
+            indicators, unsure = series.national, series.national_unsure
+            if value.indicator not in indicators and not unsure:
+                problems.add(loaded.locate((*where, "indicator")),
+                             _("unknown indicator '%(id)s'", id=value.indicator)
+                             + did_you_mean(value.indicator, indicators),
+                             _("indicators of %(file)s: %(ids)s", file=INDICATORS_FILE,
+                               ids=", ".join(indicators) or _("none")))
+        elif value.territory not in series.territories:
+            if value.territory not in series.territories_unsure and not series.listing_unsure:
+                problems.add(loaded.locate((*where, "territory")),
+                             _("unknown territory '%(id)s'", id=value.territory)
+                             + did_you_mean(value.territory, series.territories),
+                             _("territories of this study (%(folder)s/<id>.yaml): %(ids)s", folder=TERRITORIES_DIR,
+                               ids=", ".join(series.territories) or _("none")))
+        elif value.indicator not in series.territories[value.territory] \
+                and value.territory not in series.territories_unsure:
+            indicators = series.territories[value.territory]
+            problems.add(loaded.locate((*where, "indicator")),
+                         _("territory '%(territory)s' has no indicator '%(id)s'", territory=value.territory,
+                           id=value.indicator) + did_you_mean(value.indicator, indicators),
+                         _("its indicators: %(ids)s", ids=", ".join(indicators) or _("none")))
+        pair = (value.indicator, value.territory)
+        if pair in seen:
+            problems.add(loaded.locate(where),
+                         _("a second value at the horizon for '%(id)s'", id=value.indicator),
+                         _("give one value per indicator (and territory)"))
+        seen.add(pair)

@@ -7,6 +7,7 @@ cross-file rules (one baseline, picks that exist...) live in `toolkit.study.load
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -156,6 +157,31 @@ Slug = Annotated[
     str, AfterValidator(_check_slug),
     WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN, "maxLength": MAX_ID_CHARS}),
 ]
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?[\d\s\u00a0\u202f.,']*\d[\d\s\u00a0\u202f.,']*")
+
+
+def _parse_number(value: Any) -> float:
+    """A number as YAML reads it; `1 894 000` or `1,9` (a text to YAML) is refused with the number to write."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise refusal("number_infinite", N_("%(value)s is not a finite number"), N_("write a number, like 1894000"),
+                          value=str(value))
+        return float(value)
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
+        plain = re.sub(r"[\s\u00a0\u202f']", "", value.strip())
+        if "," in plain and "." not in plain:
+            plain = plain.replace(",", ".") if plain.count(",") == 1 and len(plain.split(",")[1]) != 3 \
+                else plain.replace(",", "")
+        raise refusal("number_text", N_("'%(value)s' is read as a text, not as a number"),
+                      N_("write %(number)s: digits only, no space between thousands, a dot before decimals"),
+                      value=value, number=plain)
+    raise refusal("number_type", N_("expected a number, not '%(value)s'"), N_("write a number, like 1894000"),
+                  value=shortened(str(value), 40))
+
+
+Number = Annotated[float, PlainValidator(_parse_number), WithJsonSchema({"type": "number"})]
 
 
 class Strict(BaseModel):
@@ -319,6 +345,16 @@ class WeakSignal(Strict):
     source: Slug
 
 
+class HorizonValue(Strict):
+    """A contrasted scenario's own value of an indicator at the horizon: an assumption, shown against the
+    baseline's projection (`toolkit.study.indicators`)."""
+
+    indicator: Slug
+    value: Number
+    territory: Slug | None = None  # None: the study's own (national) indicator
+    note: LocalText | None = None
+
+
 class ScenarioFile(Strict):
     """One `scenarios/<id>.yaml` file; its id is the file name."""
 
@@ -337,6 +373,8 @@ class ScenarioFile(Strict):
     questions: list[LocalText] = Field(min_length=1)
     # The scenario in easy-to-read words, printed instead of the narrative by the easy-to-read edition.
     easy_read: LocalText | None = None
+    # Its own values of indicators at the horizon (never the baseline's: its value is the projection).
+    horizon_values: list[HorizonValue] = []
 
 
 @dataclass
@@ -377,6 +415,10 @@ class Study:
     workshops: list[Workshop] = field(default_factory=list)
     warnings: list = field(default_factory=list)
     translated: list[str] | None = None  # the languages whose translations were read (None: every one)
+    # indicators.yaml's series (`toolkit.study.indicators.Indicator`), and the territories by id
+    # (`toolkit.study.indicators.Territory`): typed there, which imports this module.
+    indicators: list = field(default_factory=list)
+    territories: dict = field(default_factory=dict)
 
     @property
     def languages(self) -> list[str]:
