@@ -17,10 +17,10 @@ or through the catalogue a caller passes (an edition's own).
 
 from __future__ import annotations
 
-import gettext as gettext_module
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -252,8 +252,6 @@ _PUBLISHED_ANONYMOUS = N_("If nothing changes: the published projection, taken a
 _PUBLISHED_ANONYMOUS_BAND = N_("If nothing changes: the published projection, taken as it is, up to %(horizon)s; "
                                "range: its low and high variants.")
 _QUANTITY = N_("%(number)s %(unit)s")
-_LARGE_QUANTITY = N_("%(number)s of %(unit)s")  # « 1,9 million de personnes »
-_LARGE_QUANTITY_VOWEL = N_("%(number)s of %(unit)s, before a vowel")  # « 1,9 million d'habitants »
 _VOWELS = "aeiouyhàâäéèêëîïôöùûüœæ"
 MILLION = 1_000_000
 
@@ -262,11 +260,8 @@ def formats_of(language: str) -> str:
     return FORMATS.get(language, language.replace("-", "_"))
 
 
-def _translator(language: str, gettext: Callable[[str], str] | None) -> Callable[[str], str]:
-    if gettext is not None:
-        return gettext
-    catalogue: gettext_module.NullTranslations = translations(language.split("-")[0])
-    return catalogue.gettext
+def _catalogue(language: str, catalogue: NullTranslations | None) -> NullTranslations:
+    return catalogue if catalogue is not None else translations(language.split("-")[0])
 
 
 def rounded(value: float) -> float:
@@ -297,31 +292,36 @@ def rate_text(rate: float, language: str) -> str:
     return text if shown_zero else ("+" if rate > 0 else "−") + text
 
 
-def quantity_words(value: float, unit: Text, language: str, gettext: Callable[[str], str] | None = None,
+def quantity_words(value: float, unit: Text, language: str, catalogue: NullTranslations | None = None,
                    study_language: str = "fr") -> str:
     """A value and its unit in words: « 86 900 personnes », « 1,9 million de personnes ».
 
     From a million on, the number is written in words with one decimal; below, rounded to three significant
-    digits (a projection is not precise to the unit).
+    digits (a projection is not precise to the unit). `catalogue`: the translations to use (an edition's;
+    default: the toolkit's own catalogue for `language`).
     """
-    translate = _translator(language, gettext)
+    words = _catalogue(language, catalogue)
     unit_text = unit.get(language, study_language)
-    if abs(value) >= MILLION:
-        number = format_compact_decimal(value, format_type="long", locale=formats_of(language), fraction_digits=1)
-        message = _LARGE_QUANTITY_VOWEL if unit_text[:1].lower() in _VOWELS else _LARGE_QUANTITY
-        return translate(message) % {"number": number, "unit": unit_text}
-    return translate(_QUANTITY) % {"number": number_text(rounded(value), language), "unit": unit_text}
+    if abs(value) < MILLION:
+        return words.gettext(_QUANTITY) % {"number": number_text(rounded(value), language), "unit": unit_text}
+    number = format_compact_decimal(value, format_type="long", locale=formats_of(language), fraction_digits=1)
+    if unit_text[:1].lower() in _VOWELS:  # French: « 1,9 million d'habitants »
+        message = words.pgettext("a million or more, before a vowel", "%(number)s %(unit)s")
+    else:  # French: « 1,9 million de personnes »
+        message = words.pgettext("a million or more", "%(number)s %(unit)s")
+    return message % {"number": number, "unit": unit_text}
 
 
 def rule_words(projection: Projection, language: str, *, sources: Mapping[str, str] | None = None,
-               gettext: Callable[[str], str] | None = None, study_language: str = "fr") -> str:
+               catalogue: NullTranslations | None = None, study_language: str = "fr") -> str:
     """The baseline's rule in one sentence of `language`, with its numbers.
 
     « Si rien ne change : la croissance annuelle moyenne observée de 2019 à 2024 (+2,1 % par an) est
     prolongée jusqu'en 2040. » `sources` names the publisher of a published projection by source id (a
-    source's short name or author: « l'Insee »); `gettext` is the catalogue's (default: the toolkit's).
+    source's short name or author: « l'Insee »); `catalogue`: the translations to use (an edition's;
+    default: the toolkit's own catalogue for `language`).
     """
-    translate = _translator(language, gettext)
+    translate = _catalogue(language, catalogue).gettext
     horizon = projection.horizon
     if projection.rule == "published":
         band = bool(projection.low or projection.high)

@@ -590,8 +590,7 @@ def _check_series(study: Study, indicator: Indicator, loaded: LoadedFile, key: P
         problems.add(loaded.locate((*key, "baseline", "rule")),
                      _("the rule '%(rule)s' needs `years`: the number of last observed years it is computed on",
                        rule=rule),
-                     _("add a line `years: 5` under `rule:` (the %(rule)s of the last five observed years)",
-                       rule=rule))
+                     _("add a line `years: 5` under `rule:` (computed on the last five observed years)"))
         return
     values = window(indicator.observed, baseline.years)
     if len(values) < 2:
@@ -632,16 +631,21 @@ def _check_published(indicator: Indicator, loaded: LoadedFile, key: PathKey, hor
         for index, variant in enumerate(getattr(baseline, name)):
             where = (*key, "baseline", name, index)
             central = years.get(variant.year)
+            values = {"year": variant.year, "field": name, "value": _figure(variant.value)}
             if central is None:
                 problems.add(loaded.locate((*where, "year")),
-                             _("the %(variant)s variant has a value for %(year)s, a year the projection's `values` do "
-                               "not have", variant=name, year=variant.year),
+                             _("`%(field)s` has a value for %(year)s, a year the projection's `values` do not have",
+                               **values),
                              _("give the variants at years of `values`"))
-            elif variant.value > central.value if name == "low" else variant.value < central.value:
+            elif name == "low" and variant.value > central.value:
                 problems.add(loaded.locate((*where, "value")),
-                             _("in %(year)s the %(variant)s variant (%(value)s) is on the wrong side of the projection "
-                               "(%(central)s)", year=variant.year, variant=name, value=_figure(variant.value),
-                               central=_figure(central.value)),
+                             _("in %(year)s the low variant (%(value)s) is above the projection (%(central)s)",
+                               central=_figure(central.value), **values),
+                             _("check the figures: low <= values <= high at each year"))
+            elif name == "high" and variant.value < central.value:
+                problems.add(loaded.locate((*where, "value")),
+                             _("in %(year)s the high variant (%(value)s) is below the projection (%(central)s)",
+                               central=_figure(central.value), **values),
                              _("check the figures: low <= values <= high at each year"))
 
 

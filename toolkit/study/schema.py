@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from toolkit.paths import REFERENCE_DOC, SCHEMA_DIR
+from toolkit.study.indicators import IndicatorsFile, TerritoryFile
 from toolkit.study.model import MethodFile, ResultsFile, ScenarioFile, StudyFile, WorkshopFile
 
 DIALECT = "http://json-schema.org/draft-07/schema#"
@@ -43,7 +44,23 @@ KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
         "Scenario (scenarios/<id>.yaml)",
         "scenarios/<study>/scenarios/<id>.yaml: one scenario, whose id is the file name. It picks one "
         "hypothesis per driver (`picks: {driver-id: hypothesis-id}`); exactly one scenario of a study "
-        "is the baseline (`baseline: true`), which picks every driver's trend.",
+        "is the baseline (`baseline: true`), which picks every driver's trend. A contrasted scenario may give "
+        "its own value of an indicator at the horizon (`horizon_values`), shown as an assumption.",
+    ),
+    "indicators": (
+        IndicatorsFile,
+        "Indicator series (indicators.yaml)",
+        "scenarios/<study>/indicators.yaml: the study's own (national) indicator series: name, unit, values "
+        "observed by year (each with a source id of study.yaml), and the baseline's rule to the horizon: "
+        "`growth` or `trend` over the last `years` observed years, or `published` values (with `low` and "
+        "`high` variants).",
+    ),
+    "territory": (
+        TerritoryFile,
+        "Territory (territories/<id>.yaml)",
+        "scenarios/<study>/territories/<id>.yaml: one territory of the study, whose id is the file name: "
+        "name, kind, organisation, logo (a file under assets/), contact, partners, and its own indicator "
+        "series, in the shape of indicators.yaml.",
     ),
     "workshop": (
         WorkshopFile,
@@ -67,7 +84,8 @@ KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
 
 
 # translation files (toolkit.study.translations): the shape of their original, every field optional
-TRANSLATIONS: dict[str, str] = {f"{kind}-translation": kind for kind in ("study", "scenario", "workshop", "method")}
+TRANSLATIONS: dict[str, str] = {f"{kind}-translation": kind
+                                 for kind in ("study", "scenario", "indicators", "territory", "workshop", "method")}
 ALL_KINDS = [*KINDS, *TRANSLATIONS]
 
 
