@@ -109,9 +109,9 @@ def test_no_word_but_the_callers_and_no_chart_wider_than_the_column():
     chart = published(width_pt=300, height_pt=160)
     words = {text.text for text in ET.fromstring(chart.svg).iter(f"{SVG}text")}
     numbers = re.compile(r"[\d\u202f]+")
-    assert {w for w in words if not numbers.fullmatch(w)} == {
-        "personnes", "observé", "projeté", "fourchette : hypothèses basse et haute", "9\u202f300\u202f000 personnes",
-        "Scénario 1 : 8\u202f400\u202f000 [hypothèse]", "Scénario 2 : 10\u202f500\u202f000 [hypothèse]"}
+    assert {w for w in words if not numbers.fullmatch(w)} == {  # on a narrow chart, labels on two lines
+        "personnes", "observé", "projeté", "fourchette : hypothèses basse et haute", "[hypothèse]",
+        "Scénario 1 : 8\u202f400\u202f000", "Scénario 2 : 10\u202f500\u202f000"}
     assert float(ET.fromstring(chart.svg).get("width").removesuffix("pt")) <= 300
 
 

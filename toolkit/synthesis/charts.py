@@ -530,10 +530,12 @@ def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[i
         _side_labels(axes, last_year, values, bottom_value, top_value, texts)
         axes.text(0, 1.02, unit, transform=axes.transAxes, ha="left", va="bottom", fontsize=LABEL_SIZE)
         if band:
-            axes.legend(loc="upper left", frameon=False, fontsize=LABEL_SIZE, handlelength=1.6)
-        labels = [(at_horizon, amount(at_horizon))]
-        labels += [(value, f"{texts['scenario_value'].format(name=name, value=number(value))} "
-                           f"[{texts['assumption']}]") for name, value in scenarios]
+            # above the plot, right: clear of the labels at the horizon, which stay inside it
+            axes.legend(loc="lower right", bbox_to_anchor=(1, 1), borderaxespad=0.2, frameon=False,
+                        fontsize=LABEL_SIZE, handlelength=1.6)
+        labels = [(at_horizon, (number(at_horizon), unit))]
+        labels += [(value, (texts["scenario_value"].format(name=name, value=number(value)),
+                            f"[{texts['assumption']}]")) for name, value in scenarios]
         _horizon_labels(figure, axes, horizon, first_year, labels)
         description = _indicator_description(observed, at_horizon, horizon, band, scenarios, texts, amount)
         svg = _svg(figure, chart_id, title, description)
@@ -593,37 +595,42 @@ def _side_labels(axes, year: int, values: list[float], bottom: float, top: float
                       fontsize=LABEL_SIZE, color="#333333", style="italic")
 
 
-def _horizon_labels(figure, axes, horizon: int, first: int, labels: list[tuple[float, str]]) -> None:
-    """Write each (value, label) right of the horizon, at its value's height, moved up or down just enough that
-    no two labels overlap (tied to their point by a thin line when moved); the x axis goes on far enough right
-    for the longest label to fit in the plot."""
+def _horizon_labels(figure, axes, horizon: int, first: int, labels: list[tuple[float, tuple[str, str]]]) -> None:
+    """Write each (value, (words, more words)) right of the horizon, at its value's height, moved up or down just
+    enough that no two labels overlap (tied to their point by a thin line when moved); the x axis goes on far
+    enough right for the longest label to fit in the plot (up to 60 % of its width: on a narrow chart, a label
+    goes on two lines, its second part under its first)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     renderer = FigureCanvasAgg(figure).get_renderer()
     figure.get_layout_engine().execute(figure)
     pixels = figure.dpi / 72
     gap = 6  # points from the point to its label
-    texts = [axes.text(0, 0, label, fontsize=LABEL_SIZE) for _, label in labels]
-    sizes = [text.get_window_extent(renderer) for text in texts]
-    for text in texts:
-        text.remove()
-    width = max(size.width for size in sizes) / pixels + gap + 3  # points
     box = axes.get_window_extent(renderer)
     plot = box.width / pixels  # points
-    if width < plot * 0.6:
-        left = first - 0.5
-        # the horizon sits `width` points left of the right edge: (right - horizon) / (right - left) = width / plot
-        right = (horizon - left * width / plot) / (1 - width / plot)
-        axes.set_xlim(left, max(right, horizon + 0.5))
-        axes.spines["bottom"].set_bounds(left, horizon + 0.5)  # the time axis stops at the horizon
+    for separator in (" ", "\n"):
+        words = [separator.join(filter(None, parts)) for _, parts in labels]
+        texts = [axes.text(0, 0, label, fontsize=LABEL_SIZE, linespacing=1.1) for label in words]
+        sizes = [text.get_window_extent(renderer) for text in texts]
+        for text in texts:
+            text.remove()
+        width = max(size.width for size in sizes) / pixels + gap + 3  # points
+        if width <= plot * 0.45:
+            break
+    width = min(width, plot * 0.6)
+    left = first - 0.5
+    # the horizon sits `width` points left of the right edge: (right - horizon) / (right - left) = width / plot
+    right = (horizon - left * width / plot) / (1 - width / plot)
+    axes.set_xlim(left, max(right, horizon + 0.5))
+    axes.spines["bottom"].set_bounds(left, horizon + 0.5)  # the time axis stops at the horizon
     heights = [size.height / pixels + 2.5 for size in sizes]
     wanted = [(axes.transData.transform((horizon, value))[1] - box.y0) / pixels for value, _ in labels]
     placed = _spread(wanted, heights, box.height / pixels)
     leader = {"arrowstyle": "-", "color": "#555555", "linewidth": 0.5, "shrinkA": 1, "shrinkB": 4,
               "relpos": (0, 0.5)}  # from the start of the words, not through them
-    for (value, label), want, at in zip(labels, wanted, placed, strict=True):
+    for (value, _), label, want, at in zip(labels, words, wanted, placed, strict=True):
         moved = abs(at - want) > 4
         axes.annotate(label, (horizon, value), xytext=(gap, at - want), textcoords="offset points", ha="left",
-                      va="center", fontsize=LABEL_SIZE, zorder=7, annotation_clip=False,
+                      va="center", fontsize=LABEL_SIZE, linespacing=1.1, zorder=7, annotation_clip=False,
                       arrowprops=leader if moved else None)
 
 
