@@ -526,8 +526,9 @@ def _check_indicators(study: Study, indicators: list[Indicator], loaded: LoadedF
             if isinstance(indicator.id, str) and indicator.id and not _touches(broken, (*key, "id")):
                 valid.append(indicator)  # its id is sure: references to it are not unknown
             continue
+        if all(indicator.id != other.id for other in valid):  # a second one of an id (reported) has no unit to check
+            entries.append((indicator, loaded, key))
         valid.append(indicator)
-        entries.append((indicator, loaded, key))
         _check_series(study, indicator, loaded, key, problems, gaps)
     return valid
 
