@@ -21,6 +21,7 @@ from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, select_autoesca
 from markupsafe import Markup
 
 from toolkit.kit import layout, logistics, sheets, typography, wording
+from toolkit.kit.baseline import BaselineFigure, baseline_figures
 from toolkit.kit.i18n import load_translations
 from toolkit.kit.markdown import MarkdownRenderer
 from toolkit.kit.sandbox import ConfinedLoader, DataSandbox, render_bounded, template_error
@@ -83,6 +84,7 @@ class Edition:
         self.translations = load_translations(self.dirs, language)
         self.gettext = self.translations.gettext
         self.markdown = MarkdownRenderer(self._cite, self.gettext("scenario assumption"))
+        self._figures: dict[str | None, list[BaselineFigure]] = {}
         self.env = self._environment()
 
     def _environment(self) -> DataSandbox:
@@ -99,7 +101,8 @@ class Edition:
                            format_date=self.format_date, clock_minus=_clock_minus, mm=_mm, num=self.number,
                            signed=self.signed, quoted=self.quoted, words=self.words, lines=self.lines)
         env.globals.update(study=self.study, lang=self.language, edition_kind=self.kind, wording=self.wording,
-                           milestones=self.milestones, language_name=self.language_name)
+                           milestones=self.milestones, language_name=self.language_name,
+                           baseline_figures=self.baseline_figures)
         env.globals.update(
             activity_scenarios=partial(activity_scenarios, self.study),
             activity_personas=partial(activity_personas, self.study),
@@ -179,6 +182,13 @@ class Edition:
     def milestones(self, workshop: Workshop) -> list[int]:
         """The years of a backcasting worksheet for `workshop`, from the horizon back to its year."""
         return wording.backcasting_years(workshop.data.date.year, self.study.meta.horizon)
+
+    def baseline_figures(self, territory: str | None = None) -> list[BaselineFigure]:
+        """The baseline's indicators in numbers (`toolkit.kit.baseline`), drawn once per edition: the booklet and
+        every table's pack print the same charts."""
+        if territory not in self._figures:
+            self._figures[territory] = baseline_figures(self.study, self.language, self.translations, territory)
+        return self._figures[territory]
 
     def origin_of(self, url: str, base: Path) -> Origin | None:
         """Where the text that asked for `url` was written, if study text asked for it."""
