@@ -100,9 +100,7 @@ def test_a_text_is_a_string_or_a_map_of_languages():
 
 def test_every_shipped_yaml_file_names_its_schema_on_its_first_line():
     files = shipped_files()
-    # The indicator series and territories (issue 15) are optional files: checked once a shipped study has them.
-    optional = {"indicators", "territory", "indicators-translation", "territory-translation"}
-    assert set(ALL_KINDS) - optional <= {kind for _, kind in files} <= set(ALL_KINDS)
+    assert {kind for _, kind in files} == set(ALL_KINDS)  # the shipped study has indicators and territories (issue 15)
     for path, kind in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == modeline(kind, path), f"{path.relative_to(ROOT)}: first line should be {modeline(kind, path)}"
