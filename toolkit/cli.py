@@ -361,17 +361,23 @@ LANG_HELP = _("Edition language (default: every language of the study); also the
 @study_argument
 @click.option("--lang", "language", help=LANG_HELP)
 @click.option("--workshop", "workshop", metavar="ID", help=_("Build only this workshop's kit."))
+@click.option("--territory", "territory", metavar="ID|all",
+              help=_("Build this territory's co-branded kit (territories/<ID>.yaml); 'all': every territory's "
+                     "kit, the study's own kit and an index of them."))
 @edition_option
 @out_option
 @force_option
 @verbosity_options
-def build(study: str | None, language: str | None, workshop: str | None, edition: str, out: Path,
-          force: bool) -> None:
-    from toolkit.kit.build import build_kit  # WeasyPrint loads only when needed
+def build(study: str | None, language: str | None, workshop: str | None, territory: str | None, edition: str,
+          out: Path, force: bool) -> None:
+    from toolkit.kit.build import build_kit, write_territories_index  # WeasyPrint loads only when needed
 
     if workshop is not None and edition != STANDARD_EDITION:
         raise click.UsageError(_("--workshop builds a workshop's kit, --edition %(edition)s the participant "
                                  "booklet alone: use one of them", edition=edition))
+    if territory is not None and edition != STANDARD_EDITION:
+        raise click.UsageError(_("--territory builds a territory's whole kit, --edition %(edition)s the "
+                                 "participant booklet alone: use one of them", edition=edition))
     _speak_before_loading(language)
     asked = [language] if language else None  # the translations of the other languages need not be finished
     studies = [load_study(folder, review=True, easy_read=edition == EASY_READ, languages=asked)
@@ -379,15 +385,37 @@ def build(study: str | None, language: str | None, workshop: str | None, edition
     for loaded in studies:
         _check_workshop_id(loaded, workshop)
         _check_language(loaded, language)
+        _check_territory(loaded, territory)
     _speak(language)
     for loaded in studies:
         _report(loaded.warnings)
         languages = [language] if language else loaded.languages
+        kits = [None, *loaded.territories] if territory == ALL_TERRITORIES else [territory]
         for kit_language in languages:
-            with BuildProgress(output()) as progress:
-                built = build_kit(loaded, kit_language, out, workshop, waiting=progress.waiting, progress=progress,
-                                  edition=edition, force=force)
-            progress.summary(built)
+            for kit_territory in kits:
+                with BuildProgress(output()) as progress:
+                    built = build_kit(loaded, kit_language, out, workshop, waiting=progress.waiting,
+                                      progress=progress, edition=edition, force=force, territory=kit_territory)
+                progress.summary(built)
+            if territory == ALL_TERRITORIES:
+                index = write_territories_index(loaded, kit_language, out)
+                output().result(_("wrote %(path)s", path=display_path(index)))
+
+
+ALL_TERRITORIES = "all"
+
+
+def _check_territory(study, territory: str | None) -> None:
+    """--territory names a territory of the study (it becomes part of a folder's name: never a path), or `all`."""
+    known = list(study.territories)
+    if territory is None or territory in known or (territory == ALL_TERRITORIES and known):
+        return
+    if not known:
+        raise click.UsageError(_("%(study)s has no territories: add one as territories/<id>.yaml",
+                                 study=study.id))
+    raise click.UsageError(_("no territory '%(territory)s' in %(study)s%(close)s; its territories: %(known)s "
+                             "(or all)", territory=printable(territory), study=study.id,
+                             close=did_you_mean(territory, known), known=", ".join(known)))
 
 
 def _check_language(study, language: str | None) -> None:

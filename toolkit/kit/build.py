@@ -68,8 +68,8 @@ from toolkit.kit.cache import (
     write_manifest,
 )
 from toolkit.kit.pdf import PdfJob, PdfResult, write_pdfs
-from toolkit.kit.plan import KitPlan, WorkshopPlan, plan_kit
-from toolkit.kit.render import Edition
+from toolkit.kit.plan import TERRITORIES_INDEX, KitPlan, WorkshopPlan, kit_folder, plan_kit
+from toolkit.kit.render import Edition, KitTerritory, kit_territory
 from toolkit.kit.walk import (
     STUDY_IN_ZIP,
     Listed,
@@ -210,7 +210,7 @@ def build_report(study: Study, language: str, out: Path, workshop: str, *,
 def build_kit(study: Study, language: str, out: Path, workshop: str | None = None, *,
               waiting: Callable[[str], None] = _tell,
               progress: Callable[[Event], None] = _ignore, edition: str = STANDARD_EDITION,
-              force: bool = False) -> BuildReport:
+              force: bool = False, territory: str | None = None) -> BuildReport:
     """Build `study` in `language` into `out/<study>/<language>/`, workshops in sub-folders.
 
     With `workshop`, only that workshop's kit is built (and swapped in on its own).
@@ -222,12 +222,14 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
     holds its folder (this one then waits for it); `progress` is told of every document
     as it is made, and of what the build leaves as it was (`Event`). A PDF whose sources did not
     change since the last build is carried over (`toolkit.kit.cache`); `force` writes them all.
+    A `territory` (an id of `study.territories`) builds that territory's co-branded kit into
+    `out/<study>/<language>-<territory id>/` instead (standard edition only), a kit of its own.
     """
     started = time.perf_counter()
     kind = edition
-    edition = Edition(study, language, kind)
+    edition = Edition(study, language, kind, territory)
     chosen = None if workshop is None else [w for w in study.workshops if w.id == workshop]
-    plan = plan_kit(study, language, out, edition.gettext, chosen, edition=kind)
+    plan = plan_kit(study, language, out, edition.gettext, chosen, edition=kind, territory=territory)
     report = BuildReport(plan=plan)
     if workshop is None:
         placed_by_workshop = [(None, edition_documents(plan))]
@@ -241,7 +243,7 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
     for workshop_plan in plan.workshops:
         if not workshop_plan.report:
             progress(Skipped(posixpath.join(workshop_plan.workshop.id, workshop_plan.report_folder), "no-results"))
-    inputs = _inputs(edition, plan, out, kind) if workshop is None else ""
+    inputs = _inputs(edition, plan, out, kind, territory) if workshop is None else ""
     with _locked(plan.folder, waiting) as held:
         if workshop is None and not force and _keep(plan, placed_by_workshop[0][1], inputs, report, counter):
             progress(UpToDate(plan.folder))
@@ -263,10 +265,38 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
     return report
 
 
-def _inputs(edition: Edition, plan: KitPlan, out: Path, kind: str) -> str:
+def _inputs(edition: Edition, plan: KitPlan, out: Path, kind: str, territory: str | None = None) -> str:
     """The fingerprint of all a whole build of this kit reads (`toolkit.kit.cache.kit_inputs`)."""
     options = {"language": plan.language, "edition": kind}
+    if territory is not None:
+        options["territory"] = territory
     return kit_inputs([plan.study.folder, *edition.dirs, PACKAGE_DIR], options, leave_out=out)
+
+
+@dataclass(frozen=True)
+class KitLink:
+    """A kit as the index of the territories lists it: its territory (None: the study's own kit) and the address
+    of its index page, relative to the index of the territories."""
+
+    territory: KitTerritory | None
+    href: str
+
+
+def write_territories_index(study: Study, language: str, out: Path) -> Path:
+    """`out/<study>/<language>-<territories>.html`: one page listing the kit of each territory of the study and the
+    study's own kit, each with a link to its index page (`build --territory all` writes it after the kits)."""
+    edition = Edition(study, language)
+    kits = [KitLink(None, posixpath.join(kit_folder(study, language, out).name, "index.html"))]
+    kits += [KitLink(kit_territory(study, territory), posixpath.join(kit_folder(study, language, out, territory).name,
+                                                                     "index.html"))
+             for territory in study.territories]
+    target = out / study.id / f"{language}-{edition.gettext(TERRITORIES_INDEX)}.html"
+    try:
+        make_folder(target.parent)
+        write_text(target, edition.render("territories.html.j2", kits=kits))
+    except OSError as error:
+        raise _os_error(error, target, os.path.isfile(target)) from None
+    return target
 
 
 def _keep(plan: KitPlan, placed: list[Placed], inputs: str, report: BuildReport, counter: _Progress) -> bool:

@@ -119,19 +119,31 @@ class KitPlan:
     documents: tuple[PlannedDocument, ...]
     workshops: tuple[WorkshopPlan, ...] = ()
     edition: str = STANDARD_EDITION  # or LARGE_PRINT, EASY_READ: the booklet alone, for other readers
+    territory: str | None = None  # a territory's co-branded kit (`study.territories`); None: the study's own
+
+
+TERRITORIES_INDEX = N_("territories")  # `out/<study>/<language>-<this>.html`: the index of the territories' kits
+
+
+def kit_folder(study: Study, language: str, out: Path, territory: str | None = None) -> Path:
+    """The folder of the standard kit: `out/<study>/<language>/`, or `<language>-<territory id>/` for a
+    territory's kit (a kit folder of its own, like an edition's: its own lock and manifest)."""
+    return out / study.id / (language if territory is None else f"{language}-{territory}")
 
 
 def plan_kit(study: Study, language: str, out: Path, gettext, workshops: list[Workshop] | None = None,
-             edition: str = STANDARD_EDITION) -> KitPlan:
+             edition: str = STANDARD_EDITION, territory: str | None = None) -> KitPlan:
     """Lay out the kit of `study` in `language` under `out/<study>/<language>/`.
 
     `workshops` defaults to every workshop of the study; each goes in its own sub-folder.
     Another `edition` than the standard one (large print, easy to read) is its participant
     booklet alone, under `out/<study>/<language>-<suffix>/` (`EDITION_SUFFIXES`).
+    A `territory` (an id of `study.territories`) has the whole standard kit, co-branded, under
+    `out/<study>/<language>-<territory id>/`.
     """
     if edition != STANDARD_EDITION:
         return _edition_plan(study, language, out, gettext, edition)
-    folder = out / study.id / language
+    folder = kit_folder(study, language, out, territory)
     study_documents = tuple(
         PlannedDocument(a, gettext(a.title), gettext(a.filename)) for a in ARTEFACTS if a.scope == "study")
     chosen = study.workshops if workshops is None else workshops
@@ -139,7 +151,7 @@ def plan_kit(study: Study, language: str, out: Path, gettext, workshops: list[Wo
         WorkshopPlan(w, folder / w.id, tuple(_workshop_documents(w, gettext, "workshop")),
                      tuple(_workshop_documents(w, gettext, "report")) if w.results else (), gettext(REPORT_FOLDER))
         for w in chosen)
-    return KitPlan(study, language, folder, study_documents, workshop_plans)
+    return KitPlan(study, language, folder, study_documents, workshop_plans, territory=territory)
 
 
 def _edition_plan(study: Study, language: str, out: Path, gettext, edition: str) -> KitPlan:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass, field
 from functools import partial
 from html import escape
 from pathlib import Path
@@ -68,18 +69,53 @@ def formats_of(language: str) -> str:
     return FORMATS.get(language, language.replace("-", "_"))
 
 
+@dataclass(frozen=True)
+class KitTerritory:
+    """The territory of a co-branded kit as templates see it: values only, its logo as the address a document
+    of the kit gives it (every folder of a kit has its copy of the study's assets/), never a path on disk."""
+
+    id: str
+    name: str
+    kind: Text
+    organisation: str
+    logo: str | None = None  # "assets/logos/x.svg"
+    contact: str | None = None
+    partners: tuple[str, ...] = field(default_factory=tuple)
+
+
+def kit_territory(study: Study, territory: str | None) -> KitTerritory | None:
+    """The `territory` global of a kit: None in the study's own kit."""
+    if territory is None:
+        return None
+    found = study.territories[territory]
+    logo = found.logo.relative_to(study.folder).as_posix() if found.logo else None
+    return KitTerritory(found.id, found.name, found.kind, found.organisation, logo, found.contact,
+                        tuple(found.partners))
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal of `value` (in double quotes), safe inside a <style> element: every character but
+    letters, digits, spaces and common punctuation is written as a CSS escape."""
+    safe = set(" .,;:!?'()-_")
+    escaped = "".join(char if char.isalnum() or char in safe else f"\\{ord(char):x} " for char in value)
+    return Markup(f'"{escaped}"')
+
+
 class Edition:
     """Rendering helpers for one study in one language, exposed to templates.
 
     `kind` is the edition for its readers: the standard one, large print or easy to read
     (`toolkit.study.model.EDITIONS`); templates read it as `edition_kind` (base.html.j2 adds
-    the edition's CSS layer, `css/edition-<kind>.css`).
+    the edition's CSS layer, `css/edition-<kind>.css`). `territory` (an id of `study.territories`)
+    makes a territory's co-branded kit: templates read it as `territory` (`KitTerritory`, None in the
+    study's own kit).
     """
 
-    def __init__(self, study: Study, language: str, kind: str = STANDARD_EDITION):
+    def __init__(self, study: Study, language: str, kind: str = STANDARD_EDITION, territory: str | None = None):
         self.study = study
         self.language = language
         self.kind = kind
+        self.territory = kit_territory(study, territory)
         self.dirs = template_dirs(study.folder)
         self.translations = load_translations(self.dirs, language)
         self.gettext = self.translations.gettext
@@ -99,10 +135,11 @@ class Edition:
         env.install_gettext_translations(self.translations, newstyle=True)
         env.filters.update(t=self.text, md=self.block, mdi=self.inline, tone=self.tone, colon=self.colon,
                            format_date=self.format_date, clock_minus=_clock_minus, mm=_mm, num=self.number,
-                           signed=self.signed, quoted=self.quoted, words=self.words, lines=self.lines)
+                           signed=self.signed, quoted=self.quoted, words=self.words, lines=self.lines,
+                           css_string=css_string)
         env.globals.update(study=self.study, lang=self.language, edition_kind=self.kind, wording=self.wording,
                            milestones=self.milestones, language_name=self.language_name,
-                           baseline_figures=self.baseline_figures)
+                           baseline_figures=self.baseline_figures, territory=self.territory)
         env.globals.update(
             activity_scenarios=partial(activity_scenarios, self.study),
             activity_personas=partial(activity_personas, self.study),
