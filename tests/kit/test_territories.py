@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, copy_fixture, pdf_pages, run, squash, write
+from tests.helpers import copy_fixture, pdf_pages, run, squash, write
 
 ORGANISATIONS = {"val-de-test": "Conseil départemental du Val-de-Test", "haut-essai": "Département du Haut-Essai"}
 NAMES = {"val-de-test": "Val-de-Test", "haut-essai": "Haut-Essai"}
@@ -84,12 +84,6 @@ def pdf_text_of(path: Path) -> str:
     return "\n".join(pdf_pages(path))
 
 
-TERRITORY_FIGURES = "baseline_figures(territory" in (
-    ROOT / "templates/partials/chapter.html.j2").read_text(encoding="utf-8")
-
-
-@pytest.mark.skipif(not TERRITORY_FIGURES, reason="templates/partials/chapter.html.j2 prints only the study's "
-                                                   "figures (issue 15 part D: the patch for it is in its report)")
 def test_a_territory_s_baseline_prints_its_numbers_first_then_the_study_s(kits: Path):
     text = squash(pdf_text_of(kits / "fr-val-de-test" / "livret-participant.pdf"))
     own = text.find(squash("Si rien ne change, en chiffres : Val-de-Test"))
