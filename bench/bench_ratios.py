@@ -23,7 +23,12 @@ folder, so that it can be edited; every build is a `prospective build` command o
    load: a 20-scenario build once took 174 s of wall time for 104 s of CPU). --quick builds only 5 and
    20 scenarios with 1 workshop, --skip-synthetic none. On the shared 2-core machine, --quick took
    13 to 14 minutes (5 to 8 without the synthetic studies); the full run, estimated, about 1.5 hours;
-7. the peak resident memory of any process of the builds (wait4's rusage of each build command,
+7. `build --territory all` of synthetic studies of 11 and 101 territories (bench/synthetic.py: the small
+   fixture study with an indicator series, made up, and a territory file each): CPU time per territory's
+   kit, constant within 20 %; the larger batch built again from nothing, interrupted (SIGINT) after 40 %
+   of its cold time, then run to its end: the PDFs finished before the interruption are carried over
+   (same inode) and the rest takes less than a cold batch (--skip-territories: none);
+8. the peak resident memory of any process of the builds (wait4's rusage of each build command,
    which includes its workers), for the shipped study's builds and for the synthetic ones.
 It prints one table, every measure with its target and PASS or MISS, and exits 1 when a target is
 missed. The no-op (the edit) is VOID, and counted as missed, when a file of toolkit/ or templates/
@@ -39,6 +44,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -47,7 +53,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from synthetic import make_study  # bench/, the script's folder, is on sys.path
+from synthetic import make_study, make_territorial_study  # bench/, the script's folder, is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STUDY = ROOT / "scenarios" / "metiers-du-social-2040"
@@ -64,6 +70,9 @@ MAX_PER_PAGE_SPREAD = 1.2  # time per page constant within 20 % from 5 to 40 sce
 SYNTHETIC_SCENARIOS = (5, 10, 20, 40)
 SYNTHETIC_WORKSHOPS = (1, 2, 4)
 QUICK_SCENARIOS, QUICK_WORKSHOPS = (5, 20), (1,)
+TERRITORY_BATCHES = (11, 101)  # territories of the synthetic batch studies (issue 15.4); the larger one is interrupted
+MAX_PER_KIT_SPREAD = 1.2  # CPU time per territory's kit constant within 20 % from the smaller batch to the larger
+INTERRUPT_AFTER = 0.4  # the larger batch is interrupted when this share of its expected time has passed
 EDIT_WORD = "Zorbanquet"  # a word found nowhere else, added to one narrative
 
 FLOOR_PAGES = 40
@@ -292,6 +301,52 @@ def html_elements(pdf: Path) -> int:
     return text.count("<") - text.count("</") - text.count("<!")
 
 
+def territory_batches(work: Path, language: str) -> list[Row]:
+    """`build --territory all` of synthetic studies with 11 and 101 territories, cold on all cores: CPU time per
+    territory's kit (constant within MAX_PER_KIT_SPREAD); then the larger batch interrupted (SIGINT) part of the
+    way and run again: the kits finished before the interruption are carried over (their PDFs keep their inode)."""
+    rows, per_kit = [], {}
+    for count in TERRITORY_BATCHES:
+        study = make_territorial_study(work / "territorial", count)
+        out = work / "territorial-out"
+        command = [sys.executable, "-m", "toolkit", "-q", "build", str(study), "--lang", language, "--territory", "all",
+                   "--out", str(out)]
+        code, result = run(command, check=False)
+        kits = sorted(path for path in (out / study.name).iterdir() if path.is_dir() and path.name != language)
+        per_kit[count] = result.cpu_seconds / (len(kits) + 1)  # the study's own kit is built too
+        tell(f"territories {study.name}: exit {code}, {len(kits)} territory kits, wall {result.seconds:.1f} s, "
+             f"CPU {result.cpu_seconds:.1f} s ({per_kit[count]:.2f} s a kit), peak {result.peak_mib:.0f} MiB")
+        rows.append(Row(f"territories: {count} kits and the study's, --territory all",
+                        f"exit {code}, {len(kits)} kits, wall {result.seconds:.0f} s, CPU {per_kit[count]:.2f} s/kit, "
+                        f"peak {result.peak_mib:.0f} MiB", f"{count} kits", code == 0 and len(kits) == count))
+        if count == TERRITORY_BATCHES[-1]:
+            rows += interrupted_batch(command, out / study.name, result.seconds)
+        shutil.rmtree(study), shutil.rmtree(out)
+    spread = max(per_kit.values()) / min(per_kit.values())
+    rows.append(Row("  CPU s per territory's kit, largest / smallest batch", f"{spread:.2f}",
+                    f"<= {MAX_PER_KIT_SPREAD}", spread <= MAX_PER_KIT_SPREAD))
+    return rows
+
+
+def interrupted_batch(command: list[str], kits: Path, cold_seconds: float) -> list[Row]:
+    """Build again from nothing, interrupt part of the way, then run the batch to its end."""
+    shutil.rmtree(kits)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(INTERRUPT_AFTER * cold_seconds)
+    process.send_signal(signal.SIGINT)
+    interrupted = process.wait(timeout=120)
+    before = pdf_files(kits) if kits.exists() else {}
+    code, resumed = run(command, check=False)
+    after = pdf_files(kits)
+    kept = [name for name, inode in before.items() if after.get(name) == inode]
+    tell(f"interrupted batch: exit {interrupted} after {INTERRUPT_AFTER * cold_seconds:.0f} s with {len(before)} "
+         f"PDFs written; resumed: exit {code}, {resumed.seconds:.1f} s, {len(kept)} PDFs carried over")
+    value = (f"exit {interrupted} then {code}; {len(kept)} of {len(before)} PDFs kept, resumed in "
+             f"{resumed.seconds:.0f} s (cold {cold_seconds:.0f} s)")
+    return [Row("  interrupted part of the way, then run again", value, "kept > 0, resumed < cold",
+                code == 0 and len(kept) > 0 and resumed.seconds < cold_seconds)]
+
+
 def print_table(rows: list[Row]) -> None:
     width = max(len(row.measure) for row in rows)
     value_width = min(60, max(len(row.value) for row in rows))
@@ -306,6 +361,7 @@ def main() -> int:
     parser.add_argument("--lang", default="fr")
     parser.add_argument("--quick", action="store_true", help="synthetic studies of 5 and 20 scenarios, 1 workshop")
     parser.add_argument("--skip-synthetic", action="store_true", help="no synthetic study")
+    parser.add_argument("--skip-territories", action="store_true", help="no batch of territories")
     args = parser.parse_args()
     started = time.perf_counter()
     floor = floor_ms_per_page()
@@ -355,6 +411,8 @@ def main() -> int:
             rows += synthetic_rows
             rows.append(Row("peak RSS of one process, synthetic builds", f"{synthetic_peak:.0f} MiB",
                             f"<= {MAX_PEAK_MIB:.0f} MiB", synthetic_peak <= MAX_PEAK_MIB))
+        if not args.skip_territories:
+            rows += territory_batches(work, args.lang)
     print_table(rows)
     missed = [row.measure.strip() for row in rows if row.ok is False or row.void]
     print(f"{len(missed)} target(s) missed or void{': ' + '; '.join(missed) if missed else ''}; "

@@ -118,3 +118,46 @@ if __name__ == "__main__":
     if len(sys.argv) != 4:
         sys.exit(__doc__.splitlines()[2])
     print(make_study(Path(sys.argv[3]), int(sys.argv[1]), int(sys.argv[2])))
+
+
+# --- a study with many territories (issue 15.4) --------------------------------------------
+
+SMALL_STUDY = ROOT / "tests" / "fixtures" / "mini"  # three documents: the batch measures the per-territory cost
+
+
+def territorial_study_id(territories: int) -> str:
+    return f"etude-{territories}-territoires"
+
+
+def _name(index: int) -> str:
+    """A, B, ..., Z, AA, AB...: a territory's name without a digit (a number in a text is a figure to source)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def make_territorial_study(parent: Path, territories: int, source: Path = SMALL_STUDY) -> Path:
+    """The small fixture study with an indicator series of its own and `territories` territory files, each with
+    the same series scaled (values made up for the benchmark, cited to the fixture's source)."""
+    folder = parent / territorial_study_id(territories)
+    shutil.copytree(source, folder)
+    horizon = yaml.safe_load((folder / "study.yaml").read_text(encoding="utf-8"))["horizon"]
+    source_id = yaml.safe_load((folder / "study.yaml").read_text(encoding="utf-8"))["sources"][0]["id"]
+
+    def series(scale: int) -> str:
+        values = "\n".join(f"      - {{year: {year}, value: {scale * (100 + 3 * step)}, source: {source_id}}}"
+                           for step, year in enumerate(range(horizon - 15, horizon - 9)))
+        return (f"  - id: places\n    name: Places d'accueil\n    unit: places\n    observed:\n{values}\n"
+                f"    baseline: {{rule: growth, years: 5}}\n")
+
+    (folder / "indicators.yaml").write_text("indicators:\n" + series(100), encoding="utf-8")
+    (folder / "territories").mkdir()
+    for index in range(territories):
+        letters = _name(index)
+        (folder / "territories" / f"territoire-{letters.lower()}.yaml").write_text(
+            f"id: territoire-{letters.lower()}\nname: Territoire {letters}\nkind: département\n"
+            f"organisation: Département {letters}\nindicators:\n" + series(1 + index % 7), encoding="utf-8")
+    return folder
