@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SHIPPED, edit, problems_of, run, write
-from toolkit.language import configure
 from toolkit.study.indicators import (
     Indicator,
     NotComputable,
@@ -106,17 +105,6 @@ def study(mini: Path) -> Path:
     write(mini / "assets/logos/isere.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n')
     edit(mini / "scenarios/plateformes.yaml", "questions:", HORIZON_VALUES + "questions:")
     return mini
-
-
-@pytest.fixture
-def french(monkeypatch):
-    """Messages in French (the CLI resets `configure` after each run: the environment stays)."""
-    monkeypatch.setenv("PROSPECTIVE_LANG", "fr")
-    configure("fr")
-    try:
-        yield
-    finally:
-        configure(None)
 
 
 def by_id(study_folder: Path, territory: str | None = None):

@@ -9,22 +9,10 @@ import pytest
 
 from tests.helpers import copy_fixture, edit, problems_of, run, write
 from toolkit.errors import InputError, Problems
-from toolkit.language import configure
 from toolkit.study.load import load_study
 from toolkit.study.loader import load_yaml
 
 TREND = "        trend: true\n      - id: adaptation"  # the trend of the first driver of the mini study, line 28
-
-
-@pytest.fixture
-def french(monkeypatch):
-    """Messages in French for the test (the CLI resets `configure` after each run: the environment stays)."""
-    monkeypatch.setenv("PROSPECTIVE_LANG", "fr")
-    configure("fr")
-    try:
-        yield
-    finally:
-        configure(None)
 
 
 @pytest.fixture
