@@ -107,6 +107,17 @@ def compile_catalogue(path: Path, language: str) -> Translations:
     return Translations(buffer, domain=DOMAIN)
 
 
+# The conventions of dates and numbers for a bare language code: English editions address a
+# European readership (public labs across Europe), so "Thursday 24 September 2026", not the
+# United States' "Thursday, September 24, 2026"; a study may still ask for en-US.
+FORMATS = {"en": "en_GB"}
+
+
+def formats_of(language: str) -> str:
+    """The babel locale whose date and number formats an edition in `language` uses."""
+    return FORMATS.get(language, language.replace("-", "_"))
+
+
 def decimal(value: float, digits: int = 1) -> str:
     """A number as the user's language writes it: 9,7 in French, 9.7 in English."""
     return format_decimal(value, format="0." + "0" * digits, locale=current())

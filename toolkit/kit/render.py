@@ -26,7 +26,7 @@ from toolkit.kit.baseline import BaselineFigure, baseline_figures
 from toolkit.kit.i18n import load_translations
 from toolkit.kit.markdown import MarkdownRenderer
 from toolkit.kit.sandbox import ConfinedLoader, DataSandbox, render_bounded, template_error
-from toolkit.language import language_name
+from toolkit.language import formats_of, language_name
 from toolkit.paths import template_dirs
 from toolkit.study.model import (
     DEFAULT_LANGUAGE,
@@ -56,17 +56,6 @@ def _clock_minus(clock: str, minutes: int) -> str:
 
 def _origin(value: Text | str | None) -> Origin | None:
     return value.origin if isinstance(value, Text) else None
-
-
-# The conventions of dates and numbers for a bare language code: English editions address a
-# European readership (public labs across Europe), so "Thursday 24 September 2026", not the
-# United States' "Thursday, September 24, 2026"; a study may still ask for en-US.
-FORMATS = {"en": "en_GB"}
-
-
-def formats_of(language: str) -> str:
-    """The babel locale whose date and number formats an edition in `language` uses."""
-    return FORMATS.get(language, language.replace("-", "_"))
 
 
 @dataclass(frozen=True)

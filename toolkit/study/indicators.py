@@ -28,7 +28,7 @@ from babel import Locale
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from pydantic import Field
 
-from toolkit.language import N_, translations
+from toolkit.language import N_, formats_of, translations
 from toolkit.limits import MAX_YEAR, MIN_YEAR
 from toolkit.study.model import LocalText, Number, Slug, Strict, Study, Text
 
@@ -238,9 +238,6 @@ def projections(study: Study, territory: str | None = None) -> list[Projection]:
 
 # --- in words --------------------------------------------------------------------------
 
-# The babel locale whose number formats an edition in a language uses (as `toolkit.kit.render.FORMATS`).
-FORMATS = {"en": "en_GB"}
-
 _GROWTH = N_("If nothing changes: the average annual growth observed from %(first)s to %(last)s (%(rate)s a year) "
              "is extended to %(horizon)s.")
 _TREND = N_("If nothing changes: the straight line fitted on the years %(first)s to %(last)s (%(slope)s %(unit)s a "
@@ -254,10 +251,6 @@ _PUBLISHED_ANONYMOUS_BAND = N_("If nothing changes: the published projection, ta
 _QUANTITY = N_("%(number)s %(unit)s")
 _VOWELS = "aeiouyhàâäéèêëîïôöùûüœæ"
 MILLION = 1_000_000
-
-
-def formats_of(language: str) -> str:
-    return FORMATS.get(language, language.replace("-", "_"))
 
 
 def _catalogue(language: str, catalogue: NullTranslations | None) -> NullTranslations:
