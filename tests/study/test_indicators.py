@@ -309,6 +309,16 @@ def test_ids_are_unique_and_a_territory_is_named_by_its_file(study: Path):
         "territories/isere.yaml:1:5: id 'isere-38' does not match the file name 'isere.yaml'"]
 
 
+@pytest.mark.parametrize("name", ["gros-caracteres", "large-print", "facile-a-lire"])
+def test_a_territory_may_not_take_an_editions_folder(study: Path, name: str):
+    """The kit of territory X is `<lang>-X/`, the large-print edition's `fr-gros-caracteres/`: one would replace the
+    other, so the id is refused (in the study's languages and as the command's word)."""
+    (study / "territories/isere.yaml").rename(study / f"territories/{name}.yaml")
+    edit(study / f"territories/{name}.yaml", "id: isere", f"id: {name}")
+    problems = problems_of(study)
+    assert len(problems) == 1 and problems[0].startswith(f"territories/{name}.yaml:1:1: '{name}' names the folder of the")
+
+
 def test_a_logo_is_a_file_of_the_study_assets(study: Path):
     edit(study / "territories/isere.yaml", "logo: assets/logos/isere.svg", "logo: ../logo.svg")
     assert problems_of(study) == [

@@ -15,7 +15,7 @@ from typing import Any
 
 from toolkit.kit.i18n import N_
 from toolkit.kit.layout import DUPLEX_MODES
-from toolkit.study.model import EASY_READ, LARGE_PRINT, STANDARD_EDITION, Study, Workshop
+from toolkit.study.model import EASY_READ, EDITION_SUFFIXES, LARGE_PRINT, STANDARD_EDITION, Study, Workshop
 from toolkit.synthesis.report import report_context
 
 
@@ -68,7 +68,6 @@ REPORT_FOLDER = N_("report")  # the sub-folder of a workshop's kit that holds it
 # The editions for readers the standard booklet leaves out (issue 13.5): each is the participant booklet
 # alone, in a folder of its own beside the standard kit, `<lang>-<suffix>/` (its own lock, built and
 # replaced on its own: a standard build never removes it), its files named with the same suffix.
-EDITION_SUFFIXES = {LARGE_PRINT: N_("large-print"), EASY_READ: N_("easy-to-read")}  # file and folder names
 EDITION_TITLES = {LARGE_PRINT: N_("large print"), EASY_READ: N_("easy to read")}
 EDITION_DOCUMENTS = ("booklet",)  # the participant documents an edition remakes
 EDITION_TEMPLATES = {EASY_READ: {"booklet": "booklet-easy-read.html.j2"}}  # where an edition has its own template

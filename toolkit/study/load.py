@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from toolkit.errors import InputError, Location, Problems, did_you_mean
-from toolkit.language import N_, _
+from toolkit.language import N_, _, translations
 from toolkit.paths import ASSET_DIR, RESULTS_DIR, SCENARIO_DIR, STUDY_FILE, WORKSHOPS_DIR, template_dirs
 from toolkit.study.folder import check_folder
 from toolkit.study.indicators import (
@@ -28,6 +28,7 @@ from toolkit.study.indicators import (
 )
 from toolkit.study.loader import LoadedFile, PathKey, load_yaml
 from toolkit.study.model import (
+    EDITION_SUFFIXES,
     SLUG_PATTERN,
     ResultsFile,
     Scenario,
@@ -479,6 +480,15 @@ def _load_series(study: Study, scenario_files: list[LoadedFile], problems: Probl
     return sound
 
 
+def _edition_folder_word(study: Study, territory: str) -> str | None:
+    """The edition whose folder `<lang>-<word>/` a territory's kit `<lang>-<territory>/` would be, in one of the
+    study's languages (the word is translated per kit), else None."""
+    for edition, word in EDITION_SUFFIXES.items():
+        if territory in {word, *(translations(language).gettext(word) for language in study.languages)}:
+            return edition
+    return None
+
+
 def _load_territory(study: Study, path: Path, problems: Problems, gaps: _Gaps, series: _Series,
                     entries: list[_Entry]) -> tuple[Territory, TerritoryFile, LoadedFile] | None:
     """A territory file, checked; the territory when the whole file is valid."""
@@ -486,6 +496,13 @@ def _load_territory(study: Study, path: Path, problems: Problems, gaps: _Gaps, s
     if not re.match(SLUG_PATTERN, stem):
         problems.add(Location(path), _("'%(id)s' is not a valid territory id (the file name is the id)", id=stem),
                      _("rename the file to %(name)s.yaml", name=suggest_slug(stem)))
+        series.listing_unsure = True
+        return None
+    edition = _edition_folder_word(study, stem)
+    if edition:
+        problems.add(Location(path), _("'%(id)s' names the folder of the %(edition)s edition: the territory's kit "
+                                       "would take its place", id=stem, edition=edition),
+                     _("rename the file, for example to %(name)s.yaml", name=f"territoire-{stem}"))
         series.listing_unsure = True
         return None
     loaded = load_yaml(path, problems)

@@ -304,6 +304,9 @@ STANDARD_EDITION = "standard"
 LARGE_PRINT = "gros-caracteres"
 EASY_READ = "facile-a-lire"
 EDITIONS = (STANDARD_EDITION, LARGE_PRINT, EASY_READ)
+# The words that name an edition's files and its folder `<lang>-<word>/` beside the standard kit (msgids of the
+# catalogue, translated in each kit's language): a territory's kit folder `<lang>-<territory id>/` must not be one.
+EDITION_SUFFIXES = {LARGE_PRINT: N_("large-print"), EASY_READ: N_("easy-to-read")}
 
 NARRATIVE_WORDS = (400, 800)  # a scenario's narrative, in words: the one rule of `check`, the scaffold, CONTRIBUTING
 
