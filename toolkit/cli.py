@@ -370,7 +370,7 @@ LANG_HELP = _("Edition language (default: every language of the study); also the
 @verbosity_options
 def build(study: str | None, language: str | None, workshop: str | None, territory: str | None, edition: str,
           out: Path, force: bool) -> None:
-    from toolkit.kit.build import build_kit, write_territories_index  # WeasyPrint loads only when needed
+    from toolkit.kit.build import build_kit, build_territory_kits  # WeasyPrint loads only when needed
 
     if workshop is not None and edition != STANDARD_EDITION:
         raise click.UsageError(_("--workshop builds a workshop's kit, --edition %(edition)s the participant "
@@ -390,16 +390,18 @@ def build(study: str | None, language: str | None, workshop: str | None, territo
     for loaded in studies:
         _report(loaded.warnings)
         languages = [language] if language else loaded.languages
-        kits = [None, *loaded.territories] if territory == ALL_TERRITORIES else [territory]
         for kit_language in languages:
-            for kit_territory in kits:
+            if territory == ALL_TERRITORIES:  # a batch: the study's kit, each territory's, then their index
                 with BuildProgress(output()) as progress:
-                    built = build_kit(loaded, kit_language, out, workshop, waiting=progress.waiting,
-                                      progress=progress, edition=edition, force=force, territory=kit_territory)
-                progress.summary(built)
-            if territory == ALL_TERRITORIES:
-                index = write_territories_index(loaded, kit_language, out)
+                    _reports, index = build_territory_kits(loaded, kit_language, out, workshop,
+                                                           waiting=progress.waiting, progress=progress,
+                                                           built=progress.summary, force=force)
                 output().result(_("wrote %(path)s", path=display_path(index)))
+                continue
+            with BuildProgress(output()) as progress:
+                built = build_kit(loaded, kit_language, out, workshop, waiting=progress.waiting,
+                                  progress=progress, edition=edition, force=force, territory=territory)
+            progress.summary(built)
 
 
 ALL_TERRITORIES = "all"
@@ -461,8 +463,8 @@ class BuildProgress:
     def __call__(self, event) -> None:
         from toolkit.kit import build as kit
 
-        if isinstance(event, kit.Started):
-            self.total = event.total
+        if isinstance(event, kit.Started):  # a build begins (in a batch, the next kit): nothing of the last one
+            self.total, self.folder, self.pending = event.total, None, []
             self._line(f"{display_path(event.folder)}/", bold=True)
             self._detail(ngettext("%(num)d document to make", "%(num)d documents to make", event.total))
         elif isinstance(event, kit.Skipped):

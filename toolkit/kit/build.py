@@ -265,6 +265,24 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
     return report
 
 
+def build_territory_kits(study: Study, language: str, out: Path, workshop: str | None = None, *,
+                         waiting: Callable[[str], None] = _tell,
+                         progress: Callable[[Event], None] = _ignore,
+                         built: Callable[[BuildReport], None] = lambda report: None,
+                         force: bool = False) -> tuple[list[BuildReport], Path]:
+    """`build --territory all`: the study's own kit, then each territory's (`build_kit`), then the index listing them
+    (`write_territories_index`). Each kit is a kit of its own (own lock, staging and manifest: incremental on its
+    own). `progress` is told of every kit's events, kit after kit, and `built` of each kit's report as soon as it is
+    published. With `workshop`, only that workshop's kit is built in each. Returns the reports, in the order of the
+    kits, and the index."""
+    reports = []
+    for territory in [None, *study.territories]:
+        reports.append(build_kit(study, language, out, workshop, waiting=waiting, progress=progress, force=force,
+                                 territory=territory))
+        built(reports[-1])
+    return reports, write_territories_index(study, language, out)
+
+
 def _inputs(edition: Edition, plan: KitPlan, out: Path, kind: str, territory: str | None = None) -> str:
     """The fingerprint of all a whole build of this kit reads (`toolkit.kit.cache.kit_inputs`)."""
     options = {"language": plan.language, "edition": kind}
