@@ -316,7 +316,8 @@ def test_a_territory_may_not_take_an_editions_folder(study: Path, name: str):
     (study / "territories/isere.yaml").rename(study / f"territories/{name}.yaml")
     edit(study / f"territories/{name}.yaml", "id: isere", f"id: {name}")
     problems = problems_of(study)
-    assert len(problems) == 1 and problems[0].startswith(f"territories/{name}.yaml:1:1: '{name}' names the folder of the")
+    assert len(problems) == 1
+    assert problems[0].startswith(f"territories/{name}.yaml:1:1: '{name}' names the folder of the")
 
 
 def test_a_logo_is_a_file_of_the_study_assets(study: Path):
