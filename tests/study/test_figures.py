@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ROOT, SHIPPED, copy_fixture, with_narrative
-from toolkit.study.figures import Figure, figures, render_listing
+from toolkit.study.figures import Figure, figures, render_listing, study_listing
 from toolkit.study.load import load_study
 from toolkit.study.model import Study
 
@@ -79,11 +79,26 @@ def test_every_cited_source_is_a_source_of_the_study(shipped: Study, shipped_fig
     assert not unknown, "citations of sources missing from study.yaml `sources:`\n" + "\n".join(unknown)
 
 
-def test_the_committed_listing_is_up_to_date(shipped_figures: list[Figure]):
-    expected = render_listing(shipped_figures)
+def test_the_committed_listing_is_up_to_date(shipped: Study):
+    expected = study_listing(shipped)
     written = LISTING.read_text(encoding="utf-8") if LISTING.is_file() else None
     assert written == expected, f"{LISTING.relative_to(ROOT)} is not the listing of the study: regenerate it " \
                                 f"with `{REGENERATE}` and review the difference"
+
+
+def test_the_listing_says_which_values_are_observed_and_which_computed(shipped: Study):
+    """Issue 15.3: every value of every series is listed with the source it was read in, and each projection with
+    its rule and its value at the horizon, marked as computed by the toolkit."""
+    listing = study_listing(shipped).split("# Les séries d'indicateurs", 1)[1]
+    series = [(None, indicator) for indicator in shipped.indicators] + \
+        [(territory.id, indicator) for territory in shipped.territories.values() for indicator in territory.indicators]
+    assert series
+    rows = [line for line in listing.splitlines() if line.startswith("| 2")]
+    expected = sum(len(indicator.observed) + len(indicator.baseline.values) + len(indicator.baseline.low)
+                   + len(indicator.baseline.high) for _territory, indicator in series)
+    assert len(rows) == expected
+    assert all(f"`{point.source}` |" in listing for _territory, indicator in series for point in indicator.observed)
+    assert listing.count("Calculé par l'outil : Si rien ne change") == len(series)
 
 
 def test_every_source_has_a_title_an_author_a_year_and_a_url(shipped: Study):
@@ -168,7 +183,7 @@ def test_python_m_prints_the_listing(study_with_figures: Path):
     result = subprocess.run([sys.executable, "-m", "toolkit.study.figures", str(study_with_figures)],
                             capture_output=True, cwd=ROOT, timeout=60, check=False)
     assert result.returncode == 0, result.stderr.decode()
-    assert result.stdout.decode("utf-8") == render_listing(figures(load_study(study_with_figures)))
+    assert result.stdout.decode("utf-8") == study_listing(load_study(study_with_figures))
 
 
 def test_python_m_without_a_study(tmp_path: Path):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from toolkit.errors import InputError, Problems
 from toolkit.paths import STUDY_FILE
+from toolkit.study.indicators import INDICATORS_FILE, TERRITORIES_DIR, Projection, number_text, projections, rule_words
 from toolkit.study.load import load_study
 from toolkit.study.loader import LoadedFile, PathKey, load_yaml
 from toolkit.study.markup import MARKER
@@ -158,6 +159,61 @@ def render_listing(found: list[Figure]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def study_listing(study: Study) -> str:
+    """The whole listing of docs/figures-<study>.md: the figures of the prose, then the indicator series."""
+    return render_listing(figures(study)) + render_series(study)
+
+
+def render_series(study: Study) -> str:
+    """The indicator series (issue 15) as a reviewer checks them: every value with the source it was read in
+    (observed, or published as a projection), then what the toolkit computes from them (the rule in words and
+    its value at the horizon), then the contrasted scenarios' own values, which are assumptions."""
+    language = study.meta.language
+    authors = {source.id: source.short or source.author for source in study.meta.sources}
+    lines = [
+        "",
+        "# Les séries d'indicateurs",
+        "",
+        "Valeurs observées ou publiées, chacune avec la source où elle a été lue ; puis ce que l'outil en calcule "
+        "(le scénario « si rien ne change » jusqu'à l'horizon, selon la règle écrite) ; puis les valeurs que les "
+        "scénarios contrastés se donnent à l'horizon, qui sont des hypothèses.",
+    ]
+    for territory in [None, *study.territories]:
+        found = projections(study, territory)
+        if not found:
+            continue
+        file = INDICATORS_FILE if territory is None else f"{TERRITORIES_DIR}/{territory}.yaml"
+        lines += ["", f"## {file}"]
+        for projection in found:
+            lines += _series_table(projection, language, authors, study)
+    assumptions = [(scenario, given) for scenario in study.scenarios if not scenario.baseline
+                   for given in scenario.data.horizon_values]
+    if assumptions:
+        lines += ["", "## Valeurs des scénarios à l'horizon (hypothèses)", "",
+                  "| Scénario | Indicateur | Territoire | Valeur | Raisonnement |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {_cell(scenario.title.get(language))} | `{given.indicator}` | {given.territory or 'étude'} "
+                  f"| {number_text(given.value, language)} | {_cell(given.note.get(language)) if given.note else ''} |"
+                  for scenario, given in assumptions]
+    return "\n".join(lines) + "\n"
+
+
+def _series_table(projection: Projection, language: str, authors: dict[str, str], study: Study) -> list[str]:
+    unit = projection.unit.get(language)
+    lines = ["", f"### {_cell(projection.name.get(language))} ({_cell(unit)})", "",
+             "| Année | Valeur | Nature | Source |", "| --- | --- | --- | --- |"]
+    lines += [f"| {point.year} | {number_text(point.value, language)} | observée | `{point.source}` |"
+              for point in projection.observed]
+    if projection.rule == "published":
+        for name, points in (("publiée", projection.projected[1:]), ("publiée, variante basse", projection.low),
+                             ("publiée, variante haute", projection.high)):
+            lines += [f"| {point.year} | {number_text(point.value, language)} | {name} | `{point.source}` |"
+                      for point in points]
+    lines += ["", f"Calculé par l'outil : {rule_words(projection, language, sources=authors, study_language=language)}"
+              f" En {projection.horizon} : {number_text(projection.at_horizon, language)} (valeur non arrondie "
+              "du calcul ; les documents l'arrondissent à trois chiffres significatifs)."]
+    return lines
+
+
 def _source_cell(figure: Figure) -> str:
     if figure.label is None:
         return "**sans source**"
@@ -180,7 +236,7 @@ def main(argv: list[str]) -> int:
         for problem in error.problems.sorted():
             print(problem, file=sys.stderr)
         return 1
-    sys.stdout.buffer.write(render_listing(figures(study)).encode("utf-8"))
+    sys.stdout.buffer.write(study_listing(study).encode("utf-8"))
     return 0
 
 
