@@ -10,13 +10,25 @@ wins as it does everywhere else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from gettext import NullTranslations
 
 from toolkit.kit.i18n import N_
-from toolkit.study.indicators import Point, Projection, number_text, projections, quantity_words, rounded, rule_words
-from toolkit.study.model import Source, Study
-from toolkit.synthesis.charts import Chart, indicator_chart
+from toolkit.study.indicators import (
+    Point,
+    Projection,
+    number_text,
+    projections,
+    quantity_words,
+    rate_text,
+    rounded,
+    rule_words,
+    signed_text,
+)
+from toolkit.study.model import Scenario, Source, Study, Text
+from toolkit.synthesis.charts import LABEL_SIZE, Chart, indicator_chart
 
 # The chart's words, as msgids of the catalogue (placeholders in braces: the chart fills them).
 _CHART_WORDS = {
@@ -34,6 +46,22 @@ _CHART_WORDS = {
     "scenario_value": N_("{name}: {value}"),
 }
 
+# The rule in a few words, for a card (the chapter and the posters state it in a whole sentence: `rule_words`).
+_SHORT_GROWTH = N_("Rule: the %(first)s–%(last)s growth extended (%(rate)s a year).")
+_SHORT_TREND = N_("Rule: the %(first)s–%(last)s trend extended (%(slope)s %(unit)s a year).")
+_SHORT_PUBLISHED = N_("Rule: the projection published by %(author)s.")
+_SHORT_PUBLISHED_ANONYMOUS = N_("Rule: the published projection.")
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A contrasted scenario's own value of an indicator at the horizon, as its chapter and its card print it."""
+
+    scenario: str  # the scenario's id
+    value: float
+    words: str  # « 2,1 millions de foyers »
+    note: Text | None = None
+
 
 @dataclass(frozen=True)
 class BaselineFigure:
@@ -46,6 +74,27 @@ class BaselineFigure:
     sources: list[Source]  # of the observed (and published) values, in the order they are first used
     header: list[str]  # the data table printed under the chart
     rows: list[list[str]]
+    short_rule: str = ""  # « Règle : la tendance 2019–2024 prolongée (−30 600 foyers par an). »
+    short_sources: str = ""  # the sources' short names: « DREES ; Vie-publique.fr »
+    assumptions: tuple[Assumption, ...] = ()  # the contrasted scenarios' own values at the horizon
+    # (width_pt, height_pt, label_size, with the scenarios' values) -> the chart drawn to that size
+    _draw: Callable[[float, float, float, bool], Chart] | None = field(default=None, repr=False, compare=False)
+    _drawn: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def drawn(self, width_pt: float, height_pt: float, label_size: float = LABEL_SIZE,
+              scenarios: bool = True, press: bool = False) -> Chart:
+        """The chart drawn to another size than the chapter's (a card's fixed box, an A3 poster), once per size;
+        without `scenarios`, the baseline alone (a card of the baseline); with `press`, its colours in CMYK (the
+        print shop's PDF/X-4 has no RGB)."""
+        key = (width_pt, height_pt, label_size, scenarios)
+        if key not in self._drawn:
+            self._drawn[key] = self._draw(*key) if self._draw else self.chart
+        chart = self._drawn[key]
+        return replace(chart, svg=_COLOUR.sub(_cmyk, chart.svg)) if press else chart
+
+    def assumption_of(self, scenario: Scenario) -> Assumption | None:
+        """The scenario's own value of this indicator at the horizon, if it gives one."""
+        return next((given for given in self.assumptions if given.scenario == scenario.id), None)
 
 
 def baseline_figures(study: Study, language: str, catalogue: NullTranslations,
@@ -56,22 +105,79 @@ def baseline_figures(study: Study, language: str, catalogue: NullTranslations,
     authors = {source.id: source.short or source.author for source in study.meta.sources}
     figures = []
     for index, projection in enumerate(projections(study, territory)):
-        name = projection.name.get(language, study.meta.language)
-        unit = projection.unit.get(language, study.meta.language)
-        chart = indicator_chart(
-            f"indicator-{territory or 'study'}-{index}", name, unit,
+        draw = _drawer(study, language, texts, projection, f"indicator-{territory or 'study'}-{index}")
+        sources = _sources(study, projection)
+        figures.append(BaselineFigure(
+            projection, draw(),
+            rule_words(projection, language, sources=authors, catalogue=catalogue, study_language=study.meta.language),
+            quantity_words(projection.at_horizon, projection.unit, language, catalogue, study.meta.language),
+            sources, *_table(projection, texts, language, study),
+            short_rule=_short_rule(projection, language, authors, catalogue, study.meta.language),
+            short_sources=" ; ".join(dict.fromkeys(source.short or source.author for source in sources)),
+            assumptions=tuple(_assumptions(study, projection, language, catalogue)),
+            _draw=draw))
+    return figures
+
+
+_COLOUR = re.compile(r'(fill|stroke)="#([0-9a-fA-F]{6})"')
+
+
+def _cmyk(match: re.Match) -> str:
+    """An SVG colour attribute in CMYK: a grey (every colour of an indicator chart) in black ink alone."""
+    red, green, blue = (int(match.group(2)[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    black = 1 - max(red, green, blue)
+    cyan, magenta, yellow = ((0.0, 0.0, 0.0) if black >= 1 else
+                             tuple((1 - value - black) / (1 - black) for value in (red, green, blue)))
+    return f'{match.group(1)}="device-cmyk({cyan:.3g} {magenta:.3g} {yellow:.3g} {black:.3g})"'
+
+
+def _drawer(study: Study, language: str, texts: dict[str, str], projection: Projection,
+            chart_id: str) -> Callable[..., Chart]:
+    """Draws the projection's chart: at the chapter's size by default, else to the size asked for (its id then
+    names the size: a document may print both)."""
+
+    def draw(width_pt: float | None = None, height_pt: float = 200, label_size: float = LABEL_SIZE,
+             scenarios: bool = True) -> Chart:
+        size = {} if width_pt is None else {"width_pt": width_pt, "height_pt": height_pt, "label_size": label_size}
+        suffix = "" if width_pt is None else f"-{round(width_pt)}x{round(height_pt)}"
+        return indicator_chart(
+            chart_id + suffix, projection.name.get(language, study.meta.language),
+            projection.unit.get(language, study.meta.language),
             [(point.year, point.value) for point in projection.observed],
             [(point.year, point.value) for point in projection.projected], projection.horizon, texts,
             low=[(point.year, point.value) for point in projection.low],
             high=[(point.year, point.value) for point in projection.high],
-            scenarios=_scenario_values(study, projection, language),
-            format_number=lambda value: number_text(rounded(value), language))
-        figures.append(BaselineFigure(
-            projection, chart,
-            rule_words(projection, language, sources=authors, catalogue=catalogue, study_language=study.meta.language),
-            quantity_words(projection.at_horizon, projection.unit, language, catalogue, study.meta.language),
-            _sources(study, projection), *_table(projection, texts, language, study)))
-    return figures
+            scenarios=_scenario_values(study, projection, language) if scenarios else [],
+            format_number=lambda value: number_text(rounded(value), language), **size)
+
+    return draw
+
+
+def _short_rule(projection: Projection, language: str, authors: dict[str, str], catalogue: NullTranslations,
+                study_language: str) -> str:
+    if projection.rule == "published":
+        ids = [point.source for point in projection.projected[1:] if point.source]
+        author = authors.get(ids[-1]) if ids else None
+        if author:
+            return catalogue.gettext(_SHORT_PUBLISHED) % {"author": author}
+        return catalogue.gettext(_SHORT_PUBLISHED_ANONYMOUS)
+    first, last = projection.window[0].year, projection.window[-1].year
+    if projection.rule == "growth":
+        return catalogue.gettext(_SHORT_GROWTH) % {"first": first, "last": last,
+                                                   "rate": rate_text(projection.rate or 0.0, language)}
+    return catalogue.gettext(_SHORT_TREND) % {"first": first, "last": last,
+                                              "slope": signed_text(rounded(projection.rate or 0.0), language),
+                                              "unit": projection.unit.get(language, study_language)}
+
+
+def _assumptions(study: Study, projection: Projection, language: str, catalogue: NullTranslations):
+    for scenario in study.scenarios:
+        if scenario.baseline:
+            continue
+        for given in scenario.data.horizon_values:
+            if given.indicator == projection.indicator_id and given.territory == projection.territory:
+                yield Assumption(scenario.id, given.value, quantity_words(
+                    given.value, projection.unit, language, catalogue, study.meta.language), given.note)
 
 
 def _table(projection: Projection, texts: dict[str, str], language: str, study: Study) -> tuple[list, list]:

@@ -6,7 +6,9 @@ the checklist, the group packs and the tests agree on the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from string import ascii_uppercase
 from typing import ClassVar
 
 from toolkit.kit.i18n import N_
@@ -129,6 +131,7 @@ class Card:
     deck: str  # "scenarios", "drivers", "personas" or "professions"
     code: str  # printed on both sides, to sort a deck and check a back against its front
     item: object
+    figure: object = None  # a card of the baseline in numbers: its indicator (toolkit.kit.baseline.BaselineFigure)
 
 
 # The letter of each deck's codes, the initial of its name in the edition's language (V for
@@ -148,15 +151,33 @@ def scenario_number(study: Study, scenario) -> int:
     return 0 if scenario.data.baseline else study.alternatives.index(scenario) + 1
 
 
-def decks(study: Study, language: str = "fr") -> list[tuple[str, list[Card]]]:
+def _letters(index: int) -> str:
+    """A, B... Z, AA, AB...: the letter of the `index`-th (from 0) card of the baseline in numbers."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = ascii_uppercase[rest] + letters
+    return letters
+
+
+def decks(study: Study, language: str = "fr", figures: Sequence = ()) -> list[tuple[str, list[Card]]]:
     """The four decks of a workshop kit, each card with its code (S0, S1, V3...).
 
     A scenario's code carries its number (S0 the baseline, S1 « Scénario 1 »...), the one the
-    posters, the booklet and the report give it; the other decks count from 1.
+    posters, the booklet and the report give it; the other decks count from 1. `figures`, the
+    baseline's indicators in numbers (`toolkit.kit.baseline`), add a card each right after the
+    baseline's, its item the baseline, its code the baseline's and a letter (S0A, S0B...).
     """
     prefixes = deck_prefixes(language)
-    scenarios = ("scenarios", [Card("scenarios", f"{prefixes['scenarios']}{scenario_number(study, s)}", s)
-                               for s in study.scenarios])
+    cards = []
+    for scenario in study.scenarios:
+        code = f"{prefixes['scenarios']}{scenario_number(study, scenario)}"
+        cards.append(Card("scenarios", code, scenario))
+        if scenario.data.baseline:
+            cards += [Card("scenarios", f"{code}{_letters(index)}", scenario, figure)
+                      for index, figure in enumerate(figures)]
+    scenarios = ("scenarios", cards)
     items = {
         "drivers": study.meta.drivers,
         "personas": study.meta.personas,

@@ -461,7 +461,7 @@ def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[i
                     projected: list[tuple[int, float]], horizon: int, texts: dict[str, str],
                     low: list[tuple[int, float]] = (), high: list[tuple[int, float]] = (),
                     scenarios: list[tuple[str, float]] = (), format_number=str, width_pt: float = MAX_WIDTH_PT,
-                    height_pt: float = 200) -> Chart:
+                    height_pt: float = 200, label_size: float = LABEL_SIZE) -> Chart:
     """An indicator's observed values (a solid line with markers), its projection to the horizon (dashed, from
     the last observed point), the band of a published projection's low and high variants (light grey), and the
     value each contrasted scenario gives at the horizon (an open marker each, its name and value labelled as an
@@ -479,6 +479,9 @@ def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[i
 
     The data table has a row per year (year, observed, projected, low, high; "" where none), then a row per
     scenario (« 2040 · name [assumption] », its value in the projected column).
+
+    `label_size` (points) is the size of every word and number of the chart: a chart printed at its own size in a
+    small fixed box (a card) may go down to 6.5 pt, still legible when printed.
     """
     from matplotlib import rc_context
     from matplotlib.figure import Figure
@@ -499,7 +502,9 @@ def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[i
     band = _band(observed[-1], projected, low, high)
     values = [v for _, v in observed] + [v for _, v in projected] + [v for _, v in low + high] + \
         [v for _, v in scenarios]
-    with rc_context(STYLE):
+    sizes = {"font.size": label_size + 0.5, "legend.fontsize": label_size, "xtick.labelsize": label_size,
+             "ytick.labelsize": label_size}
+    with rc_context({**STYLE, **sizes}):
         # savefig's tight box adds 0.1 inch around what is drawn, less the 3 pt the layout keeps at each edge
         figure = Figure(figsize=(width_pt / 72 - 0.15, height_pt / 72 - 0.15), layout="constrained")
         axes = figure.subplots()
@@ -527,16 +532,16 @@ def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[i
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: str(int(value))))
         axes.set_xlim(first_year - 0.5, horizon + 0.5)
         axes.axvline(last_year, color="#777777", linewidth=0.6, zorder=2)
-        _side_labels(axes, last_year, values, bottom_value, top_value, texts)
-        axes.text(0, 1.02, unit, transform=axes.transAxes, ha="left", va="bottom", fontsize=LABEL_SIZE)
+        _side_labels(axes, last_year, values, bottom_value, top_value, texts, label_size)
+        axes.text(0, 1.02, unit, transform=axes.transAxes, ha="left", va="bottom", fontsize=label_size)
         if band:
             # above the plot, right: clear of the labels at the horizon, which stay inside it
             axes.legend(loc="lower right", bbox_to_anchor=(1, 1), borderaxespad=0.2, frameon=False,
-                        fontsize=LABEL_SIZE, handlelength=1.6)
+                        fontsize=label_size, handlelength=1.6)
         labels = [(at_horizon, (number(at_horizon), unit))]
         labels += [(value, (texts["scenario_value"].format(name=name, value=number(value)),
                             f"[{texts['assumption']}]")) for name, value in scenarios]
-        _horizon_labels(figure, axes, horizon, first_year, labels)
+        _horizon_labels(figure, axes, horizon, first_year, labels, label_size)
         description = _indicator_description(observed, at_horizon, horizon, band, scenarios, texts, amount)
         svg = _svg(figure, chart_id, title, description)
     header = [texts["year"], texts["observed"], texts["projected"], texts["low"], texts["high"]]
@@ -582,7 +587,8 @@ def _year_ticks(first: int, horizon: int) -> list[int]:
     return ticks
 
 
-def _side_labels(axes, year: int, values: list[float], bottom: float, top: float, texts: dict[str, str]) -> None:
+def _side_labels(axes, year: int, values: list[float], bottom: float, top: float, texts: dict[str, str],
+                 label_size: float = LABEL_SIZE) -> None:
     """« observed » left of the line of the last observed year, « projected » right of it: along the bottom of
     the plot when no value comes near it (a series far above 0), else along its top."""
     from matplotlib.transforms import blended_transform_factory
@@ -592,10 +598,11 @@ def _side_labels(axes, year: int, values: list[float], bottom: float, top: float
     place = blended_transform_factory(axes.transData, axes.transAxes)
     for text, ha, dx in ((texts["observed"], "right", -4), (texts["projected"], "left", 4)):
         axes.annotate(text, (year, y), xycoords=place, xytext=(dx, 0), textcoords="offset points", ha=ha, va=va,
-                      fontsize=LABEL_SIZE, color="#333333", style="italic")
+                      fontsize=label_size, color="#333333", style="italic")
 
 
-def _horizon_labels(figure, axes, horizon: int, first: int, labels: list[tuple[float, tuple[str, str]]]) -> None:
+def _horizon_labels(figure, axes, horizon: int, first: int, labels: list[tuple[float, tuple[str, str]]],
+                    label_size: float = LABEL_SIZE) -> None:
     """Write each (value, (words, more words)) right of the horizon, at its value's height, moved up or down just
     enough that no two labels overlap (tied to their point by a thin line when moved); the x axis goes on far
     enough right for the longest label to fit in the plot (up to 60 % of its width: on a narrow chart, a label
@@ -609,7 +616,7 @@ def _horizon_labels(figure, axes, horizon: int, first: int, labels: list[tuple[f
     plot = box.width / pixels  # points
     for separator in (" ", "\n"):
         words = [separator.join(filter(None, parts)) for _, parts in labels]
-        texts = [axes.text(0, 0, label, fontsize=LABEL_SIZE, linespacing=1.1) for label in words]
+        texts = [axes.text(0, 0, label, fontsize=label_size, linespacing=1.1) for label in words]
         sizes = [text.get_window_extent(renderer) for text in texts]
         for text in texts:
             text.remove()
@@ -630,7 +637,7 @@ def _horizon_labels(figure, axes, horizon: int, first: int, labels: list[tuple[f
     for (value, _), label, want, at in zip(labels, words, wanted, placed, strict=True):
         moved = abs(at - want) > 4
         axes.annotate(label, (horizon, value), xytext=(gap, at - want), textcoords="offset points", ha="left",
-                      va="center", fontsize=LABEL_SIZE, linespacing=1.1, zorder=7, annotation_clip=False,
+                      va="center", fontsize=label_size, linespacing=1.1, zorder=7, annotation_clip=False,
                       arrowprops=leader if moved else None)
 
 
