@@ -45,7 +45,7 @@ import shutil
 import sys
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +67,7 @@ from toolkit.kit.cache import (
     why_rebuild,
     write_manifest,
 )
-from toolkit.kit.pdf import PdfJob, PdfResult, write_pdfs
+from toolkit.kit.pdf import PdfJob, PdfResult, Workers, batch_workers, located, write_pdfs
 from toolkit.kit.plan import TERRITORIES_INDEX, KitPlan, WorkshopPlan, kit_folder, plan_kit
 from toolkit.kit.render import Edition, KitTerritory, kit_territory
 from toolkit.kit.walk import (
@@ -225,8 +225,26 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
     A `territory` (an id of `study.territories`) builds that territory's co-branded kit into
     `out/<study>/<language>-<territory id>/` instead (standard edition only), a kit of its own.
     """
+    return _to_the_end(_kit_steps(study, language, out, workshop, waiting, progress, edition, force, territory))
+
+
+def _to_the_end(steps: Generator[None, None, BuildReport]) -> BuildReport:
+    """Run a kit's build (`_kit_steps`) through, its pause included."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            return end.value
+
+
+def _kit_steps(study: Study, language: str, out: Path, workshop: str | None, waiting: Callable[[str], None],
+               progress: Callable[[Event], None], kind: str, force: bool, territory: str | None,
+               workers: Workers | None = None) -> Generator[None, None, BuildReport]:
+    """`build_kit` as a generator returning its report: it pauses once, holding the kit's lock and staging folder,
+    when every HTML is written and every PDF to write is handed to `workers` (none: written when it resumes); a
+    batch then prepares the next kit while the workers write (`build_territory_kits`). Closed while paused, it
+    leaves the kit as it was, as any build stopped before its end."""
     started = time.perf_counter()
-    kind = edition
     edition = Edition(study, language, kind, territory)
     chosen = None if workshop is None else [w for w in study.workshops if w.id == workshop]
     plan = plan_kit(study, language, out, edition.gettext, chosen, edition=kind, territory=territory)
@@ -249,7 +267,10 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
             progress(UpToDate(plan.folder))
         elif workshop is None:
             with _staged(plan.folder, clear=held) as staging:
-                _make(edition, plan, placed_by_workshop[0][1], _Target(staging, ""), report, counter, force)
+                finish = _begin(edition, plan, placed_by_workshop[0][1], _Target(staging, ""), report, counter, force,
+                                workers)
+                yield
+                finish()
                 for workshop_plan in plan.workshops:
                     _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report, staging,
                                      progress)
@@ -259,10 +280,16 @@ def build_kit(study: Study, language: str, out: Path, workshop: str | None = Non
         else:
             for workshop_plan, placed in placed_by_workshop:
                 with _staged(workshop_plan.folder, clear=held) as staging:
-                    _make(edition, plan, placed, _Target(staging, workshop_plan.workshop.id), report, counter, force)
+                    finish = _begin(edition, plan, placed, _Target(staging, workshop_plan.workshop.id), report,
+                                    counter, force, workers)
+                    yield
+                    finish()
                     _finish_workshop(edition, plan, workshop_plan, staging, report, plan.folder, progress)
     report.seconds = time.perf_counter() - started
     return report
+
+
+KITS_AHEAD = 1  # kits of a batch prepared (HTML written, PDFs handed to the workers) while an earlier one finishes
 
 
 def build_territory_kits(study: Study, language: str, out: Path, workshop: str | None = None, *,
@@ -270,17 +297,70 @@ def build_territory_kits(study: Study, language: str, out: Path, workshop: str |
                          progress: Callable[[Event], None] = _ignore,
                          built: Callable[[BuildReport], None] = lambda report: None,
                          force: bool = False) -> tuple[list[BuildReport], Path]:
-    """`build --territory all`: the study's own kit, then each territory's (`build_kit`), then the index listing them
-    (`write_territories_index`). Each kit is a kit of its own (own lock, staging and manifest: incremental on its
-    own). `progress` is told of every kit's events, kit after kit, and `built` of each kit's report as soon as it is
-    published. With `workshop`, only that workshop's kit is built in each. Returns the reports, in the order of the
-    kits, and the index."""
-    reports = []
-    for territory in [None, *study.territories]:
-        reports.append(build_kit(study, language, out, workshop, waiting=waiting, progress=progress, force=force,
-                                 territory=territory))
-        built(reports[-1])
+    """`build --territory all`: the study's own kit and each territory's (as `build_kit` builds each), then the index
+    listing them (`write_territories_index`), in one batch.
+
+    Each kit stays a kit of its own: its own lock, staging folder and manifest (incremental on its own, left
+    as it is when nothing it reads changed), published on its own as soon as it is finished; a batch stopped
+    part of the way leaves each kit either as it was or new, never a mix. The batch writes every PDF in one
+    pool of worker processes (`toolkit.kit.pdf.batch_workers`, started at the first PDF to write, if any) and
+    prepares the next kit (its HTML written, its PDFs handed to the workers: `KITS_AHEAD`) before it waits for
+    the PDFs of the kit before, so that the workers go on to the next kit's documents rather than wait for
+    one kit's last. `progress` is told of the kits' events kit after kit, as if they were built one after the
+    other, and `built` of each kit's report once it is published. With `workshop`, only that workshop's kit
+    is built in each. Returns the reports, in the order of the kits, and the index.
+    """
+    reports: list[BuildReport] = []
+    in_turn = _InTurn(progress, lambda report: (reports.append(report), built(report)))
+    in_flight: list[Generator[None, None, BuildReport] | BuildReport] = []
+    with batch_workers() as workers:
+        try:
+            for number, territory in enumerate([None, *study.territories]):
+                steps = _kit_steps(study, language, out, workshop, waiting, in_turn.teller(number), STANDARD_EDITION,
+                                   force, territory, workers)
+                try:
+                    next(steps)
+                    in_flight.append(steps)
+                except StopIteration as end:  # an unchanged kit is done at once
+                    in_flight.append(end.value)
+                while len(in_flight) > KITS_AHEAD:
+                    in_turn.finished(_finished(in_flight.pop(0)))
+            while in_flight:
+                in_turn.finished(_finished(in_flight.pop(0)))
+        finally:
+            for steps in in_flight:  # stopped part of the way: the kits not finished are left as they were
+                if not isinstance(steps, BuildReport):
+                    steps.close()
     return reports, write_territories_index(study, language, out)
+
+
+def _finished(kit: Generator[None, None, BuildReport] | BuildReport) -> BuildReport:
+    return kit if isinstance(kit, BuildReport) else _to_the_end(kit)
+
+
+class _InTurn:
+    """Tells `progress` the events of the kits of a batch in the order of the kits, whichever kit is at work: the
+    events of a kit prepared while an earlier one finishes wait for that one's report (`finished`)."""
+
+    def __init__(self, progress: Callable[[Event], None], built: Callable[[BuildReport], None]) -> None:
+        self.progress, self.built = progress, built
+        self.waiting: dict[int, list[Event]] = {}
+        self.current = 0  # the kit whose events are told as they come
+
+    def teller(self, number: int) -> Callable[[Event], None]:
+        def tell(event: Event) -> None:
+            if number == self.current:
+                self.progress(event)
+            else:
+                self.waiting.setdefault(number, []).append(event)
+        return tell
+
+    def finished(self, report: BuildReport) -> None:
+        """The current kit is published: its report is told, then what the next kit said meanwhile."""
+        self.built(report)
+        self.current += 1
+        for event in self.waiting.pop(self.current, []):
+            self.progress(event)
 
 
 def _inputs(edition: Edition, plan: KitPlan, out: Path, kind: str, territory: str | None = None) -> str:
@@ -361,6 +441,14 @@ def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target
           counter: _Progress, force: bool = False) -> None:
     """Write the HTML of every placed document, then its PDF (or carry the unchanged PDF over from
     the previous build); list each in the report, telling `counter`."""
+    _begin(edition, plan, placed, target, report, counter, force)()
+
+
+def _begin(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target, report: BuildReport,
+           counter: _Progress, force: bool = False, workers: Workers | None = None) -> Callable[[], None]:
+    """`_make` in two steps: write the HTML of every placed document and carry the unchanged PDFs over, hand the
+    PDFs to write to `workers` if any; return what writes them (without `workers`) or waits for them, then
+    writes down the manifest."""
     for folder in folders(placed):
         _copy_assets(plan.study, target.folder(folder))
     manifest_path = _hidden(plan.folder, MANIFEST_KIND)
@@ -399,9 +487,21 @@ def _make(edition: Edition, plan: KitPlan, placed: list[Placed], target: _Target
     def origin_of(url: str):
         return next((origin for base in bases if (origin := edition.origin_of(url, base))), None)
 
-    write_pdfs([jobs[index] for index in written], origin_of,
-               lambda number, result: in_order.ready(written[number], result, reasons[written[number]]))
-    write_manifest(manifest_path, manifest)
+    def ready(number: int, result: PdfResult) -> None:
+        in_order.ready(written[number], result, reasons[written[number]])
+
+    to_write = [jobs[index] for index in written]
+    futures = workers.submit(to_write) if workers is not None and to_write else None
+
+    def finish() -> None:
+        if futures is None:
+            write_pdfs(to_write, origin_of, ready)
+        else:
+            with located(origin_of):
+                workers.results(futures, ready)
+        write_manifest(manifest_path, manifest)
+
+    return finish
 
 
 def _render(edition: Edition, plan: KitPlan, item: Placed, target: _Target, counter: _Progress) -> PdfJob:

@@ -287,7 +287,7 @@ def write_pdfs(jobs: list[PdfJob], origin_of: Callable[[str], Origin | None] | N
     """
     workers, parallel = _workers(len(jobs))
     tell = done or (lambda index, result: None)
-    try:
+    with located(origin_of):
         if not parallel:
             results = []
             for index, job in enumerate(jobs):
@@ -295,12 +295,94 @@ def write_pdfs(jobs: list[PdfJob], origin_of: Callable[[str], Origin | None] | N
                 tell(index, results[-1])
             return results
         return _in_workers(jobs, workers, tell)
+
+
+@contextmanager
+def located(origin_of: Callable[[str], Origin | None] | None) -> Iterator[None]:
+    """A refused URL's BuildError raised in the block names the field of the study that asked for it."""
+    try:
+        yield
     except BuildError as error:
         origin = origin_of(error.url) if origin_of and error.url else None
         if origin is None:
             raise
         raise BuildError(_("%(problem)s, asked for by %(field)s", problem=error.problem.message, field=origin.field),
                          error.problem.hint, origin.location, error.url) from None
+
+
+class Workers:
+    """Worker processes shared by the kits of a batch (`toolkit.kit.build.build_territory_kits`): one pool, started
+    at the first document to write, kept from kit to kit, stopped with the batch (`batch_workers`).
+
+    A kit hands its jobs over with `submit` as soon as its HTML is written and takes its results later with
+    `results`: meanwhile the next kit's jobs may be handed over too, so that the workers, taking jobs in the
+    order they were handed over, go on to the next kit's documents instead of waiting for one kit's last.
+    """
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.pool: ProcessPoolExecutor | None = None
+
+    def submit(self, jobs: list[PdfJob]) -> list:
+        """Hand `jobs` to the workers, the costliest first (`longest_first`); their futures, in the order of `jobs`."""
+        futures: list = [None] * len(jobs)
+        try:
+            with _workers_starting():  # workers are started by submit
+                if self.pool is None:
+                    self.pool = _new_pool(self.count)
+                for index in longest_first(jobs):
+                    futures[index] = self.pool.submit(write_pdf, jobs[index])
+        except (BrokenProcessPool, OSError, ValueError) as error:
+            raise self._failure(error) from None
+        return futures
+
+    def results(self, futures: list, done: Callable[[int, PdfResult], None]) -> list[PdfResult]:
+        """The results of `futures` (from `submit`), `done` told of each in their order as soon as it is there."""
+        results = []
+        try:
+            for index, future in enumerate(futures):
+                results.append(future.result())
+                done(index, results[-1])
+        except (BrokenProcessPool, OSError, ValueError) as error:
+            raise self._failure(error) from None
+        return results
+
+    def _failure(self, error: BaseException) -> BaseException:
+        """A worker killed (out of memory, or by someone) says so; any other error is itself.
+
+        A worker killed while the next one is being started: the pool's manager thread closes the queues
+        the new worker was to inherit, and starting it fails with "bad value(s) in fds_to_keep" or
+        "handle is closed" rather than BrokenProcessPool.
+        """
+        if isinstance(error, BrokenProcessPool) or (self.pool is not None and _is_broken(self.pool)):
+            return _worker_died()
+        return error
+
+    def close(self) -> None:
+        """Wait for the workers to finish what they have, and end them."""
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def stop(self) -> None:
+        """End the workers now (`_stop`): queued documents are cancelled, none is waited for."""
+        if self.pool is not None:
+            _stop(self.pool)
+
+
+@contextmanager
+def batch_workers() -> Iterator[Workers | None]:
+    """The workers of a batch of kits, or None where documents are written in this process (PROSPECTIVE_JOBS=1,
+    one core): then each kit writes its own as a single build does. Stopped at once when the block fails."""
+    count, parallel = _workers(sys.maxsize)
+    workers = Workers(count) if parallel else None
+    try:
+        yield workers
+    except BaseException:
+        if workers is not None:
+            workers.stop()
+        raise
+    if workers is not None:
+        workers.close()
 
 
 def _workers(count: int) -> tuple[int, bool]:
@@ -333,35 +415,19 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _in_workers(jobs: list[PdfJob], workers: int, done: Callable[[int, PdfResult], None]) -> list[PdfResult]:
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started,
-                               initargs=(os.getpid(), current()))
+    pool = Workers(workers)
     try:
-        futures: list = [None] * len(jobs)
-        with _workers_starting():  # workers are started by submit
-            for index in longest_first(jobs):
-                futures[index] = pool.submit(write_pdf, jobs[index])
-        results = []
-        for index, future in enumerate(futures):
-            results.append(future.result())
-            done(index, results[-1])
-    except BrokenProcessPool:  # a worker was killed: out of memory, or by someone
-        _stop(pool)
-        raise _worker_died() from None
-    except (OSError, ValueError):
-        # A worker killed while the next one is being started: the pool's manager thread
-        # closes the queues the new worker was to inherit, and starting it fails with
-        # "bad value(s) in fds_to_keep" or "handle is closed" rather than BrokenProcessPool.
-        broken = _is_broken(pool)
-        _stop(pool)
-        if broken:
-            raise _worker_died() from None
-        raise
+        results = pool.results(pool.submit(jobs), done)
     except BaseException:
-        _stop(pool)
+        pool.stop()
         raise
-    pool.shutdown()
+    pool.close()
     return results
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_started, initargs=(os.getpid(), current()))
 
 
 def _worker_died() -> BuildError:
