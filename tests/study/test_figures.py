@@ -98,7 +98,9 @@ def test_the_listing_says_which_values_are_observed_and_which_computed(shipped: 
                    + len(indicator.baseline.high) for _territory, indicator in series)
     assert len(rows) == expected
     assert all(f"`{point.source}` |" in listing for _territory, indicator in series for point in indicator.observed)
-    assert listing.count("Calculé par l'outil : Si rien ne change") == len(series)
+    computed = [indicator for _territory, indicator in series if indicator.baseline.rule != "published"]
+    assert listing.count("Calculé par l'outil : Si rien ne change") == len(computed)
+    assert listing.count("Repris tel quel, rien n'est calculé : Si rien ne change") == len(series) - len(computed)
 
 
 def test_every_source_has_a_title_an_author_a_year_and_a_url(shipped: Study):

@@ -208,9 +208,13 @@ def _series_table(projection: Projection, language: str, authors: dict[str, str]
                              ("publiée, variante haute", projection.high)):
             lines += [f"| {point.year} | {number_text(point.value, language)} | {name} | `{point.source}` |"
                       for point in points]
-    lines += ["", f"Calculé par l'outil : {rule_words(projection, language, sources=authors, study_language=language)}"
-              f" En {projection.horizon} : {number_text(projection.at_horizon, language)} (valeur non arrondie "
-              "du calcul ; les documents l'arrondissent à trois chiffres significatifs)."]
+    rule = rule_words(projection, language, sources=authors, study_language=language)
+    if projection.rule == "published":
+        lines += ["", f"Repris tel quel, rien n'est calculé : {rule}"]
+    else:
+        lines += ["", f"Calculé par l'outil : {rule} En {projection.horizon} : "
+                  f"{number_text(projection.at_horizon, language)} (valeur non arrondie du calcul ; les documents "
+                  "l'arrondissent à trois chiffres significatifs)."]
     return lines
 
 
