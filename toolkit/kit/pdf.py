@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -35,6 +35,7 @@ from toolkit.paths import BUILTIN_TEMPLATES
 from toolkit.study.model import Origin
 
 PARALLEL_FROM = 3  # fewer documents than this are written in-process (no worker start-up)
+RENEW_AFTER = 50  # documents a worker of a batch of kits writes, about, before new workers take over (`Workers`)
 # `toolkit:icc/<name>.icc` is a colour profile shipped with the toolkit's templates (templates/icc/),
 # wherever they are installed: the print-shop decks' CSS names its CMYK output profile so.
 SHIPPED = "toolkit"
@@ -319,21 +320,37 @@ class Workers:
     order they were handed over, go on to the next kit's documents instead of waiting for one kit's last.
     """
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, renew_after: int | None = None) -> None:
         self.count = count
+        self.renew_after = renew_after  # documents a pool writes before the next submit starts a new one
         self.pool: ProcessPoolExecutor | None = None
+        self.submitted: list = []  # the futures of the current pool
+        self.started = 0  # pools started
 
     def submit(self, jobs: list[PdfJob]) -> list:
-        """Hand `jobs` to the workers, the costliest first (`longest_first`); their futures, in the order of `jobs`."""
+        """Hand `jobs` to the workers, the costliest first (`longest_first`); their futures, in the order of `jobs`.
+
+        With `renew_after`, a pool that has been handed that many documents is first let finish them, then
+        ended, and new workers take the jobs: a process writing PDFs keeps some of the memory of each
+        document it lays out (WeasyPrint's and Pango's, outside Python's heap: about 0.25 MiB a document of the
+        small study, given back neither by the collector nor by malloc_trim), so that workers kept for a whole
+        batch would grow with the number of its kits.
+        """
+        if self.pool is not None and self.renew_after is not None and len(self.submitted) >= self.renew_after:
+            wait(self.submitted)  # their results stay with their futures; the workers end once idle
+            self.pool.shutdown()
+            self.pool, self.submitted = None, []
         futures: list = [None] * len(jobs)
         try:
             with _workers_starting():  # workers are started by submit
                 if self.pool is None:
                     self.pool = _new_pool(self.count)
+                    self.started += 1
                 for index in longest_first(jobs):
                     futures[index] = self.pool.submit(write_pdf, jobs[index])
         except (BrokenProcessPool, OSError, ValueError) as error:
             raise self._failure(error) from None
+        self.submitted += futures
         return futures
 
     def results(self, futures: list, done: Callable[[int, PdfResult], None]) -> list[PdfResult]:
@@ -374,7 +391,7 @@ def batch_workers() -> Iterator[Workers | None]:
     """The workers of a batch of kits, or None where documents are written in this process (PROSPECTIVE_JOBS=1,
     one core): then each kit writes its own as a single build does. Stopped at once when the block fails."""
     count, parallel = _workers(sys.maxsize)
-    workers = Workers(count) if parallel else None
+    workers = Workers(count, RENEW_AFTER * count) if parallel else None
     try:
         yield workers
     except BaseException:
