@@ -11,6 +11,7 @@ import pypdf
 import pytest
 
 from tests.helpers import ROOT, SHIPPED, box_mm, card_overflows, normalise, pdf_pages, run, squash
+from toolkit.study.indicators import projections
 from toolkit.study.load import load_study
 
 
@@ -87,7 +88,8 @@ def test_the_guide_has_one_summary_page_per_scenario(study, kit: Path):
 
 def test_the_cards(study, kit: Path):
     reader = pypdf.PdfReader(kit / "cartes-scenarios.pdf")
-    assert len(reader.pages) == math.ceil(len(study.scenarios) / 4)
+    numbers = len(projections(study))  # the baseline's numbers: a card per indicator of the study, after its card
+    assert len(reader.pages) == math.ceil((len(study.scenarios) + numbers) / 4)
     for page in reader.pages:
         # the page is the A4 paper (no sheet bleed, no corner crop marks): each card has its own bleed and marks
         assert box_mm(page.mediabox) == box_mm(page.trimbox) == box_mm(page.bleedbox) == [0.0, 0.0, 210.0, 297.0]
@@ -95,6 +97,7 @@ def test_the_cards(study, kit: Path):
     for scenario in study.scenarios:
         assert squash(fr(scenario.data.title)) in text
         assert squash(fr(scenario.data.questions[0])) in text
+    assert text.lower().count(squash("Si rien ne change, en chiffres").lower()) == numbers
     assert card_overflows(kit / "cartes-scenarios.html") == []
 
 
