@@ -1,6 +1,7 @@
 """Issue 14.5: what each artefact costs per page as a ratio to WeasyPrint's floor, and how builds scale.
 
 Usage: .venv/bin/python bench/bench_ratios.py [STUDY_FOLDER] [--lang fr] [--quick | --skip-synthetic]
+       [--skip-territories | --only-territories]
 
 In one run, on this machine (the study, by default the shipped one, is first copied to a temporary
 folder, so that it can be edited; every build is a `prospective build` command of its own):
@@ -27,7 +28,10 @@ folder, so that it can be edited; every build is a `prospective build` command o
    fixture study with an indicator series, made up, and a territory file each): CPU time per territory's
    kit, constant within 20 %; the larger batch built again from nothing, interrupted (SIGINT) after 40 %
    of its cold time, then run to its end: the PDFs finished before the interruption are carried over
-   (same inode) and the rest takes less than a cold batch (--skip-territories: none);
+   (same inode) and the rest takes less than a cold batch; the peak of the summed RSS of the batch's
+   processes (main + workers, sampled from /proc every 0.1 s), the larger batch's at most 1.15 times the
+   smaller's; the smaller batch's kits built again one command each: the sum of their wall times over the
+   batch's (reported, no target) (--skip-territories: none; --only-territories: this part alone);
 8. the peak resident memory of any process of the builds (wait4's rusage of each build command,
    which includes its workers), for the shipped study's builds and for the synthetic ones.
 It prints one table, every measure with its target and PASS or MISS, and exits 1 when a target is
@@ -48,6 +52,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -72,6 +77,8 @@ SYNTHETIC_WORKSHOPS = (1, 2, 4)
 QUICK_SCENARIOS, QUICK_WORKSHOPS = (5, 20), (1,)
 TERRITORY_BATCHES = (11, 101)  # territories of the synthetic batch studies (issue 15.4); the larger one is interrupted
 MAX_PER_KIT_SPREAD = 1.2  # CPU time per territory's kit constant within 20 % from the smaller batch to the larger
+MAX_BATCH_MEMORY_RATIO = 1.15  # peak RSS (main + workers) of the largest batch over the smallest's
+SAMPLE_SECONDS = 0.1
 INTERRUPT_AFTER = 0.4  # the larger batch is interrupted when this share of its expected time has passed
 EDIT_WORD = "Zorbanquet"  # a word found nowhere else, added to one narrative
 
@@ -106,6 +113,57 @@ class Run:
     peak_mib: float
     stdout: str
     stderr: str
+    tree_peak_mib: float = 0.0  # the peak of the summed RSS of the command and its workers, sampled (0: no /proc)
+
+
+class TreeMemory:
+    """Samples, every SAMPLE_SECONDS in a thread, the summed RSS of a process and all its descendants (Linux
+    /proc): the memory a build takes at once, main process and workers together, where rusage gives only the
+    largest process's peak. A peak shorter than the interval may be missed."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak = pid, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        if Path("/proc/self/statm").exists():
+            self.thread.start()
+
+    def stop(self) -> None:
+        self.done.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def _sample(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self.done.wait(SAMPLE_SECONDS):
+            self.peak = max(self.peak, sum(_resident(pid) for pid in _tree(self.pid)) * page)
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and its descendants, from each process's parent in /proc/<pid>/stat."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
+                    children[int(stat.read().rsplit(")", 1)[1].split()[1])].append(int(entry.name))
+            except (OSError, IndexError, ValueError):  # gone meanwhile
+                continue
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, ()))
+    return found
+
+
+def _resident(pid: int) -> int:
+    """Resident pages of `pid` (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 @dataclass
@@ -124,16 +182,19 @@ class Row:
 
 
 def run(command: list[str], env: dict[str, str] | None = None, check: bool = True) -> tuple[int, Run]:
-    """Run `command` from the repository; wait4 gives its rusage, workers it reaped included."""
+    """Run `command` from the repository; wait4 gives its rusage, workers it reaped included. The peak of the
+    summed RSS of the command and its descendants (main + workers) is sampled meanwhile (`TreeMemory`)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
+        sampler = TreeMemory(process.pid)
         _, status, usage = os.wait4(process.pid, 0)
+        sampler.stop()
         seconds = time.perf_counter() - started
         process.returncode = code = os.waitstatus_to_exitcode(status)
         out.seek(0), err.seek(0)
         result = Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,  # ru_maxrss: KiB on Linux
-                     out.read(), err.read())
+                     out.read(), err.read(), sampler.peak / 2**20)
     if check and code != 0:
         raise RuntimeError(f"{' '.join(command)} exited {code}:\n{result.stderr[-3000:]}")
     return code, result
@@ -305,7 +366,7 @@ def territory_batches(work: Path, language: str) -> list[Row]:
     """`build --territory all` of synthetic studies with 11 and 101 territories, cold on all cores: CPU time per
     territory's kit (constant within MAX_PER_KIT_SPREAD); then the larger batch interrupted (SIGINT) part of the
     way and run again: the kits finished before the interruption are carried over (their PDFs keep their inode)."""
-    rows, per_kit = [], {}
+    rows, per_kit, peaks = [], {}, {}
     for count in TERRITORY_BATCHES:
         study = make_territorial_study(work / "territorial", count)
         out = work / "territorial-out"
@@ -319,13 +380,41 @@ def territory_batches(work: Path, language: str) -> list[Row]:
         rows.append(Row(f"territories: {count} kits and the study's, --territory all",
                         f"exit {code}, {len(kits)} kits, wall {result.seconds:.0f} s, CPU {per_kit[count]:.2f} s/kit, "
                         f"peak {result.peak_mib:.0f} MiB", f"{count} kits", code == 0 and len(kits) == count))
+        peaks[count] = result.tree_peak_mib
+        rows.append(Row(f"  peak RSS of the batch (main + workers), {count} territories",
+                        f"{result.tree_peak_mib:.0f} MiB (largest process {result.peak_mib:.0f} MiB)", "-", None))
+        if count == TERRITORY_BATCHES[0]:
+            rows += kit_by_kit(command, study, out, language, result.seconds)
         if count == TERRITORY_BATCHES[-1]:
             rows += interrupted_batch(command, out / study.name, result.seconds)
         shutil.rmtree(study), shutil.rmtree(out)
     spread = max(per_kit.values()) / min(per_kit.values())
     rows.append(Row("  CPU s per territory's kit, largest / smallest batch", f"{spread:.2f}",
                     f"<= {MAX_PER_KIT_SPREAD}", spread <= MAX_PER_KIT_SPREAD))
+    smallest, largest = peaks[TERRITORY_BATCHES[0]], peaks[TERRITORY_BATCHES[-1]]
+    if smallest and largest:
+        ratio = largest / smallest
+        rows.append(Row("  peak RSS of the batch (main + workers), largest / smallest batch", f"{ratio:.2f}",
+                        f"<= {MAX_BATCH_MEMORY_RATIO}", ratio <= MAX_BATCH_MEMORY_RATIO))
     return rows
+
+
+def kit_by_kit(command: list[str], study: Path, out: Path, language: str, batch_seconds: float) -> list[Row]:
+    """The smaller batch's kits built again from nothing, one `build --territory ID` command each (and one for the
+    study's own kit), one after the other: the sum of their wall times over the batch's. What one batch saves
+    against its kits built apart: one pool of workers instead of one per kit (or none: a kit of three documents
+    is written in its command's own process), the next kit's PDFs written while a kit finishes, and a single
+    start-up of the command and load of the study (these last two count in the ratio too)."""
+    apart = out.parent / "territorial-apart"
+    base = command[:command.index("--territory")]
+    seconds = 0.0
+    for territory in [None, *sorted(path.stem for path in (study / "territories").glob("*.yaml"))]:
+        chosen = [] if territory is None else ["--territory", territory]
+        seconds += run([*base, *chosen, "--out", str(apart)])[1].seconds
+    shutil.rmtree(apart)
+    tell(f"kit by kit: {seconds:.1f} s of wall time, against {batch_seconds:.1f} s for the batch")
+    return [Row("  wall speed-up of the batch over its kits built one command each",
+                f"{seconds:.0f} s / {batch_seconds:.0f} s: {seconds / batch_seconds:.2f}x", "-", None)]
 
 
 def interrupted_batch(command: list[str], kits: Path, cold_seconds: float) -> list[Row]:
@@ -362,8 +451,14 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="synthetic studies of 5 and 20 scenarios, 1 workshop")
     parser.add_argument("--skip-synthetic", action="store_true", help="no synthetic study")
     parser.add_argument("--skip-territories", action="store_true", help="no batch of territories")
+    parser.add_argument("--only-territories", action="store_true",
+                        help="only the batches of territories (7): no floor, no shipped study, no synthetic one")
     args = parser.parse_args()
     started = time.perf_counter()
+    if args.only_territories:
+        with tempfile.TemporaryDirectory(prefix="bench-ratios-") as temporary:
+            rows = territory_batches(Path(temporary), args.lang)
+        return finish(rows, started)
     floor = floor_ms_per_page()
     tell(f"floor: plain A4 text by WeasyPrint alone, {floor:.1f} CPU ms/page ({FLOOR_PAGES} sections)")
     rows = [Row("floor: plain A4 text, WeasyPrint alone", f"{floor:.1f} CPU ms/page", "-", None)]
@@ -413,6 +508,11 @@ def main() -> int:
                             f"<= {MAX_PEAK_MIB:.0f} MiB", synthetic_peak <= MAX_PEAK_MIB))
         if not args.skip_territories:
             rows += territory_batches(work, args.lang)
+    return finish(rows, started)
+
+
+def finish(rows: list[Row], started: float) -> int:
+    """Print the table and say what was missed: 1 when a target was missed (or a measure is void), else 0."""
     print_table(rows)
     missed = [row.measure.strip() for row in rows if row.ok is False or row.void]
     print(f"{len(missed)} target(s) missed or void{': ' + '; '.join(missed) if missed else ''}; "

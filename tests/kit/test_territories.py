@@ -4,11 +4,15 @@ territories, on real PDFs."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import copy_fixture, pdf_pages, run, squash, write
+from toolkit.kit import pdf
+from toolkit.kit.build import BuildReport, Started, build_territory_kits
+from toolkit.study.load import load_study
 
 ORGANISATIONS = {"val-de-test": "Conseil départemental du Val-de-Test", "haut-essai": "Département du Haut-Essai"}
 NAMES = {"val-de-test": "Val-de-Test", "haut-essai": "Haut-Essai"}
@@ -136,3 +140,84 @@ def test_without_the_option_the_kit_is_what_it_was(tmp_path: Path):
         assert (plain.parent / kit / page).read_bytes() == (with_territories.parent / kit / page).read_bytes(), page
     assert sorted(path.name for path in (with_territories.parent / "out/mini").iterdir()) == [".fr.builds.json",
                                                                                            ".fr.lock", "fr"]
+
+
+# --- the batch (issue 15, part E): one pool of workers, kits prepared ahead, each kit published on its own ----------
+
+
+class _CountedPool(ProcessPoolExecutor):
+    started = 0
+
+    def __init__(self, *args, **kwargs) -> None:
+        type(self).started += 1
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture
+def counted_pools(monkeypatch) -> type[_CountedPool]:
+    """Worker pools counted as they are made; two workers whatever the machine."""
+    monkeypatch.setenv("PROSPECTIVE_JOBS", "2")
+    monkeypatch.setattr(_CountedPool, "started", 0)
+    monkeypatch.setattr(pdf, "ProcessPoolExecutor", _CountedPool)
+    return _CountedPool
+
+
+def _inodes(folder: Path) -> dict[Path, int]:
+    return {path: path.stat().st_ino for path in sorted(folder.glob("fr*/**/*.pdf"))}
+
+
+def test_a_batch_writes_every_kit_with_one_pool_and_prints_kit_after_kit(tmp_path: Path, counted_pools):
+    study = _with_territories(copy_fixture("mini", tmp_path), indicators=False)
+    built = run("build", str(study), "--lang", "fr", "--territory", "all", "--out", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.stderr
+    assert counted_pools.started == 1  # one pool for the nine PDFs of the three kits
+    kits = tmp_path / "out" / "mini"
+    assert len(_inodes(kits)) == 9
+    lines = built.stdout.splitlines()
+    starts = [number for number, line in enumerate(lines) if line.endswith("/") and not line.startswith(" ")]
+    assert [lines[number].rsplit("/", 2)[-2] for number in starts] == ["fr", "fr-haut-essai", "fr-val-de-test"]
+    for start, end in zip(starts, [*starts[1:], len(lines) - 1], strict=True):  # each kit's lines, then its total
+        kit = lines[start:end]
+        assert [line.split()[0] for line in kit[1:-1]] == ["guide-animation.pdf", "livret-participant.pdf",
+                                                            "cartes-scenarios.pdf", "index.html"], kit
+        assert kit[-1].startswith("3 documents, "), kit
+    assert lines[-1].startswith("écrit : ") and lines[-1].endswith("fr-territoires.html")
+
+    again = run("build", str(study), "--lang", "fr", "--territory", "all", "--out", str(tmp_path / "out"))
+    assert again.exit_code == 0, again.stderr
+    assert counted_pools.started == 1  # nothing to write: no pool started
+    assert again.stdout.count("rien de ce qui le compose n'a changé") == 3
+
+
+def test_a_batch_renews_its_workers_and_every_kit_is_still_whole(tmp_path: Path, counted_pools, monkeypatch):
+    monkeypatch.setattr(pdf, "RENEW_AFTER", 1)  # two workers: a new pool once two documents were handed over
+    study = load_study(_with_territories(copy_fixture("mini", tmp_path), indicators=False))
+    reports, index = build_territory_kits(study, "fr", tmp_path / "out")
+    assert counted_pools.started == 3  # the second kit's three PDFs went to the first pool, then one per kit
+    assert [len(report.documents) for report in reports] == [3, 3, 3] and index.is_file()
+    assert all(path.stat().st_size > 0 for path in _inodes(tmp_path / "out" / "mini"))
+
+
+def test_an_interrupted_batch_keeps_the_kits_published_and_leaves_the_others_as_they_were(tmp_path: Path,
+                                                                                        counted_pools):
+    study = load_study(_with_territories(copy_fixture("mini", tmp_path), indicators=False))
+    out = tmp_path / "out"
+    built: list[BuildReport] = []
+
+    def stop_after_the_first_kit(event) -> None:
+        if built and isinstance(event, Started):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_territory_kits(study, "fr", out, progress=stop_after_the_first_kit, built=built.append)
+    kits = out / "mini"
+    assert len(built) == 1 and (kits / "fr" / "index.html").is_file()  # the study's kit: published, whole
+    published = _inodes(kits)
+    assert len(published) == 3
+    # the next kit was prepared (its PDFs handed to the workers) when the batch stopped: nothing of it is left
+    assert sorted(path.name for path in kits.iterdir() if not path.name.startswith(".")) == ["fr"]
+    assert not any(".building-" in path.name for path in kits.iterdir())  # its staging folder removed
+
+    reports, _index = build_territory_kits(study, "fr", out)  # resumed: the kit published is reused as it is
+    assert [report.reused for report in reports] == [3, 0, 0]
+    assert {path: inode for path, inode in _inodes(kits).items() if path in published} == published
