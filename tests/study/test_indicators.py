@@ -185,7 +185,7 @@ def test_project_refuses_what_cannot_be_computed():
 
 def test_the_rule_in_words_in_french_and_english(study: Path):
     found = by_id(study)
-    sources = {"insee-projections": "l'Insee"}
+    sources = {"insee-projections": "Insee"}
     assert rule_words(found["personnes-85-ans"], "fr") == (
         "Si rien ne change : la croissance annuelle moyenne observée de 2020 à 2022 (+10,0\xa0% par an) est "
         "prolongée jusqu'en 2035.")
@@ -196,7 +196,7 @@ def test_the_rule_in_words_in_french_and_english(study: Path):
         "Si rien ne change : la droite ajustée sur les années 2020 à 2022 (+2,5 places par an) est prolongée "
         "jusqu'en 2035.")
     assert rule_words(found["population"], "fr", sources=sources) == (
-        "Si rien ne change : la projection publiée par l'Insee, reprise telle quelle, jusqu'en 2035 ; "
+        "Si rien ne change : la projection publiée (source : Insee), reprise telle quelle, jusqu'en 2035 ; "
         "fourchette : ses hypothèses basse et haute.")
     assert rule_words(found["population"], "en", sources={"insee-projections": "Insee"}) == (
         "If nothing changes: the projection published by Insee, taken as it is, up to 2035; range: its low and "

@@ -182,8 +182,9 @@ def _assumptions(study: Study, projection: Projection, language: str, catalogue:
 
 def _table(projection: Projection, texts: dict[str, str], language: str, study: Study) -> tuple[list, list]:
     """The chart's data as a reader checks it: every observed year as published, then the projection every five
-    years and at the horizon, rounded as the text rounds it (a projection is not precise to the unit); the
-    variants' columns only when the projection has them, a row per scenario value."""
+    years and at the horizon, rounded as the text rounds it (a computed projection is not precise to the unit; a
+    published one is printed as published); the variants' columns only when the projection has them, a row per
+    scenario value."""
     band = bool(projection.low or projection.high)
     header = [texts["year"], texts["observed"], texts["projected"]] + ([texts["low"], texts["high"]] if band else [])
     shown = [point for point in projection.projected[1:]
@@ -192,7 +193,8 @@ def _table(projection: Projection, texts: dict[str, str], language: str, study: 
     rows = [[str(point.year), number_text(point.value, language), ""] + (["", ""] if band else [])
             for point in projection.observed]
     for point in shown:
-        row = [str(point.year), "", number_text(rounded(point.value), language)]
+        given = projection.rule == "published"  # a published value is printed as published, a computed one rounded
+        row = [str(point.year), "", number_text(point.value if given else rounded(point.value), language)]
         if band:
             row += [_number(low.get(point.year), language), _number(high.get(point.year), language)]
         rows.append(row)
