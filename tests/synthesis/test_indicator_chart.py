@@ -110,9 +110,18 @@ def test_no_word_but_the_callers_and_no_chart_wider_than_the_column():
     words = {text.text for text in ET.fromstring(chart.svg).iter(f"{SVG}text")}
     numbers = re.compile(r"[\d\u202f]+")
     assert {w for w in words if not numbers.fullmatch(w)} == {  # on a narrow chart, labels on two lines
-        "personnes", "observé", "projeté", "fourchette : hypothèses basse et haute", "[hypothèse]",
+        "personnes", "projeté", "fourchette : hypothèses basse et haute", "[hypothèse]",
         "Scénario 1 : 8\u202f400\u202f000", "Scénario 2 : 10\u202f500\u202f000"}
     assert float(ET.fromstring(chart.svg).get("width").removesuffix("pt")) <= 300
+
+
+def test_observed_is_written_only_where_it_does_not_run_over_the_y_axis():
+    """Six observed years on a 300 pt chart leave less room left of the last one than « observé » takes: the
+    word would cross the axis and its numbers (seen on the numbers cards), so it is left out there."""
+    def words(chart):
+        return {text.text for text in ET.fromstring(chart.svg).iter(f"{SVG}text")}
+    assert "observé" in words(published()) and "projeté" in words(published())
+    assert "observé" not in words(published(width_pt=300, height_pt=160))
 
 
 def test_the_y_axis_keeps_zero_unless_every_value_is_negative():

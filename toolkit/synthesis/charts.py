@@ -532,7 +532,7 @@ def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[i
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: str(int(value))))
         axes.set_xlim(first_year - 0.5, horizon + 0.5)
         axes.axvline(last_year, color="#777777", linewidth=0.6, zorder=2)
-        _side_labels(axes, last_year, values, bottom_value, top_value, texts, label_size)
+        observed_label = _side_labels(axes, last_year, values, bottom_value, top_value, texts, label_size)
         axes.text(0, 1.02, unit, transform=axes.transAxes, ha="left", va="bottom", fontsize=label_size)
         if band:
             # above the plot, right: clear of the labels at the horizon, which stay inside it
@@ -542,6 +542,7 @@ def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[i
         labels += [(value, (texts["scenario_value"].format(name=name, value=number(value)),
                             f"[{texts['assumption']}]")) for name, value in scenarios]
         _horizon_labels(figure, axes, horizon, first_year, labels, label_size)
+        _keep_inside(figure, axes, observed_label)
         description = _indicator_description(observed, at_horizon, horizon, band, scenarios, texts, amount)
         svg = _svg(figure, chart_id, title, description)
     header = [texts["year"], texts["observed"], texts["projected"], texts["low"], texts["high"]]
@@ -588,17 +589,29 @@ def _year_ticks(first: int, horizon: int) -> list[int]:
 
 
 def _side_labels(axes, year: int, values: list[float], bottom: float, top: float, texts: dict[str, str],
-                 label_size: float = LABEL_SIZE) -> None:
+                 label_size: float = LABEL_SIZE):
     """« observed » left of the line of the last observed year, « projected » right of it: along the bottom of
-    the plot when no value comes near it (a series far above 0), else along its top."""
+    the plot when no value comes near it (a series far above 0), else along its top. Returns the « observed »
+    label (`_keep_inside`)."""
     from matplotlib.transforms import blended_transform_factory
     span = (top - bottom) or 1.0
     low_free = all(value - bottom > 0.2 * span for value in values)
     y, va = (0.03, "bottom") if low_free else (0.97, "top")
     place = blended_transform_factory(axes.transData, axes.transAxes)
-    for text, ha, dx in ((texts["observed"], "right", -4), (texts["projected"], "left", 4)):
-        axes.annotate(text, (year, y), xycoords=place, xytext=(dx, 0), textcoords="offset points", ha=ha, va=va,
-                      fontsize=label_size, color="#333333", style="italic")
+    annotations = [axes.annotate(text, (year, y), xycoords=place, xytext=(dx, 0), textcoords="offset points", ha=ha,
+                                 va=va, fontsize=label_size, color="#333333", style="italic")
+                   for text, ha, dx in ((texts["observed"], "right", -4), (texts["projected"], "left", 4))]
+    return annotations[0]
+
+
+def _keep_inside(figure, axes, label) -> None:
+    """Remove `label` (« observed ») when, the layout done, it would run over the y axis and its numbers: a series
+    observed over a few years on a small chart. « projected » and the solid line still tell them apart."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.get_layout_engine().execute(figure)
+    if label.get_window_extent(renderer).x0 < axes.get_window_extent(renderer).x0 + 1:
+        label.remove()
 
 
 def _horizon_labels(figure, axes, horizon: int, first: int, labels: list[tuple[float, tuple[str, str]]],
