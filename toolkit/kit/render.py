@@ -18,7 +18,8 @@ from urllib.parse import urljoin
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import BytecodeCache, ChoiceLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from toolkit.kit import layout, logistics, sheets, typography, wording
@@ -90,6 +91,30 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, for every Edition: a batch of territory kits (and a kit's editions)
+    renders the same templates once per kit, and each Edition has an environment of its own (its catalogue, its
+    study), so without this each kit compiled every template again (about a second per kit). Jinja checks each
+    entry against the checksum of the template's source, so an edited or overridden template is compiled anew;
+    an entry is keyed by the template's name and file, so the cache holds at most one code per template file.
+    Every Edition's environment compiles with the same settings (`Edition._environment`), which the shared code
+    requires."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._codes[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 class Edition:
     """Rendering helpers for one study in one language, exposed to templates.
 
@@ -114,6 +139,7 @@ class Edition:
 
     def _environment(self) -> DataSandbox:
         env = DataSandbox(
+            bytecode_cache=COMPILED_TEMPLATES,
             loader=ChoiceLoader([ConfinedLoader(d) for d in self.dirs]),
             autoescape=select_autoescape(["html", "html.j2", "svg.j2"], default_for_string=True),
             undefined=StrictUndefined,
