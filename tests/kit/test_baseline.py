@@ -82,6 +82,43 @@ def test_the_rule_is_stated_in_words_with_its_years(shipped_kit: Path):
         assert squash(f"de {first} à {last}") in text or squash(f"années {first} à {last}") in text
 
 
+def shipped_territory_series() -> list[tuple[str, dict]]:
+    return [(path.stem, indicator) for path in sorted((SHIPPED / "territories").glob("*.yaml"))
+            for indicator in yaml.safe_load(path.read_text(encoding="utf-8")).get("indicators", [])]
+
+
+@pytest.fixture(scope="module")
+def territory_booklets() -> dict[str, str]:
+    """The text of each shipped territory's booklet, as its HTML says it (rendered, not printed: the PDFs of one
+    territory's kit are looked at in test_territories; here every territory's figures are checked)."""
+    from toolkit.kit.plan import plan_kit
+    from toolkit.kit.render import Edition
+    from toolkit.kit.walk import render_document, study_documents
+    from toolkit.study.load import load_study
+
+    study = load_study(SHIPPED)
+    texts = {}
+    for territory in study.territories:
+        edition = Edition(study, "fr", territory=territory)
+        plan = plan_kit(study, "fr", Path("unused"), edition.gettext, territory=territory)
+        booklet = next(item for item in study_documents(plan) if item.planned.artefact.id == "booklet")
+        html = render_document(edition, plan, booklet)
+        texts[territory] = squash(re.sub(r"<[^>]+>", " ", html)).replace("\u202f", "").replace("\xa0", "")
+    return texts
+
+
+@pytest.mark.parametrize("territory, indicator", shipped_territory_series(),
+                         ids=lambda value: value if isinstance(value, str) else value["id"])
+def test_each_territory_s_booklet_prints_its_projection_as_its_rule_computes_it(territory_booklets, territory: str,
+                                                                               indicator: dict):
+    """Issue 15, done when: every number of a territory's kit traceable to a source or to the stated rule."""
+    text = territory_booklets[territory]
+    assert squash(indicator["name"]) in text
+    assert f"{HORIZON}{french_number(by_hand(indicator))}" in text, (territory, indicator["id"], by_hand(indicator))
+    for point in indicator["observed"]:
+        assert f"{point['year']}{point['value']}" in text, (territory, point)
+
+
 def test_a_study_without_indicators_prints_no_numbers_section(other_domain_kit: Path):
     assert not (OTHER_DOMAIN / "indicators.yaml").exists()
     pages = pdf_pages(other_domain_kit / "livret-participant.pdf")
