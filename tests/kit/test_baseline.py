@@ -309,3 +309,19 @@ def test_a_contrasted_scenario_s_own_value_is_printed_in_its_chapter_only_when_s
     text = "".join(pages)
     assert squash(line.format(value="5 000 places", baseline=TERRITORY_PLACES)) in text
     assert squash(line.format(value="900 places", baseline=NATIONAL_PLACES)) in text
+
+
+def test_the_numbers_pass_pdfua_in_a_territory_s_kit(numbers_kits):
+    """The charts (a band, scenario values), the numbers cards and posters of a territory's kit, and its co-branded
+    covers: `pdfua check` finds no error in any PDF a reader gets (the print shop's PDF/X decks are not tagged)."""
+    import subprocess
+    import sys
+
+    from tests.kit.test_accessibility import every_pdf, for_the_press
+
+    pdfs = [path for path in every_pdf(numbers_kits["territory"]) if not for_the_press(path)]
+    assert len(pdfs) > 5
+    checked = subprocess.run([sys.executable, "-m", "pdfua", "check", "--min-severity", "error", *map(str, pdfs)],
+                             capture_output=True, text=True, timeout=600)
+    errors = [line for line in checked.stdout.splitlines() if "[ERROR]" in line or "result: ERROR" in line]
+    assert checked.returncode != 3 and not errors, checked.stdout[-4000:]
