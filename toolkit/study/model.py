@@ -13,12 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from toolkit.limits import MAX_ID_CHARS, MAX_PARTICIPANTS, MAX_TALLY, MAX_YEAR, MIN_YEAR
+
+if TYPE_CHECKING:
+    from toolkit.study.followup import ExperimentFile, NetworkFile, WatchFile
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
@@ -422,6 +425,11 @@ class Study:
     # (`toolkit.study.indicators.Territory`): typed there, which imports this module.
     indicators: list = field(default_factory=list)
     territories: dict = field(default_factory=dict)
+    # The follow-up (`toolkit.study.followup`, which imports this module): network.yaml, the experiments by id
+    # (experiments/<id>.yaml, in file order) and watch.yaml.
+    network: NetworkFile | None = None
+    experiments: dict[str, ExperimentFile] = field(default_factory=dict)
+    watch: WatchFile | None = None
 
     @property
     def languages(self) -> list[str]:
@@ -823,12 +831,30 @@ class Impact(Strict):
     comment: LocalText | None = None
 
 
+# References of the follow-up files (`toolkit.study.followup`): a hypothesis, a workshop action.
+HYPOTHESIS_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"  # "<driver id>/<hypothesis id>"
+ACTION_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*/[^/\s]+$"  # "<workshop>/<group>/<action key>"
+MAX_TRIGGER_SIGNALS = 1000
+MAX_TRIGGER_MONTHS = 120
+
+
+class Trigger(Strict):
+    """When a stress-tested action should be activated: enough signals of the watch (`watch.yaml`) pointing to
+    its hypotheses within the last months (`toolkit.synthesis.followup.fired_triggers`)."""
+
+    when: LocalText  # « À activer si ... »
+    hypotheses: list[Annotated[str, Field(pattern=HYPOTHESIS_REF_PATTERN, max_length=200)]] = Field(min_length=1)
+    threshold: int = Field(default=3, ge=1, le=MAX_TRIGGER_SIGNALS)  # signals needed...
+    months: int = Field(default=12, ge=1, le=MAX_TRIGGER_MONTHS)  # ...within this many months before the as-of date
+
+
 class Action(Strict):
     text: LocalText
     kind: Literal["action", "experiment"] = "action"
     territory: str | None = None
     owner: str | None = None
     scenarios: dict[str, Literal["works", "mixed", "fails"]] = {}
+    trigger: Trigger | None = None
 
 
 class Signal(Strict):
