@@ -22,7 +22,9 @@ from pydantic import Field
 from toolkit.study.model import (
     ACTION_REF_PATTERN,
     HYPOTHESIS_REF_PATTERN,
+    ActionRef,
     Day,
+    HypothesisRef,
     LocalText,
     Number,
     Slug,
@@ -48,8 +50,6 @@ MAX_NAME_CHARS = 200
 MAX_CONTACT_CHARS = 300
 
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
-HypothesisRef = Annotated[str, Field(pattern=HYPOTHESIS_REF_PATTERN, max_length=200)]
-ActionRef = Annotated[str, Field(pattern=ACTION_REF_PATTERN, max_length=300)]
 
 __all__ = [
     "ACTION_REF", "CLOSED_STATUSES", "EXPERIMENTS_DIR", "HYPOTHESIS_REF", "NETWORK_FILE", "ORGANISATION_KINDS",
@@ -66,8 +66,8 @@ class NetworkPerson(Strict):
 
     name: Name | None = None
     role: LocalText
-    email: str | None = Field(default=None, max_length=MAX_CONTACT_CHARS, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str | None = Field(default=None, max_length=MAX_CONTACT_CHARS)
+    email: str | None = Field(default=None, min_length=1, max_length=MAX_CONTACT_CHARS)
+    phone: str | None = Field(default=None, min_length=1, max_length=MAX_CONTACT_CHARS)  # a string: "04 76 00 00 00"
     public: bool = False  # false: name, email and phone are printed in no document
 
 

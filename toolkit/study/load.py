@@ -16,6 +16,15 @@ from toolkit.errors import InputError, Location, Problems, did_you_mean
 from toolkit.language import N_, _, translations
 from toolkit.paths import ASSET_DIR, RESULTS_DIR, SCENARIO_DIR, STUDY_FILE, WORKSHOPS_DIR, template_dirs
 from toolkit.study.folder import check_folder
+from toolkit.study.followup import (
+    EXPERIMENTS_DIR,
+    NETWORK_FILE,
+    WATCH_FILE,
+    ExperimentFile,
+    ExperimentIndicator,
+    NetworkFile,
+    WatchFile,
+)
 from toolkit.study.indicators import (
     INDICATORS_FILE,
     TERRITORIES_DIR,
@@ -36,6 +45,7 @@ from toolkit.study.model import (
     Study,
     StudyFile,
     WorkshopFile,
+    shortened,
     suggest_slug,
 )
 from toolkit.study.review import StudyFiles, review_study
@@ -48,7 +58,13 @@ from toolkit.study.rules import (
     salvage,
     unsafe_image_reason,
 )
-from toolkit.study.workshops import load_methods, load_workshops, translate_methods, translate_study_file
+from toolkit.study.workshops import (
+    hypothesis_ref_problem,
+    load_methods,
+    load_workshops,
+    translate_methods,
+    translate_study_file,
+)
 
 
 def load_study(folder: Path, *, review: bool = False, easy_read: bool = False,
@@ -127,6 +143,7 @@ def _load(folder: Path, problems: Problems, *, review: bool = False, easy_read: 
     if listed:  # without the list of scenarios, every plan would only repeat "unknown scenario"
         study.scenarios = [*study.scenarios, *stubs]  # a scenario whose file is wrong is still known by its name
         _load_workshop_layer(study, problems)
+        _load_followup(study, problems, gaps)
         study.scenarios = [s for s in study.scenarios if s not in stubs]
     else:
         _check_files_alone(folder, problems)
@@ -185,10 +202,16 @@ def _check_files_alone(folder: Path, problems: Problems) -> None:
             loaded = load_yaml(path, problems)
             if loaded is not None:
                 parse_file(model, loaded, problems)
-    if (folder / INDICATORS_FILE).is_file():
-        loaded = load_yaml(folder / INDICATORS_FILE, problems)
+    for path, model in ((folder / INDICATORS_FILE, IndicatorsFile), (folder / NETWORK_FILE, NetworkFile),
+                        (folder / WATCH_FILE, WatchFile)):
+        if path.is_file():
+            loaded = load_yaml(path, problems)
+            if loaded is not None:
+                parse_file(model, loaded, problems)
+    for path in sorted((folder / EXPERIMENTS_DIR).glob("*.yaml")):
+        loaded = load_yaml(path, problems)
         if loaded is not None:
-            parse_file(IndicatorsFile, loaded, problems)
+            parse_file(ExperimentFile, loaded, problems)
 
 
 def _load_workshop_layer(study: Study, problems: Problems) -> None:
@@ -734,3 +757,266 @@ def _check_horizon_values(scenario: Scenario, loaded: LoadedFile, series: _Serie
                          _("a second value at the horizon for '%(id)s'", id=value.indicator),
                          _("give one value per indicator (and territory)"))
         seen.add(pair)
+
+
+# --- the follow-up: network, experiments, watch (toolkit.study.followup) -------------------
+
+
+class _Known:
+    """The ids the follow-up files may name, and those not to call unknown because their file is wrong."""
+
+    def __init__(self, study: Study, gaps: _Gaps):
+        folder = study.folder
+        self.study, self.gaps = study, gaps
+        self.territories = sorted(study.territories)
+        # a territory file written wrong still names its territory: a reference to it repeats nothing
+        self.territory_files = {path.stem for path in (folder / TERRITORIES_DIR).glob("*.yaml")}
+        self.scenarios = [scenario.id for scenario in study.scenarios]  # the stubs of broken files included
+        self.drivers = [driver.id for driver in study.meta.drivers]
+        self.known_drivers = gaps.known(study.meta, "drivers")
+        self.workshops = {workshop.id: workshop for workshop in study.workshops}
+        self.plan_files = sorted(path.stem for path in (folder / WORKSHOPS_DIR).glob("*.yaml"))
+        self.organisations: list[str] = []
+        self.network_unsure = False  # network.yaml there but not read whole: any organisation may be in it
+        self.has_network = False
+
+
+def _load_followup(study: Study, problems: Problems, gaps: _Gaps) -> None:
+    """network.yaml, experiments/*.yaml and watch.yaml: read when present, their references checked.
+
+    Like results files, they are records of the field written in the study's language: they have no translation
+    files (a text may still carry its translations inline)."""
+    folder = study.folder
+    known = _Known(study, gaps)
+    for name in (NETWORK_FILE, WATCH_FILE):
+        for stray in sorted(folder.glob(f"{Path(name).stem}.yml")):
+            problems.add(Location(stray), _("this file must be named %(name)s", name=name),
+                         _("rename it to %(name)s", name=name))
+    path = folder / NETWORK_FILE
+    if path.is_file():
+        known.has_network = True
+        loaded = load_yaml(path, problems)
+        data, broken = parse_partly(NetworkFile, loaded, problems) if loaded else (None, None)
+        if data is None or loaded is None:
+            known.network_unsure = True
+        else:
+            known.organisations = [organisation.id for organisation in data.organisations]
+            known.network_unsure = bool(broken)
+            _check_network(data, loaded, broken or set(), known, problems)
+            check_texts(study, loaded, problems)
+            attach_origins(data, loaded, ())
+            study.network = data
+    experiments_dir = folder / EXPERIMENTS_DIR
+    for stray in sorted(experiments_dir.glob("*.yml")):
+        problems.add(Location(stray), _("experiment files must end in .yaml"),
+                     _("rename it to %(name)s.yaml", name=stray.stem))
+    for path in sorted(experiments_dir.glob("*.yaml")):
+        experiment = _load_experiment(path, known, problems)
+        if experiment is not None:
+            study.experiments[path.stem] = experiment
+    path = folder / WATCH_FILE
+    if path.is_file():
+        loaded = load_yaml(path, problems)
+        data, broken = parse_partly(WatchFile, loaded, problems) if loaded else (None, None)
+        if data is not None and loaded is not None:
+            for index, signal in enumerate(data.signals):
+                key: PathKey = ("signals", index)
+                if _touches(broken or set(), key):
+                    continue
+                _check_territory(signal.territory, (*key, "territory"), loaded, known, problems)
+                _check_hypotheses(signal.hypotheses, (*key, "hypotheses"), loaded, known, problems)
+                if signal.seen_by is not None:
+                    _check_organisation(signal.seen_by, (*key, "seen_by"), loaded, known, problems)
+            check_texts(study, loaded, problems)
+            attach_origins(data, loaded, ())
+            study.watch = data
+
+
+def _check_network(data: NetworkFile, loaded: LoadedFile, broken: set[PathKey], known: _Known,
+                   problems: Problems) -> None:
+    check_unique([organisation.id for organisation in data.organisations], ("organisations",), loaded, problems)
+    for index, organisation in enumerate(data.organisations):
+        key: PathKey = ("organisations", index)
+        if _touches(broken, key):
+            continue
+        for position, territory in enumerate(organisation.territories):
+            _check_territory(territory, (*key, "territories", position), loaded, known, problems)
+        for position, theme in enumerate(organisation.themes):
+            if theme not in known.known_drivers and not known.gaps.unsure("drivers"):
+                problems.add(loaded.locate((*key, "themes", position)),
+                             _("unknown driver '%(id)s'", id=theme) + did_you_mean(theme, known.drivers),
+                             _("the themes of an organisation are drivers of this study: %(ids)s",
+                               ids=", ".join(known.drivers)))
+        for position, person in enumerate(organisation.people):
+            if person.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", person.email):
+                problems.add(loaded.locate((*key, "people", position, "email")),
+                             _("'%(value)s' is not an e-mail address", value=shortened(person.email, 40)),
+                             _("write it like prenom.nom@exemple.fr, or remove the line"))
+            if person.public and person.name is None:
+                problems.add(loaded.locate((*key, "people", position, "public")),
+                             _("a public contact needs a name"),
+                             _("add `name:` to print this contact, or remove `public: true` to print only the role"))
+
+
+def _load_experiment(path: Path, known: _Known, problems: Problems) -> ExperimentFile | None:
+    """An experiment file, checked; its data when the whole file is valid."""
+    stem = path.stem
+    if not re.match(SLUG_PATTERN, stem):
+        problems.add(Location(path), _("'%(id)s' is not a valid experiment id (the file name is the id)", id=stem),
+                     _("rename the file to %(name)s.yaml", name=suggest_slug(stem)))
+        return None
+    loaded = load_yaml(path, problems)
+    data, broken = parse_partly(ExperimentFile, loaded, problems) if loaded else (None, None)
+    if data is None or loaded is None:
+        return None
+    broken = broken or set()
+    if data.id is not None and data.id != stem and not _touches(broken, ("id",)):
+        problems.add(loaded.locate(("id",)),
+                     _("id '%(id)s' does not match the file name '%(name)s.yaml'", id=data.id, name=stem),
+                     _("remove the id field (the file name is the id) or rename the file"))
+    if not _touches(broken, ("territory",)):
+        _check_territory(data.territory, ("territory",), loaded, known, problems)
+    if not _touches(broken, ("lead",)):
+        _check_organisation(data.lead, ("lead",), loaded, known, problems)
+    if not _touches(broken, ("partners",)):
+        for index, partner in enumerate(data.partners):
+            _check_organisation(partner, ("partners", index), loaded, known, problems)
+    if not _touches(broken, ("actions",)):
+        for index, reference in enumerate(data.actions):
+            _check_action(reference, ("actions", index), loaded, known, problems)
+    if not _touches(broken, ("scenarios",)):
+        for index, scenario in enumerate(data.scenarios):
+            if scenario not in known.scenarios:
+                problems.add(loaded.locate(("scenarios", index)),
+                             _("unknown scenario '%(id)s'%(suggestion)s", id=scenario,
+                               suggestion=did_you_mean(scenario, known.scenarios)),
+                             _("scenarios of this study: %(ids)s", ids=", ".join(known.scenarios) or _("none")))
+    if not _touches(broken, ("hypotheses",)):
+        _check_hypotheses(data.hypotheses, ("hypotheses",), loaded, known, problems)
+    if data.started and data.ends and data.ends <= data.started \
+            and not _touches(broken, ("started",)) and not _touches(broken, ("ends",)):
+        problems.add(loaded.locate(("ends",)),
+                     _("the experiment ends on %(ends)s, not after it starts (%(started)s)", ends=data.ends.isoformat(),
+                       started=data.started.isoformat()),
+                     _("check the dates: `ends` comes after `started`"))
+    if not _touches(broken, ("indicators",)):
+        check_unique([indicator.id for indicator in data.indicators], ("indicators",), loaded, problems)
+    for index, indicator in enumerate(data.indicators):
+        if not _touches(broken, ("indicators", index)):
+            _check_experiment_indicator(indicator, ("indicators", index), loaded, problems)
+    check_texts(known.study, loaded, problems)
+    if broken:
+        return None
+    attach_origins(data, loaded, ())
+    data.id = stem  # the file name is the id: the documents read `experiment.id`
+    return data
+
+
+def _check_experiment_indicator(indicator: ExperimentIndicator, key: PathKey, loaded: LoadedFile,
+                                problems: Problems) -> None:
+    """A target after the baseline; measures in the order of their dates, none before the baseline."""
+    start = indicator.baseline.date
+    if indicator.target.date <= start:
+        problems.add(loaded.locate((*key, "target", "date")),
+                     _("the target's date, %(date)s, is not after the baseline's (%(baseline)s)",
+                       date=indicator.target.date.isoformat(), baseline=start.isoformat()),
+                     _("a target is reached after the baseline: give a later date"))
+    previous = None
+    for index, measure in enumerate(indicator.measures):
+        where = loaded.locate((*key, "measures", index, "date"))
+        if measure.date < start:
+            problems.add(where, _("the measure of %(date)s comes before the baseline's date (%(baseline)s)",
+                                  date=measure.date.isoformat(), baseline=start.isoformat()),
+                         _("measures are taken from the baseline on: check the date, or move the baseline"))
+        elif previous is not None and measure.date <= previous:
+            problems.add(where, _("%(date)s comes after %(previous)s: the measures go in the order of their dates, "
+                                  "each date once", date=measure.date.isoformat(), previous=previous.isoformat()),
+                         _("write the measures in the order of their dates"))
+        previous = measure.date if previous is None or measure.date > previous else previous
+
+
+def _check_territory(territory: str | None, key: PathKey, loaded: LoadedFile, known: _Known,
+                     problems: Problems) -> None:
+    if territory is None or territory in known.territories or territory in known.territory_files:
+        return
+    problems.add(loaded.locate(key),
+                 _("unknown territory '%(id)s'", id=territory) + did_you_mean(territory, known.territory_files),
+                 _("territories of this study (%(folder)s/<id>.yaml): %(ids)s", folder=TERRITORIES_DIR,
+                   ids=", ".join(sorted(known.territory_files)) or _("none")))
+
+
+def _check_organisation(organisation: str, key: PathKey, loaded: LoadedFile, known: _Known,
+                        problems: Problems) -> None:
+    if organisation in known.organisations or known.network_unsure:
+        return
+    if not known.has_network:
+        problems.add(loaded.locate(key),
+                     _("unknown organisation '%(id)s': the study has no %(file)s", id=organisation, file=NETWORK_FILE),
+                     _("describe the organisations of the network in %(file)s (id, name, kind)", file=NETWORK_FILE))
+        return
+    problems.add(loaded.locate(key),
+                 _("unknown organisation '%(id)s'", id=organisation) + did_you_mean(organisation, known.organisations),
+                 _("organisations of %(file)s: %(ids)s", file=NETWORK_FILE,
+                   ids=", ".join(known.organisations) or _("none")))
+
+
+def _check_hypotheses(references: list[str], key: PathKey, loaded: LoadedFile, known: _Known,
+                      problems: Problems) -> None:
+    for index, reference in enumerate(references):
+        if known.gaps.unsure("drivers"):
+            return
+        problem = hypothesis_ref_problem(known.study.meta, reference, known.known_drivers, known.gaps.hypotheses_unsure)
+        if problem:
+            problems.add(loaded.locate((*key, index)), *problem)
+
+
+def _check_action(reference: str, key: PathKey, loaded: LoadedFile, known: _Known, problems: Problems) -> None:
+    """`<workshop>/<group>/<action key>` names an action typed in the results of a workshop of the study."""
+    where = loaded.locate(key)
+    parts = str(reference).split("/")
+    if len(parts) != 3 or not all(parts):
+        example = "/".join(_first_action(known)) or "demi-journee-colloque/table-a/a1"
+        problems.add(where, _("'%(reference)s' is not of the form workshop/group/action", reference=reference),
+                     _("write the workshop id, its group's id and the action's key in the results file, separated "
+                       "by slashes, like %(example)s", example=example))
+        return
+    workshop_id, group_id, action_key = parts
+    workshop = known.workshops.get(workshop_id)
+    if workshop is None:
+        if workshop_id not in known.plan_files:
+            problems.add(where, _("unknown workshop '%(id)s'", id=workshop_id)
+                         + did_you_mean(workshop_id, known.plan_files),
+                         _("workshops of this study (%(folder)s/<id>.yaml): %(ids)s", folder=WORKSHOPS_DIR,
+                           ids=", ".join(known.plan_files) or _("none")))
+        return  # a plan written wrong: reported already
+    results_path = known.study.folder / RESULTS_DIR / f"{workshop_id}.yaml"
+    if workshop.results is None:
+        if not results_path.is_file():
+            problems.add(where, _("workshop '%(id)s' has no results: no file %(file)s", id=workshop_id,
+                                  file=f"{RESULTS_DIR}/{workshop_id}.yaml"),
+                         _("type the capture sheets of the workshop into %(file)s, then name one of its actions",
+                           file=f"{RESULTS_DIR}/{workshop_id}.yaml"))
+        return  # a results file written wrong: reported already
+    group = workshop.results.groups.get(group_id)
+    if group is None:
+        groups = list(workshop.results.groups)
+        problems.add(where, _("the results of workshop '%(workshop)s' have no group '%(id)s'", workshop=workshop_id,
+                              id=group_id) + did_you_mean(group_id, groups),
+                     _("groups in %(file)s: %(ids)s", file=f"{RESULTS_DIR}/{workshop_id}.yaml",
+                       ids=", ".join(groups) or _("none")))
+        return
+    if action_key not in group.actions:
+        actions = list(group.actions)
+        problems.add(where, _("group '%(group)s' of workshop '%(workshop)s' has no action '%(id)s'", group=group_id,
+                              workshop=workshop_id, id=action_key) + did_you_mean(action_key, actions),
+                     _("its actions in %(file)s: %(ids)s", file=f"{RESULTS_DIR}/{workshop_id}.yaml",
+                       ids=", ".join(actions) or _("none")))
+
+
+def _first_action(known: _Known) -> tuple[str, ...]:
+    """The reference of the study's first typed action, as an example of the form; () when there is none."""
+    for workshop in known.study.workshops:
+        for group_id, group in (workshop.results.groups.items() if workshop.results else ()):
+            for action_key in group.actions:
+                return workshop.id, group_id, action_key
+    return ()

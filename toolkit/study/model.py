@@ -834,6 +834,13 @@ class Impact(Strict):
 # References of the follow-up files (`toolkit.study.followup`): a hypothesis, a workshop action.
 HYPOTHESIS_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"  # "<driver id>/<hypothesis id>"
 ACTION_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*/[^/\s]+$"  # "<workshop>/<group>/<action key>"
+MAX_REF_CHARS = 3 * MAX_ID_CHARS + 2
+# The form of a reference is checked by `toolkit.study.load` (a located message that shows the form); the schema
+# gives the pattern to editors.
+HypothesisRef = Annotated[str, Field(min_length=1, max_length=MAX_REF_CHARS),
+                          WithJsonSchema({"type": "string", "pattern": HYPOTHESIS_REF_PATTERN})]
+ActionRef = Annotated[str, Field(min_length=1, max_length=MAX_REF_CHARS),
+                      WithJsonSchema({"type": "string", "pattern": ACTION_REF_PATTERN})]
 MAX_TRIGGER_SIGNALS = 1000
 MAX_TRIGGER_MONTHS = 120
 
@@ -843,7 +850,7 @@ class Trigger(Strict):
     its hypotheses within the last months (`toolkit.synthesis.followup.fired_triggers`)."""
 
     when: LocalText  # « À activer si ... »
-    hypotheses: list[Annotated[str, Field(pattern=HYPOTHESIS_REF_PATTERN, max_length=200)]] = Field(min_length=1)
+    hypotheses: list[HypothesisRef] = Field(min_length=1)
     threshold: int = Field(default=3, ge=1, le=MAX_TRIGGER_SIGNALS)  # signals needed...
     months: int = Field(default=12, ge=1, le=MAX_TRIGGER_MONTHS)  # ...within this many months before the as-of date
 

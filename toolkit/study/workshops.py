@@ -9,7 +9,7 @@ other problem, and the schedule (clock times) is worked out here once for every 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from toolkit.errors import Location, Problems, did_you_mean
@@ -22,12 +22,14 @@ from toolkit.study.model import (
     RATING_VALUES,
     SCALE,
     SLUG_PATTERN,
+    Action,
     GroupResults,
     Method,
     MethodFile,
     ResultsFile,
     ScheduledActivity,
     Study,
+    StudyFile,
     Workshop,
     WorkshopFile,
     activity_scenarios,
@@ -348,6 +350,42 @@ def _check_baseline_used(study: Study, workshop: Workshop, loaded: LoadedFile, p
                        "scenarios, or give it to a group"))
 
 
+def hypothesis_ref_problem(meta: StudyFile, reference: str, known_drivers: set[str] | None = None,
+                           unsure: Callable[[int], bool] | None = None) -> tuple[str, str] | None:
+    """What is wrong with a reference `<driver id>/<hypothesis id>` (a trigger's, an experiment's, a signal's of the
+    watch): (message, hint), or None when it names a hypothesis of the study. `known_drivers` are driver ids that are
+    not unknown even when missing (written wrong, reported already); `unsure(index)` says the hypotheses of the
+    index-th driver were written wrong (reported already)."""
+    drivers = {driver.id: driver for driver in meta.drivers}
+    driver_id, slash, hypothesis_id = str(reference).partition("/")
+    if not slash or not driver_id or not hypothesis_id or "/" in hypothesis_id:
+        first = meta.drivers[0] if meta.drivers else None
+        example = f"{first.id}/{first.hypotheses[0].id}" if first and first.hypotheses else "demographie/vieillissement"
+        return (_("'%(reference)s' is not of the form driver/hypothesis", reference=reference),
+                _("write the driver id, a slash and one of its hypothesis ids, like %(example)s", example=example))
+    driver = drivers.get(driver_id)
+    if driver is None:
+        if known_drivers is not None and driver_id in known_drivers:
+            return None
+        return (_("unknown driver '%(id)s'", id=driver_id) + did_you_mean(driver_id, drivers),
+                _("drivers of this study: %(ids)s", ids=", ".join(drivers)))
+    if driver.hypothesis(hypothesis_id) is None and not (unsure and unsure(meta.drivers.index(driver))):
+        options = [h.id for h in driver.hypotheses]
+        return (_("driver '%(driver)s' has no hypothesis '%(id)s'", driver=driver_id, id=hypothesis_id)
+                + did_you_mean(hypothesis_id, options), _("choose one of: %(ids)s", ids=", ".join(options)))
+    return None
+
+
+def _check_trigger(study: Study, action: Action, key: tuple, loaded: LoadedFile, problems: Problems) -> None:
+    """The hypotheses of an action's trigger (`À activer si...`) are hypotheses of the study."""
+    if action.trigger is None:
+        return
+    for index, reference in enumerate(action.trigger.hypotheses):
+        problem = hypothesis_ref_problem(study.meta, reference)
+        if problem:
+            problems.add(loaded.locate((*key, "trigger", "hypotheses", index)), *problem)
+
+
 def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
     """Read `results/<workshop-id>.yaml` if it exists; every id must be one the plan or study knows.
 
@@ -399,6 +437,7 @@ def load_results(study: Study, workshop: Workshop, problems: Problems) -> None:
                              _("use the id printed on the sheet, like a1"))
             _check_keys(action.scenarios, scenarios, "scenario", (*key, "actions", action_id, "scenarios"),
                         loaded, problems)
+            _check_trigger(study, action, (*key, "actions", action_id), loaded, problems)
     attach_origins(data, loaded, ())
     workshop.results = data
 

@@ -1,0 +1,246 @@
+"""The follow-up files of a study (issue 16): network.yaml, experiments/<id>.yaml, watch.yaml, triggers on actions.
+
+Every reference checked and located; the privacy warnings of `check` for what would be printed."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import copy_fixture, edit, problems_of, write
+from toolkit.study.followup import STATUSES, ExperimentFile, NetworkFile, WatchFile
+from toolkit.study.load import load_study
+
+TERRITORY = """
+id: {id}
+name: {name}
+kind: département
+organisation: Département {name}
+"""
+
+NETWORK = """
+example: true
+note: Réseau inventé pour les tests.
+organisations:
+  - id: departement-isere
+    name: Département de l'Isère
+    kind: departement
+    territories: [isere]
+    themes: [numerique]
+    brings: Un terrain d'expérimentation.
+    seeks: Des partenaires pour évaluer.
+    website: https://www.example.org
+    people:
+      - name: Claire Martin
+        role: Directrice de l'action sociale
+        email: claire.martin@gmail.com
+        phone: "04 76 00 00 00"
+      - name: Mission prospective
+        role: Service de la prospective
+        email: prospective@exemple.fr
+        public: true
+  - id: ccas-grenoble
+    name: CCAS de Grenoble
+    kind: ccas
+    territories: [isere]
+"""
+
+EXPERIMENT = """
+title: Un guichet humain dans chaque plateforme
+territory: isere
+lead: departement-isere
+partners: [ccas-grenoble]
+actions:
+  - atelier/table-a/a1
+scenarios: [plateformes]
+hypotheses:
+  - numerique/plateformes
+status: en-cours
+started: 2026-09-01
+ends: 2027-12-31
+next_review: 2027-03-15
+summary: Un guichet tenu par le CCAS.
+indicators:
+  - id: personnes-recues
+    name: Personnes reçues au guichet
+    unit: personnes
+    baseline: {date: 2026-09-01, value: 0}
+    target: {date: 2027-09-01, value: 400}
+    measures:
+      - {date: 2026-12-31, value: 85}
+      - {date: 2027-03-31, value: 190}
+"""
+
+WATCH = """
+example: true
+signals:
+  - date: 2026-10-12
+    text: Une plateforme propose des aides à domicile à la demande.
+    territory: isere
+    source: Presse locale
+    hypotheses: [numerique/plateformes]
+    seen_by: departement-isere
+  - date: 2026-11-02
+    text: Une mairie ferme son accueil.
+    hypotheses: [numerique/dematerialisation, demographie/vieillissement]
+"""
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Path:
+    """The workshop fixture with two territories, a network, an experiment and a watch."""
+    folder = copy_fixture("workshop", tmp_path)
+    write(folder / "territories/isere.yaml", TERRITORY.format(id="isere", name="de l'Isère"))
+    write(folder / "territories/nord.yaml", TERRITORY.format(id="nord", name="du Nord"))
+    write(folder / "network.yaml", NETWORK)
+    write(folder / "experiments/guichet-humain.yaml", EXPERIMENT)
+    write(folder / "watch.yaml", WATCH)
+    return folder
+
+
+def test_a_valid_network_experiment_and_watch_load(study: Path):
+    loaded = load_study(study)
+    assert isinstance(loaded.network, NetworkFile) and isinstance(loaded.watch, WatchFile)
+    assert [o.id for o in loaded.network.organisations] == ["departement-isere", "ccas-grenoble"]
+    assert list(loaded.experiments) == ["guichet-humain"]
+    experiment = loaded.experiments["guichet-humain"]
+    assert isinstance(experiment, ExperimentFile) and experiment.id == "guichet-humain"
+    assert experiment.status == "en-cours" and experiment.status in STATUSES
+    assert experiment.indicators[0].measures[-1].date == datetime.date(2027, 3, 31)
+    assert experiment.indicators[0].target.value == 400
+    assert [s.hypotheses for s in loaded.watch.signals][1] == ["numerique/dematerialisation",
+                                                               "demographie/vieillissement"]
+    assert loaded.network.organisations[0].people[0].public is False
+
+
+def test_a_study_without_follow_up_files_loads_as_before(tmp_path: Path):
+    folder = copy_fixture("workshop", tmp_path)
+    loaded = load_study(folder)
+    assert loaded.network is None and loaded.watch is None and loaded.experiments == {}
+
+
+def test_every_unknown_reference_of_an_experiment_is_located(study: Path):
+    path = study / "experiments/guichet-humain.yaml"
+    edit(path, "territory: isere", "territory: iserre")
+    edit(path, "lead: departement-isere", "lead: departement-isre")
+    edit(path, "partners: [ccas-grenoble]", "partners: [ccas-grenobl]")
+    edit(path, "  - atelier/table-a/a1", "  - atelier/table-a/a9\n  - atelier/table-z/a1\n  - ateliers/table-a/a1\n"
+                                         "  - atelier/a1")
+    edit(path, "scenarios: [plateformes]", "scenarios: [plateforme]")
+    edit(path, "  - numerique/plateformes", "  - numerique/plateforme\n  - numerik/plateformes\n  - numerique")
+    assert problems_of(study) == [
+        "experiments/guichet-humain.yaml:2:12: unknown territory 'iserre' (did you mean 'isere'?)",
+        "experiments/guichet-humain.yaml:3:7: unknown organisation 'departement-isre' "
+        "(did you mean 'departement-isere'?)",
+        "experiments/guichet-humain.yaml:4:12: unknown organisation 'ccas-grenobl' (did you mean 'ccas-grenoble'?)",
+        "experiments/guichet-humain.yaml:6:5: group 'table-a' of workshop 'atelier' has no action 'a9'",
+        "experiments/guichet-humain.yaml:7:5: the results of workshop 'atelier' have no group 'table-z' "
+        "(did you mean 'table-b'?)",
+        "experiments/guichet-humain.yaml:8:5: unknown workshop 'ateliers' (did you mean 'atelier'?)",
+        "experiments/guichet-humain.yaml:9:5: 'atelier/a1' is not of the form workshop/group/action",
+        "experiments/guichet-humain.yaml:10:13: unknown scenario 'plateforme' (did you mean 'plateformes'?)",
+        "experiments/guichet-humain.yaml:12:5: driver 'numerique' has no hypothesis 'plateforme' "
+        "(did you mean 'plateformes'?)",
+        "experiments/guichet-humain.yaml:13:5: unknown driver 'numerik' (did you mean 'numerique'?)",
+        "experiments/guichet-humain.yaml:14:5: 'numerique' is not of the form driver/hypothesis",
+    ]
+
+
+def test_the_network_and_the_watch_name_what_exists(study: Path):
+    edit(study / "network.yaml", "territories: [isere]", "territories: [isere, savoie]")
+    edit(study / "network.yaml", "themes: [numerique]", "themes: [numerik]")
+    edit(study / "network.yaml", "  - id: ccas-grenoble", "  - id: departement-isere")
+    edit(study / "watch.yaml", "territory: isere", "territory: nor")
+    edit(study / "watch.yaml", "seen_by: departement-isere", "seen_by: claire-martin")
+    edit(study / "watch.yaml", "hypotheses: [numerique/dematerialisation", "hypotheses: [numerique/demat")
+    assert problems_of(study) == [
+        "experiments/guichet-humain.yaml:4:12: unknown organisation 'ccas-grenoble'",
+        "network.yaml:7:26: unknown territory 'savoie'",
+        "network.yaml:8:14: unknown driver 'numerik' (did you mean 'numerique'?)",
+        "network.yaml:21:9: duplicate id 'departement-isere' in organisations",
+        "watch.yaml:5:16: unknown territory 'nor' (did you mean 'nord'?)",
+        "watch.yaml:8:14: unknown organisation 'claire-martin'",
+        "watch.yaml:11:18: driver 'numerique' has no hypothesis 'demat'",
+    ]
+
+
+def test_an_organisation_named_without_a_network(study: Path):
+    (study / "network.yaml").unlink()
+    (study / "watch.yaml").unlink()
+    assert problems_of(study) == [
+        "experiments/guichet-humain.yaml:3:7: unknown organisation 'departement-isere': the study has no "
+        "network.yaml",
+        "experiments/guichet-humain.yaml:4:12: unknown organisation 'ccas-grenoble': the study has no network.yaml",
+    ]
+
+
+def test_an_action_of_a_workshop_without_results(study: Path):
+    (study / "results/atelier.yaml").unlink()
+    assert problems_of(study) == [
+        "experiments/guichet-humain.yaml:6:5: workshop 'atelier' has no results: no file results/atelier.yaml"]
+
+
+def test_dates_of_an_experiment(study: Path):
+    path = study / "experiments/guichet-humain.yaml"
+    edit(path, "ends: 2027-12-31", "ends: 2026-08-31")
+    edit(path, "target: {date: 2027-09-01", "target: {date: 2026-09-01")
+    edit(path, "      - {date: 2026-12-31, value: 85}", "      - {date: 2026-12-31, value: 85}\n"
+                                                     "      - {date: 2026-12-31, value: 86}\n"
+                                                     "      - {date: 2026-08-01, value: 2}")
+    edit(path, "status: en-cours", "status: en cours")
+    edit(path, "next_review: 2027-03-15", "next_review: demain")
+    assert problems_of(study) == [
+        "experiments/guichet-humain.yaml:10:9: field 'status': 'en cours' is not one of the accepted values "
+        "(idee, en-preparation, en-cours, evaluee, arretee)",
+        "experiments/guichet-humain.yaml:12:7: the experiment ends on 2026-08-31, not after it starts (2026-09-01)",
+        "experiments/guichet-humain.yaml:13:14: field 'next_review': 'demain' is not a date",
+        "experiments/guichet-humain.yaml:20:20: the target's date, 2026-09-01, is not after the baseline's "
+        "(2026-09-01)",
+        "experiments/guichet-humain.yaml:23:16: 2026-12-31 comes after 2026-12-31: the measures go in the order of "
+        "their dates, each date once",
+        "experiments/guichet-humain.yaml:24:16: the measure of 2026-08-01 comes before the baseline's date "
+        "(2026-09-01)",
+    ]
+
+
+def test_duplicate_indicators_and_a_file_name_that_is_not_an_id(study: Path):
+    path = study / "experiments/guichet-humain.yaml"
+    edit(path, "summary:", "id: guichet\nsummary:")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + text[text.index("  - id: personnes-recues"):], encoding="utf-8")
+    write(study / "experiments/Guichet Bis.yaml", EXPERIMENT)
+    assert problems_of(study) == [
+        "experiments/Guichet Bis.yaml:1:1: 'Guichet Bis' is not a valid experiment id (the file name is the id)",
+        "experiments/guichet-humain.yaml:14:5: id 'guichet' does not match the file name 'guichet-humain.yaml'",
+        "experiments/guichet-humain.yaml:25:9: duplicate id 'personnes-recues' in indicators",
+    ]
+
+
+TRIGGER = """        kind: action
+        trigger:
+          when: À activer si les plateformes deviennent l'opérateur principal.
+          hypotheses: [numerique/plateformes, numerique/platformes, demographie]
+"""
+
+
+def test_a_trigger_names_hypotheses_of_the_study(study: Path):
+    edit(study / "results/atelier.yaml", "        kind: action\n", TRIGGER)
+    assert problems_of(study) == [
+        "results/atelier.yaml:24:47: driver 'numerique' has no hypothesis 'platformes' (did you mean 'plateformes'?)",
+        "results/atelier.yaml:24:69: 'demographie' is not of the form driver/hypothesis",
+    ]
+
+
+def test_a_trigger_threshold_and_months_are_bounded(study: Path):
+    edit(study / "results/atelier.yaml", "        kind: action\n",
+         TRIGGER.replace(", numerique/platformes, demographie", "") + "          threshold: 0\n          months: 500\n")
+    assert problems_of(study) == [
+        "results/atelier.yaml:25:22: field 'groups › table-a › actions › a1 › trigger › threshold': 0 is less than 1",
+        "results/atelier.yaml:26:19: field 'groups › table-a › actions › a1 › trigger › months': 500 is more than 120",
+    ]
+    edit(study / "results/atelier.yaml", "threshold: 0\n          months: 500\n", "threshold: 2\n")
+    action = load_study(study).workshops[0].results.groups["table-a"].actions["a1"]
+    assert action.trigger.threshold == 2 and action.trigger.months == 12
+    assert action.trigger.hypotheses == ["numerique/plateformes"]
