@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import copy_fixture, edit, problems_of, write
+from tests.helpers import copy_fixture, edit, problems_of, warnings_of, write
 from toolkit.study.followup import STATUSES, ExperimentFile, NetworkFile, WatchFile
 from toolkit.study.load import load_study
 
@@ -244,3 +244,36 @@ def test_a_trigger_threshold_and_months_are_bounded(study: Path):
     action = load_study(study).workshops[0].results.groups["table-a"].actions["a1"]
     assert action.trigger.threshold == 2 and action.trigger.months == 12
     assert action.trigger.hypotheses == ["numerique/plateformes"]
+
+
+def privacy_warnings(study: Path) -> list[str]:
+    """The warnings of `check` on the follow-up files (the fixture's own warnings are about its scenarios)."""
+    return [w for w in warnings_of(study, review=True) if w.startswith(("network", "experiments", "watch"))]
+
+
+def test_personal_data_in_printed_fields_is_a_warning(study: Path):
+    """A private contact's own e-mail and phone (claire.martin@gmail.com, 04 76 ...) are never printed: no warning;
+    the same in a printed text is one, located at the address or the number."""
+    assert privacy_warnings(study) == []
+    edit(study / "network.yaml", "brings: Un terrain d'expérimentation.",
+         "brings: Un terrain d'expérimentation, écrire à claire.martin@gmail.com.")
+    edit(study / "network.yaml", "prospective@exemple.fr", "prospective.isere@orange.fr")
+    edit(study / "network.yaml", "role: Service de la prospective", "role: Service de la prospective, 04.76.00.00.01")
+    edit(study / "watch.yaml", "text: Une mairie ferme son accueil.",
+         "text: Une mairie ferme son accueil, un numéro reste ouvert (+33 4 76 00 00 02).")
+    edit(study / "experiments/guichet-humain.yaml", "summary: Un guichet tenu par le CCAS.",
+         "summary: \"Un guichet tenu par le CCAS : contact jean@hotmail.fr ou 0612345678.\"")
+    assert privacy_warnings(study) == [
+        "experiments/guichet-humain.yaml:14:49: a personal e-mail address (jean@hotmail.fr) in a printed text",
+        "experiments/guichet-humain.yaml:14:68: a phone number (0612345678) in a printed text",
+        "network.yaml:9:52: a personal e-mail address (claire.martin@gmail.com) in a printed text",
+        "network.yaml:18:42: a phone number (04.76.00.00.01) in a printed text",
+        "network.yaml:19:16: the public contact's e-mail is on a personal domain (orange.fr)",
+        "watch.yaml:10:65: a phone number (+33 4 76 00 00 02) in a printed text",
+    ]
+
+
+def test_a_private_contact_is_never_looked_at(study: Path):
+    edit(study / "network.yaml", "        public: true\n", "")
+    edit(study / "network.yaml", "prospective@exemple.fr", "prospective.isere@orange.fr")
+    assert privacy_warnings(study) == []

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from toolkit.errors import Location, Problems
 from toolkit.language import _, ngettext
+from toolkit.study.followup import EXPERIMENTS_DIR, NETWORK_FILE, WATCH_FILE
 from toolkit.study.loader import LoadedFile, PathKey, load_yaml
 from toolkit.study.markup import MARKER
 from toolkit.study.model import NARRATIVE_WORDS, Scenario, Study, shortened
@@ -139,6 +140,7 @@ def review_study(study: Study, files: StudyFiles, problems: Problems, *, easy_re
         _unsourced_figures(loaded, problems)  # a figure needs its source in every language
     if easy_read:
         _easy_read_missing(study, files, problems)
+    _personal_data(study, problems)
 
 
 # --- placeholders ---------------------------------------------------------------------
@@ -592,6 +594,76 @@ class _TextPlace:
         else:  # escapes or a plain scalar folded over several lines: the start of the value
             return location
         return Location(location.file, location.line, location.column + shift)
+
+
+# --- personal data in what is printed (the follow-up files) -----------------------------
+
+# Personal e-mail providers: an address there is a person's own, not their organisation's.
+PERSONAL_DOMAINS = re.compile(
+    r"(?:gmail\.com|yahoo\.[a-z.]+|hotmail\.[a-z.]+|outlook\.[a-z.]+|live\.[a-z.]+|orange\.fr|wanadoo\.fr|free\.fr|"
+    r"sfr\.fr|laposte\.net|icloud\.com|me\.com|aol\.com|gmx\.[a-z.]+|protonmail\.[a-z.]+|proton\.me)", re.IGNORECASE)
+EMAIL = re.compile(r"[\w.+'-]+@((?:[\w-]+\.)+[\w-]+)")
+# A French phone number: 0X XX XX XX XX with spaces, dots, hyphens or nothing between pairs, or +33 X ...
+PHONE = re.compile(r"(?<![\w+])(?:\+33[ .\u00a0]?(?:\(0\)[ .\u00a0]?)?|0)[1-9](?:[ .\-\u00a0]?\d{2}){4}(?![\w])")
+
+
+def _personal_data(study: Study, problems: Problems) -> None:
+    """A personal e-mail address or a phone number in a field that the carnet or the follow-up report prints.
+
+    Printed: every text of the network but the people's own fields (a contact's name, e-mail and phone are
+    printed only when `public: true`; the role always), every text of an experiment and of the watch. A public
+    contact's e-mail on a personal domain is named too. Nothing of a private contact is looked at: it is never
+    printed."""
+    folder = study.folder
+    if study.network is not None:
+        loaded = load_yaml(folder / NETWORK_FILE, Problems())
+        if loaded is not None:
+            _personal_in_network(study, loaded, problems)
+    for path in sorted((folder / EXPERIMENTS_DIR).glob("*.yaml")) if study.experiments else ():
+        loaded = load_yaml(path, Problems())
+        if loaded is not None:
+            _personal_in(loaded, iter_strings(loaded.data, ()), problems)
+    if study.watch is not None:
+        loaded = load_yaml(folder / WATCH_FILE, Problems())
+        if loaded is not None:
+            _personal_in(loaded, iter_strings(loaded.data, ()), problems)
+
+
+def _personal_in_network(study: Study, loaded: LoadedFile, problems: Problems) -> None:
+    data = loaded.data
+    printed = [(key, text) for key, text in iter_strings(data, ()) if "people" not in key]
+    for index, organisation in enumerate(study.network.organisations):
+        for position, person in enumerate(organisation.people):
+            key = ("organisations", index, "people", position)
+            fields = ("name", "role") if person.public else ("role",)
+            printed += [(path, text) for path, text in iter_strings(loaded.get(key), key)
+                        if path[len(key)] in fields]
+            if person.public and person.email:
+                domain = person.email.rpartition("@")[2]
+                if PERSONAL_DOMAINS.fullmatch(domain):
+                    problems.warn(loaded.locate((*key, "email")),
+                                  _("the public contact's e-mail is on a personal domain (%(domain)s)", domain=domain),
+                                  _("`public: true` prints it in every document: give a professional or service "
+                                    "address, or remove `public: true`"))
+    _personal_in(loaded, printed, problems)
+
+
+def _personal_in(loaded: LoadedFile, texts: Iterable[tuple[PathKey, str]], problems: Problems) -> None:
+    for key, text in texts:
+        place = None
+        for match in EMAIL.finditer(text):
+            if PERSONAL_DOMAINS.fullmatch(match.group(1)):
+                place = place or _TextPlace(loaded, key, text)
+                problems.warn(place.locate(match.start()),
+                              _("a personal e-mail address (%(address)s) in a printed text", address=match.group()),
+                              _("the documents of the network circulate: write the address of a service or of the "
+                                "organisation, or put the person under `people:`, where only the role is printed"))
+        for match in PHONE.finditer(text):
+            place = place or _TextPlace(loaded, key, text)
+            problems.warn(place.locate(match.start()),
+                          _("a phone number (%(number)s) in a printed text", number=match.group()),
+                          _("the documents of the network circulate: put the number under `people:` (`phone:`), "
+                            "printed only for a contact with `public: true`"))
 
 
 def _common_prefix(first: str, second: str) -> int:
