@@ -688,3 +688,170 @@ def _indicator_description(observed: list[tuple[int, float]], at_horizon: float,
         sentences.append(texts["desc_scenarios"].format(horizon=horizon, assumption=texts["assumption"],
                                                         values=values))
     return " ".join(sentences)
+
+
+# The follow-up charts (issue 16): the watch's signals per quarter for the hypotheses of one driver (the follow-up
+# report), and an experiment's indicator from its baseline towards its target (the carnet's experiment pages).
+# Fills that stay apart in black and white: hatched, dark, plain, light, dotted, crossed.
+WATCH_FILLS = [("white", "////"), ("#555555", ""), ("white", ""), ("#bbbbbb", ""), ("white", "...."), ("white", "xx")]
+LEGEND_CHARS = 70  # a hypothesis's name in the watch chart's legend, on lines of at most this many characters
+
+
+def watch_chart(chart_id: str, title: str, quarters: list[str], series: list[tuple[str, list[int]]],
+                texts: dict[str, str], totals: list[int] | None = None) -> Chart:
+    """Signals per quarter for each hypothesis of one driver: a group of bars per quarter (oldest first), a bar
+    per hypothesis told apart by its fill (`WATCH_FILLS`: hatched, dark, plain...; named in the legend under the
+    chart), its count written on it, so that a bar of 0 still reads 0.
+
+    `series`: (hypothesis name, a count per quarter of `quarters`), in the study's order. Every word comes from
+    `texts` (the caller translates): "hypothesis", "signals" (the y axis), "total" (with `totals`), and the text
+    alternative's sentences: "desc" ({first}, {last}, {counts}) and "count" ({name}, {count}: a hypothesis's
+    signals over the quarters shown), joined by "separator" ("; " when not given). The data table has a row per
+    hypothesis: its name, its count per quarter, and its total since the first signal when `totals` is given.
+    """
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    if not quarters or not series:
+        raise ValueError("a watch chart needs quarters and hypotheses")
+    groups = len(series)
+    width = 0.8 / groups
+    names = [_wrap(name, LEGEND_CHARS) for name, _ in series]
+    legend_lines = sum(1 + name.count("\n") for name in names)
+    with rc_context(STYLE):
+        figure = Figure(figsize=(5.8, 2.3 + 0.2 * legend_lines), layout="constrained")
+        axes = figure.subplots()
+        top = max([count for _, counts in series for count in counts] + [1])
+        for index, (_, counts) in enumerate(series):
+            face, hatch = WATCH_FILLS[index % len(WATCH_FILLS)]
+            xs = [x - 0.4 + width * (index + 0.5) for x in range(len(quarters))]
+            axes.bar(xs, counts, width * 0.92, color=face, edgecolor="black", hatch=hatch, linewidth=0.6, zorder=2)
+            for x, count in zip(xs, counts, strict=True):
+                axes.text(x, count + top * 0.02, str(count), ha="center", va="bottom", fontsize=LABEL_SIZE, zorder=3)
+        axes.set_xticks(range(len(quarters)), quarters)
+        axes.tick_params(axis="x", length=0)
+        axes.set_xlim(-0.55, len(quarters) - 0.45)
+        axes.set_ylim(0, top * 1.18)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.set_ylabel(texts["signals"])
+        handles = [Patch(facecolor=WATCH_FILLS[i % len(WATCH_FILLS)][0], hatch=WATCH_FILLS[i % len(WATCH_FILLS)][1],
+                         edgecolor="black", linewidth=0.6, label=name) for i, name in enumerate(names)]
+        figure.legend(handles=handles, loc="outside lower left", frameon=False, fontsize=LABEL_SIZE, ncols=1,
+                      handlelength=1.8, handleheight=1.1)
+        counts_words = texts.get("separator", "; ").join(texts["count"].format(name=name, count=sum(counts))
+                                                         for name, counts in series)
+        description = texts["desc"].format(first=quarters[0], last=quarters[-1], counts=counts_words)
+        svg = _svg(figure, chart_id, title, description)
+    header = [texts["hypothesis"], *quarters] + ([texts["total"]] if totals is not None else [])
+    rows = [[name, *counts] + ([totals[index]] if totals is not None else [])
+            for index, (name, counts) in enumerate(series)]
+    return Chart(chart_id, title, description, svg, header, rows)
+
+
+def _date_ticks(first, last) -> list:
+    """The first days of the years from `first` to `last`; of the quarters when fewer than two years start there."""
+    import datetime
+    years = [datetime.date(year, 1, 1) for year in range(first.year, last.year + 1)]
+    years = [day for day in years if first <= day <= last]
+    if len(years) >= 2:
+        return years
+    quarters = [datetime.date(year, month, 1) for year in range(first.year, last.year + 1) for month in (1, 4, 7, 10)]
+    return [day for day in quarters if first <= day <= last]
+
+
+def _tick_text(day) -> str:
+    """A tick: the year at its first day, else month/year (04/2027)."""
+    return str(day.year) if (day.month, day.day) == (1, 1) else f"{day.month:02d}/{day.year}"
+
+
+def experiment_indicator_chart(chart_id: str, title: str, unit: str, baseline: tuple, target: tuple,
+                               measures: list[tuple], texts: dict[str, str], format_number=str,
+                               format_date=lambda day: day.isoformat(), width_pt: float = 300,
+                               height_pt: float = 170, label_size: float = LABEL_SIZE) -> Chart:
+    """An experiment's indicator: its baseline (an open square), its target (an open diamond, its value written
+    over it), the straight path from one to the other (thin, dashed, grey: a measure on or beyond it is on track),
+    and the measures taken (a solid line from the baseline, a dot each, the last one's value written over it).
+
+    `baseline`, `target` and each measure are (datetime.date, value). The y axis starts at 0 (at 0 ends, when
+    every value is negative), as on the other indicator charts. The legend under the chart names the marks. Every
+    word comes from `texts` (the caller translates): "baseline", "target", "measures" (the legend), "measure" (a
+    row of the data table), "path", "date", "value",
+    "kind" (the data table's third column), and the text alternative's sentences: "desc" ({baseline_value},
+    {baseline_date}, {target_value}, {target_date}) followed by "desc_last" ({count}, {value}, {date}) or
+    "desc_none". Numbers are written by `format_number` followed by `unit`, dates (the text alternative, the data
+    table) by `format_date`. The data table: a row per point, by date: date, value, kind (baseline, measure,
+    target).
+    """
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter
+
+    def number(value: float) -> str:
+        return format_number(int(value) if float(value).is_integer() else value)
+
+    def amount(value: float) -> str:
+        return f"{number(value)} {unit}".strip()
+
+    measures = sorted(measures, key=lambda point: point[0])
+    points = [baseline, target, *measures]
+    values = [value for _, value in points]
+    first, last = min(day for day, _ in points), max(day for day, _ in points)
+    sizes = {"font.size": label_size + 0.5, "legend.fontsize": label_size, "xtick.labelsize": label_size,
+             "ytick.labelsize": label_size}
+    with rc_context({**STYLE, **sizes}):
+        figure = Figure(figsize=(width_pt / 72 - 0.15, height_pt / 72 - 0.15), layout="constrained")
+        axes = figure.subplots()
+
+        def x(day) -> int:
+            return day.toordinal()
+
+        axes.plot([x(baseline[0]), x(target[0])], [baseline[1], target[1]], color="#777777", linewidth=0.8,
+                  linestyle=(0, (3, 2)), zorder=2)
+        if measures:
+            line = [baseline, *[point for point in measures if point[0] >= baseline[0]]]
+            axes.plot([x(day) for day, _ in line], [value for _, value in line], color="black", linewidth=1.3,
+                      zorder=3)
+            axes.plot([x(day) for day, _ in measures], [value for _, value in measures], linestyle="none",
+                      marker="o", markersize=4, color="black", zorder=4)
+        axes.plot([x(baseline[0])], [baseline[1]], linestyle="none", marker="s", markersize=6,
+                  markerfacecolor="white", markeredgecolor="black", markeredgewidth=1, zorder=5)
+        axes.plot([x(target[0])], [target[1]], linestyle="none", marker="D", markersize=6,
+                  markerfacecolor="white", markeredgecolor="black", markeredgewidth=1, zorder=5)
+        written = [target] + ([measures[-1]] if measures else [])
+        for day, value in written:
+            axes.annotate(number(value), (x(day), value), xytext=(0, 5), textcoords="offset points", ha="center",
+                          va="bottom", fontsize=label_size, zorder=6, annotation_clip=False,
+                          bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
+        bottom_value, top_value = min(0.0, *values), max(0.0, *values)
+        span = (top_value - bottom_value) or 1.0
+        axes.set_ylim(bottom_value - (0.04 * span if bottom_value < 0 else 0),
+                      top_value + (0.22 * span if top_value > 0 else 0))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value)))
+        margin = max(10, (x(last) - x(first)) * 0.05)
+        axes.set_xlim(x(first) - margin, x(last) + margin)
+        ticks = _date_ticks(first, last)
+        axes.set_xticks([x(day) for day in ticks], [_tick_text(day) for day in ticks])
+        axes.text(0, 1.02, unit, transform=axes.transAxes, ha="left", va="bottom", fontsize=label_size)
+        marks = [Line2D([], [], linestyle="none", marker="s", markersize=6, markerfacecolor="white",
+                        markeredgecolor="black", label=texts["baseline"]),
+                 Line2D([], [], linestyle="none", marker="D", markersize=6, markerfacecolor="white",
+                        markeredgecolor="black", label=texts["target"]),
+                 Line2D([], [], color="black", linewidth=1.3, marker="o", markersize=4, label=texts["measures"]),
+                 Line2D([], [], color="#777777", linewidth=0.8, linestyle=(0, (3, 2)), label=texts["path"])]
+        figure.legend(handles=marks, loc="outside lower center", frameon=False, fontsize=label_size, ncols=2,
+                      handlelength=1.8, columnspacing=1.2)
+        description = texts["desc"].format(baseline_value=amount(baseline[1]), baseline_date=format_date(baseline[0]),
+                                           target_value=amount(target[1]), target_date=format_date(target[0]))
+        if measures:
+            description += " " + texts["desc_last"].format(count=len(measures), value=amount(measures[-1][1]),
+                                                           date=format_date(measures[-1][0]))
+        else:
+            description += " " + texts["desc_none"]
+        svg = _svg(figure, chart_id, title, description)
+    rows = [(baseline[0], 0, baseline[1], texts["baseline"]), *((d, 1, v, texts["measure"]) for d, v in measures),
+            (target[0], 2, target[1], texts["target"])]
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return Chart(chart_id, title, description, svg, [texts["date"], texts["value"], texts["kind"]],
+                 [[format_date(day), value, kind] for day, _, value, kind in rows])
