@@ -750,14 +750,19 @@ def watch_chart(chart_id: str, title: str, quarters: list[str], series: list[tup
 
 
 def _date_ticks(first, last) -> list:
-    """The first days of the years from `first` to `last`; of the quarters when fewer than two years start there."""
+    """The first days of the years from `first` to `last`; of the quarters when fewer than two years start there; of
+    the months when fewer than two quarters do."""
     import datetime
     years = [datetime.date(year, 1, 1) for year in range(first.year, last.year + 1)]
     years = [day for day in years if first <= day <= last]
     if len(years) >= 2:
         return years
     quarters = [datetime.date(year, month, 1) for year in range(first.year, last.year + 1) for month in (1, 4, 7, 10)]
-    return [day for day in quarters if first <= day <= last]
+    quarters = [day for day in quarters if first <= day <= last]
+    if len(quarters) >= 2:
+        return quarters
+    months = [datetime.date(year, month, 1) for year in range(first.year, last.year + 1) for month in range(1, 13)]
+    return [day for day in months if first <= day <= last]
 
 
 def _tick_text(day) -> str:
@@ -770,8 +775,8 @@ def experiment_indicator_chart(chart_id: str, title: str, unit: str, baseline: t
                                format_date=lambda day: day.isoformat(), width_pt: float = 300,
                                height_pt: float = 170, label_size: float = LABEL_SIZE) -> Chart:
     """An experiment's indicator: its baseline (an open square), its target (an open diamond, its value written
-    over it), the straight path from one to the other (thin, dashed, grey: a measure on or beyond it is on track),
-    and the measures taken (a solid line from the baseline, a dot each, the last one's value written over it).
+    beside it), the straight path from one to the other (thin, dashed, grey: a measure on or beyond it is on track),
+    and the measures taken (a solid line from the baseline, a dot each, the last one's value written beside it).
 
     `baseline`, `target` and each measure are (datetime.date, value). The y axis starts at 0 (at 0 ends, when
     every value is negative), as on the other indicator charts. The legend under the chart names the marks. Every
@@ -819,10 +824,16 @@ def experiment_indicator_chart(chart_id: str, title: str, unit: str, baseline: t
                   markerfacecolor="white", markeredgecolor="black", markeredgewidth=1, zorder=5)
         axes.plot([x(target[0])], [target[1]], linestyle="none", marker="D", markersize=6,
                   markerfacecolor="white", markeredgecolor="black", markeredgewidth=1, zorder=5)
-        written = [target] + ([measures[-1]] if measures else [])
-        for day, value in written:
-            axes.annotate(number(value), (x(day), value), xytext=(0, 5), textcoords="offset points", ha="center",
-                          va="bottom", fontsize=label_size, zorder=6, annotation_clip=False,
+        # the target's value over its diamond and the last measure's beside its dot, each on the side away from the
+        # other (a last measure below the target: the target's above, the measure's below right; above it: the other
+        # way round), so that neither covers the other's mark, nor the line that comes to the measure
+        above = not measures or measures[-1][1] <= target[1]
+        written = [(target, (0, 5 if above else -5), "center", "bottom" if above else "top")]
+        if measures:
+            written.append((measures[-1], (3, -4 if above else 4), "left", "top" if above else "bottom"))
+        for (day, value), offset, ha, va in written:
+            axes.annotate(number(value), (x(day), value), xytext=offset, textcoords="offset points", ha=ha, va=va,
+                          fontsize=label_size, zorder=6, annotation_clip=False,
                           bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
         bottom_value, top_value = min(0.0, *values), max(0.0, *values)
         span = (top_value - bottom_value) or 1.0
@@ -830,7 +841,7 @@ def experiment_indicator_chart(chart_id: str, title: str, unit: str, baseline: t
                       top_value + (0.22 * span if top_value > 0 else 0))
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value)))
         margin = max(10, (x(last) - x(first)) * 0.05)
-        axes.set_xlim(x(first) - margin, x(last) + margin)
+        axes.set_xlim(x(first) - margin, x(last) + 2.5 * margin)  # room on the right for the last measure's value
         ticks = _date_ticks(first, last)
         axes.set_xticks([x(day) for day in ticks], [_tick_text(day) for day in ticks])
         axes.text(0, 1.02, unit, transform=axes.transAxes, ha="left", va="bottom", fontsize=label_size)
