@@ -18,6 +18,8 @@ def shipped_files() -> list[tuple[Path, str]]:
     files = [(path, "study") for path in sorted(ROOT.glob("scenarios/*/study.yaml"))]
     files += [(path, "indicators") for path in sorted(ROOT.glob("scenarios/*/indicators.yaml"))]
     files += [(path, "territory") for path in sorted(ROOT.glob("scenarios/*/territories/*.yaml"))]
+    files += [(path, kind) for kind in ("network", "watch") for path in sorted(ROOT.glob(f"scenarios/*/{kind}.yaml"))]
+    files += [(path, "experiment") for path in sorted(ROOT.glob("scenarios/*/experiments/*.yaml"))]
     for folder, kind in (("scenarios", "scenario"), ("workshops", "workshop"), ("results", "results")):
         files += [(path, kind) for path in sorted(ROOT.glob(f"scenarios/*/{folder}/*.yaml"))]
     files += [(path, "method") for path in sorted(ROOT.glob("templates/methods/*/method.yaml"))]

@@ -546,10 +546,12 @@ CAPTURE_SECTIONS: dict[str, dict[str, tuple[str, ...] | str | None]] = {
     "ratings": {"probability": SCALE, "desirability": SCALE},
     "actions": {"text": None, "kind": KINDS, "territory": None, "owner": None},
     "verdicts": {"verdict": VERDICTS},
+    "triggers": {"when": None},
     "signals": {"text": None, "where": None},
     "quotes": {"text": None, "who": None},
 }
-# every section is a field of a group's results, but `verdicts`: `actions.<id>.scenarios`
+# every section is a field of a group's results, but `verdicts`: `actions.<id>.scenarios`, and `triggers`:
+# `actions.<id>.trigger.when` (the signal that should set the action off; its `hypotheses` are typed in too)
 MAX_CAPTURE_ROWS = 40
 
 

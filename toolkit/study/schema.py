@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from toolkit.paths import REFERENCE_DOC, SCHEMA_DIR
+from toolkit.study.followup import ExperimentFile, NetworkFile, WatchFile
 from toolkit.study.indicators import IndicatorsFile, TerritoryFile
 from toolkit.study.model import MethodFile, ResultsFile, ScenarioFile, StudyFile, WorkshopFile
 
@@ -73,6 +74,28 @@ KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
         "Workshop results (results/<workshop-id>.yaml)",
         "scenarios/<study>/results/<workshop-id>.yaml: the capture sheets of a workshop typed up, group "
         "by group: baseline, ratings (1 to 5), impacts, actions, signals, quotes (docs/workshops.md).",
+    ),
+    "network": (
+        NetworkFile,
+        "Network of actors (network.yaml)",
+        "scenarios/<study>/network.yaml: the organisations of the study's network (id, name, kind, the territory "
+        "ids where they act, the driver ids of their themes, what they bring and seek) and the people who represent "
+        "them. A person's name, e-mail and phone are printed only with `public: true`; the role always.",
+    ),
+    "experiment": (
+        ExperimentFile,
+        "Experiment (experiments/<id>.yaml)",
+        "scenarios/<study>/experiments/<id>.yaml: one experiment, whose id is the file name: its territory, lead "
+        "and partners (organisation ids of network.yaml), the workshop actions it takes up "
+        "(`<workshop>/<group>/<action key>` of a results file), the scenarios and hypotheses "
+        "(`<driver>/<hypothesis>`) it prepares for, its status, dates and indicators (baseline, target, measures).",
+    ),
+    "watch": (
+        WatchFile,
+        "Watch (watch.yaml)",
+        "scenarios/<study>/watch.yaml: dated observations (weak signals), each pointing to hypotheses of the "
+        "study (`<driver>/<hypothesis>`), with its territory, source and the organisation that saw it; they set "
+        "off the triggers of stress-tested actions (results files, `trigger:`).",
     ),
     "method": (
         MethodFile,

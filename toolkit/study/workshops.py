@@ -461,6 +461,8 @@ def _filled(results: GroupResults, section: str) -> Iterator[tuple[str, ...]]:
     """The keys under which a group's results hold something for `section`."""
     if section == "verdicts":  # typed in each action, against each scenario
         yield from (("actions", name, "scenarios") for name, action in results.actions.items() if action.scenarios)
+    elif section == "triggers":  # typed in each action: when to activate it
+        yield from (("actions", name, "trigger") for name, action in results.actions.items() if action.trigger)
     elif getattr(results, section, None):
         yield (section,)
 
