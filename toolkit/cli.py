@@ -10,6 +10,7 @@ import sys
 import threading
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -624,6 +625,51 @@ def report(study: str, workshop: str, language: str | None, out: Path, force: bo
         with BuildProgress(output()) as progress:
             built = build_report(loaded, edition, out, workshop, waiting=progress.waiting, progress=progress,
                                  force=force)
+        progress.summary(built)
+
+
+AS_OF = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _as_of(value: str | None) -> date:
+    """--as-of: a day written YYYY-MM-DD (today without it); anything else is a usage error."""
+    if value is None:
+        return date.today()
+    with suppress(ValueError):
+        if AS_OF.match(value):
+            return date.fromisoformat(value)
+    raise click.BadParameter(_("'%(value)s' is not a date written YYYY-MM-DD, such as %(example)s",
+                               value=printable(value), example=date.today().isoformat()), param_hint="'--as-of'")
+
+
+@main.command(help=_("Build the follow-up report of a study (PDF and HTML) into a folder of its kit (suivi/ in a "
+                     "French kit): the experiments by status, their indicators against their targets, the reviews "
+                     "overdue, the watch by hypothesis and the triggers that fired, at a date (--as-of, default "
+                     "today). The study needs experiments (experiments/<id>.yaml) or a watch (watch.yaml)."))
+@required_study
+@click.option("--as-of", "as_of", metavar=_("YYYY-MM-DD"),
+              help=_("The date of the report: the signals, measures and reviews up to that day (default: today)."))
+@click.option("--lang", "language", help=LANG_HELP)
+@out_option
+@force_option
+@verbosity_options
+def suivi(study: str, as_of: str | None, language: str | None, out: Path, force: bool) -> None:
+    from toolkit.kit.build import build_followup
+    from toolkit.kit.plan import has_followup
+
+    _speak_before_loading(language)
+    day = _as_of(as_of)
+    loaded = load_study(_selected(study)[0], languages=[language] if language else None)
+    _check_language(loaded, language)
+    _speak(language)
+    if not has_followup(loaded):
+        raise click.UsageError(_("%(study)s has nothing to follow up: add experiments (experiments/<id>.yaml) or a "
+                                 "watch (watch.yaml)", study=loaded.id))
+    _report(loaded.warnings)
+    for edition in [language] if language else loaded.languages:
+        with BuildProgress(output()) as progress:
+            built = build_followup(loaded, edition, out, day, waiting=progress.waiting, progress=progress,
+                                   force=force)
         progress.summary(built)
 
 

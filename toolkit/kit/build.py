@@ -48,6 +48,7 @@ import zipfile
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from toolkit.errors import BuildError, Problem, display_path, os_problem
@@ -68,7 +69,15 @@ from toolkit.kit.cache import (
     write_manifest,
 )
 from toolkit.kit.pdf import PdfJob, PdfResult, Workers, batch_workers, located, write_pdfs
-from toolkit.kit.plan import TERRITORIES_INDEX, KitPlan, WorkshopPlan, kit_folder, plan_kit
+from toolkit.kit.plan import (
+    FOLLOWUP_FOLDER,
+    TERRITORIES_INDEX,
+    KitPlan,
+    WorkshopPlan,
+    kit_folder,
+    plan_followup,
+    plan_kit,
+)
 from toolkit.kit.render import Edition, KitTerritory, kit_territory
 from toolkit.kit.walk import (
     STUDY_IN_ZIP,
@@ -207,6 +216,66 @@ def build_report(study: Study, language: str, out: Path, workshop: str, *,
     return report
 
 
+def build_followup(study: Study, language: str, out: Path, as_of: date, *,
+                   waiting: Callable[[str], None] = _tell,
+                   progress: Callable[[Event], None] = _ignore, force: bool = False) -> BuildReport:
+    """`prospective suivi`: the follow-up report of the study at `as_of`, into the kit's `suivi/` folder
+    (`out/<study>/<language>/<FOLLOWUP_FOLDER>/`), published on its own under the kit's lock, like a workshop's
+    report (staged, swapped in; its PDF carried over when its HTML did not change, unless `force`). A whole build
+    of the kit keeps the folder as it is (`_keep_followup`)."""
+    started = time.perf_counter()
+    edition = Edition(study, language)
+    plan, folder = plan_followup(study, language, out, edition.gettext, as_of)
+    if any(workshop.id == folder for workshop in study.workshops):
+        raise BuildError(_("the workshop '%(workshop)s' has the folder the follow-up report goes in", workshop=folder),
+                         _("rename the workshop's file (workshops/%(workshop)s.yaml)", workshop=folder))
+    report = BuildReport(plan=plan)
+    placed = [Placed(planned, folder) for planned in plan.documents]
+    counter = _Progress(progress, len(placed))
+    progress(Started(plan.folder, counter.total))
+    with _locked(plan.folder, waiting) as held:
+        with _staged(plan.folder / folder, clear=held) as staging:
+            _make(edition, plan, placed, _Target(staging, folder), report, counter, force)
+        _remember_part(plan.folder, folder)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _keep_followup(edition: Edition, plan: KitPlan, staging: Path) -> None:
+    """A whole build of the study's own kit keeps the follow-up report `prospective suivi` wrote (a hard link of
+    each file where the file system allows, else a copy): the build does not make it, having no date to make it
+    at."""
+    name = edition.gettext(FOLLOWUP_FOLDER)
+    previous = plan.folder / name
+    if plan.territory is not None or not previous.is_dir() or previous.is_symlink() or (staging / name).exists():
+        return
+    shutil.copytree(previous, staging / name, symlinks=True, copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _remember_part(folder: Path, part: str) -> None:
+    """After a part of a kit (`part`, a folder of it) was published on its own: its files as they are now in the
+    kit's record of files, the rest as it was, so that the next whole build still finds the kit unchanged when it
+    is (`toolkit.kit.cache.kit_unchanged`)."""
+    path = _hidden(folder, MANIFEST_KIND)
+    manifest = read_manifest(path)
+    if not manifest.files:
+        return
+    try:
+        files = {f"{part}/{name}": state for name, state in kit_files(folder / part).items()}
+    except OSError:  # a file removed meanwhile: the next build will not trust this kit
+        return
+    kept = {name: state for name, state in manifest.files.items() if not name.startswith(f"{part}/")}
+    manifest.files = kept | files
+    write_manifest(path, manifest)
+
+
 def build_kit(study: Study, language: str, out: Path, workshop: str | None = None, *,
               waiting: Callable[[str], None] = _tell,
               progress: Callable[[Event], None] = _ignore, edition: str = STANDARD_EDITION,
@@ -274,6 +343,7 @@ def _kit_steps(study: Study, language: str, out: Path, workshop: str | None, wai
                 for workshop_plan in plan.workshops:
                     _finish_workshop(edition, plan, workshop_plan, staging / workshop_plan.workshop.id, report, staging,
                                      progress)
+                _keep_followup(edition, plan, staging)
                 write_text(staging / "index.html", render_edition_index(edition, plan, report))
                 progress(FileWritten("index.html"))
             _remember_kit(plan.folder, inputs)

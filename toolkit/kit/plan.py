@@ -3,13 +3,17 @@
 Adding an artefact type is one template plus one entry in `ARTEFACTS` (`toolkit.kit.walk`
 places and renders it for the build and the preview alike). An artefact is
 made once per study edition, once per workshop, once per group of a workshop, or once
-per card print mode.
+per card print mode. A study-scope artefact may be made only for the studies that have what it
+shows (`Artefact.wanted`: the network handbook, for a study with a `network.yaml`). The follow-up
+report (`prospective suivi`) is an artefact of its own scope, planned by `plan_followup` in the
+kit's `suivi/` folder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,22 @@ from toolkit.kit.i18n import N_
 from toolkit.kit.layout import DUPLEX_MODES
 from toolkit.study.model import EASY_READ, EDITION_SUFFIXES, LARGE_PRINT, STANDARD_EDITION, Study, Workshop
 from toolkit.synthesis.report import report_context
+
+
+def _has_network(study: Study) -> bool:
+    return study.network is not None
+
+
+def _carnet_context(edition, **document) -> dict[str, Any]:
+    from toolkit.kit.followup import carnet_context  # the follow-up's computations load only for its documents
+
+    return carnet_context(edition, **document)
+
+
+def _followup_context(edition, **document) -> dict[str, Any]:
+    from toolkit.kit.followup import followup_context
+
+    return followup_context(edition, **document)
 
 
 @dataclass(frozen=True)
@@ -28,12 +48,16 @@ class Artefact:
     filename: str  # an English msgid: the catalogue gives the edition's file name
     title: str  # an English msgid, translated for the edition
     audience: str  # "facilitators", "participants" or "print shop"
-    scope: str = "study"  # "study" (one per edition), "workshop", or "report" (a workshop with results)
+    scope: str = "study"  # "study" (one per edition), "workshop", "report" (a workshop with results), "followup"
     per: str | None = None  # None, "group" (one per group) or "mode" (one per card print mode)
     pdf_variant: str | None = "pdf/ua-1"  # tagged PDF for screen readers
     context: Callable[..., dict[str, Any]] | None = None  # (edition, **document context) -> extra data
     copies: str = "one"  # how many to print for a workshop: a key of toolkit.kit.logistics.COPY_COUNTS
     copies_why: str = ""  # an English msgid: why that many, on the checklist
+    wanted: Callable[[Study], bool] | None = None  # None: every study has it; else only those it says yes to
+
+    def made_for(self, study: Study) -> bool:
+        return self.wanted is None or self.wanted(study)
 
 
 ARTEFACTS: tuple[Artefact, ...] = (
@@ -61,9 +85,14 @@ ARTEFACTS: tuple[Artefact, ...] = (
              copies_why=N_("for the organiser")),
     Artefact("report", "report/report.html.j2", N_("synthesis-report"), N_("Synthesis report"), "participants",
              scope="report", context=report_context),
+    Artefact("carnet", "followup/carnet.html.j2", N_("network-handbook"), N_("Network handbook"), "participants",
+             context=_carnet_context, wanted=_has_network),
+    Artefact("followup", "followup/report.html.j2", N_("follow-up-report"), N_("Follow-up report"), "facilitators",
+             scope="followup", context=_followup_context),
 )
 ARTEFACT_BY_ID = {artefact.id: artefact for artefact in ARTEFACTS}
 REPORT_FOLDER = N_("report")  # the sub-folder of a workshop's kit that holds its synthesis report
+FOLLOWUP_FOLDER = N_("follow-up")  # the sub-folder of a kit that holds the follow-up report (`prospective suivi`)
 
 # The editions for readers the standard booklet leaves out (issue 13.5): each is the participant booklet
 # alone, in a folder of its own beside the standard kit, `<lang>-<suffix>/` (its own lock, built and
@@ -144,7 +173,8 @@ def plan_kit(study: Study, language: str, out: Path, gettext, workshops: list[Wo
         return _edition_plan(study, language, out, gettext, edition)
     folder = kit_folder(study, language, out, territory)
     study_documents = tuple(
-        PlannedDocument(a, gettext(a.title), gettext(a.filename)) for a in ARTEFACTS if a.scope == "study")
+        PlannedDocument(a, gettext(a.title), gettext(a.filename)) for a in ARTEFACTS
+        if a.scope == "study" and a.made_for(study))
     chosen = study.workshops if workshops is None else workshops
     workshop_plans = tuple(
         WorkshopPlan(w, folder / w.id, tuple(_workshop_documents(w, gettext, "workshop")),
@@ -180,3 +210,16 @@ def _workshop_documents(workshop: Workshop, gettext, scope: str) -> list[Planned
         else:
             documents.append(PlannedDocument(artefact, title, name, {"workshop": workshop}))
     return documents
+
+
+def has_followup(study: Study) -> bool:
+    """Whether the study has anything to follow up: experiments or a watch."""
+    return bool(study.experiments) or study.watch is not None
+
+
+def plan_followup(study: Study, language: str, out: Path, gettext, as_of: date) -> tuple[KitPlan, str]:
+    """The follow-up report of `study` at `as_of`: the kit it belongs to (its own documents and workshops left out)
+    and the folder of the kit it goes in (`FOLLOWUP_FOLDER`, in the edition's language)."""
+    documents = tuple(PlannedDocument(a, gettext(a.title), gettext(a.filename), {"as_of": as_of})
+                      for a in ARTEFACTS if a.scope == "followup")
+    return KitPlan(study, language, kit_folder(study, language, out), documents), gettext(FOLLOWUP_FOLDER)
