@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import copy_fixture, edit, problems_of, warnings_of, write
+from tests.helpers import copy_fixture, edit, problems_of, run, warnings_of, write
 from toolkit.study.followup import STATUSES, ExperimentFile, NetworkFile, WatchFile
 from toolkit.study.load import load_study
 
@@ -277,3 +277,27 @@ def test_a_private_contact_is_never_looked_at(study: Path):
     edit(study / "network.yaml", "        public: true\n", "")
     edit(study / "network.yaml", "prospective@exemple.fr", "prospective.isere@orange.fr")
     assert privacy_warnings(study) == []
+
+
+def test_check_in_french(study: Path, french):
+    edit(study / "experiments/guichet-humain.yaml", "lead: departement-isere", "lead: departement-isre")
+    edit(study / "experiments/guichet-humain.yaml", "  - atelier/table-a/a1", "  - atelier/table-a/a9")
+    edit(study / "watch.yaml", "hypotheses: [numerique/plateformes]", "hypotheses: [numerique]")
+    result = run("check", str(study))
+    assert result.exit_code == 1
+    assert "experiments/guichet-humain.yaml:3:7: erreur : organisation inconnue `departement-isre` (vouliez-vous " \
+        "dire `departement-isere` ?)\n    conseil : organisations de network.yaml : departement-isere, " \
+        "ccas-grenoble" in result.stderr
+    assert "experiments/guichet-humain.yaml:6:5: erreur : le groupe `table-a` de l'atelier `atelier` n'a pas " \
+        "d'action `a9`\n    conseil : ses actions dans results/atelier.yaml : a1, a2" in result.stderr
+    assert "watch.yaml:7:18: erreur : « numerique » n'est pas de la forme variable/hypothèse\n    conseil : écrivez " \
+        "l'identifiant de la variable, une barre oblique et l'identifiant d'une de ses hypothèses, comme " \
+        "demographie/vieillissement" in result.stderr
+
+
+def test_check_warns_in_french(study: Path, french):
+    edit(study / "watch.yaml", "text: Une mairie ferme son accueil.", "text: Une mairie ferme, appeler le 0476000000.")
+    result = run("check", str(study))
+    assert result.exit_code == 0
+    assert "watch.yaml:10:40: avertissement : un numéro de téléphone (0476000000) dans un texte imprimé" \
+        in result.stderr
