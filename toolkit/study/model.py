@@ -13,15 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from toolkit.limits import MAX_ID_CHARS, MAX_PARTICIPANTS, MAX_TALLY, MAX_YEAR, MIN_YEAR
-
-if TYPE_CHECKING:
-    from toolkit.study.followup import ExperimentFile, NetworkFile, WatchFile
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
@@ -425,11 +422,11 @@ class Study:
     # (`toolkit.study.indicators.Territory`): typed there, which imports this module.
     indicators: list = field(default_factory=list)
     territories: dict = field(default_factory=dict)
-    # The follow-up (`toolkit.study.followup`, which imports this module): network.yaml, the experiments by id
-    # (experiments/<id>.yaml, in file order) and watch.yaml.
-    network: NetworkFile | None = None
-    experiments: dict[str, ExperimentFile] = field(default_factory=dict)
-    watch: WatchFile | None = None
+    # The follow-up, typed in `toolkit.study.followup` (which imports this module): network.yaml (`NetworkFile`),
+    # the experiments by id (`ExperimentFile` of experiments/<id>.yaml, in file order) and watch.yaml (`WatchFile`).
+    network: Any = None
+    experiments: dict = field(default_factory=dict)
+    watch: Any = None
 
     @property
     def languages(self) -> list[str]:
