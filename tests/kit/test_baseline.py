@@ -153,7 +153,7 @@ def test_a_scenario_value_at_the_horizon_is_shown_as_an_assumption(tmp_path: Pat
     text = " ".join(pdf_pages(booklet))
     expected = 121 * 1.1 ** (horizon - 2022)
     assert re.search(r"\+10,0\s?% par an", text), "the growth rate in words"
-    assert squash(f"{horizon} · Les communs territoriaux [hypothèse] 400") in squash(text)
+    assert squash(f"{horizon} · Les communs territoriaux (hypothèse) 400") in squash(text)
     assert french_number(expected) in squash(text).replace("\u202f", "").replace("\xa0", "")
 
 

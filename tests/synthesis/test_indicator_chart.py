@@ -84,8 +84,8 @@ def test_table_rows_are_the_input_values():
     assert chart.rows == [[2016, 6102610, "", "", ""], [2017, 6145280, "", "", ""], [2018, 6184396, "", "", ""],
                           [2019, 6269622, "", "", ""], [2020, 6346155, "", "", ""], [2021, 6379811, 6379811, "", ""],
                           [2030, "", 8000000, 7800000, 8200000], [2040, "", 9300000, 8700000, 9900000],
-                          ["2040 · Scénario 1 [hypothèse]", "", 8400000, "", ""],
-                          ["2040 · Scénario 2 [hypothèse]", "", 10500000, "", ""]]
+                          ["2040 · Scénario 1 (hypothèse)", "", 8400000, "", ""],
+                          ["2040 · Scénario 2 (hypothèse)", "", 10500000, "", ""]]
     rows = decreasing().rows
     assert [row[0] for row in rows] == list(range(2016, 2041))
     assert rows[-1][2] == pytest.approx(23037 * (23037 / 24762) ** 7) and rows[-1][3:] == ["", ""]
@@ -100,7 +100,7 @@ def test_the_description_and_the_chart_name_the_values():
         "8\u202f400\u202f000 personnes, Scénario 2 : 10\u202f500\u202f000 personnes.")
     words = [text.text for text in ET.fromstring(chart.svg).iter(f"{SVG}text")]
     assert "9\u202f300\u202f000 personnes" in words  # the value at the horizon, at the end of the dashed line
-    assert "Scénario 1 : 8\u202f400\u202f000 [hypothèse]" in words and "observé" in words and "projeté" in words
+    assert "Scénario 1 : 8\u202f400\u202f000 (hypothèse)" in words and "observé" in words and "projeté" in words
     assert "2\u202f000\u202f000" in words and "0" in words  # thousands as the caller writes them, from 0
     assert "13\u202f897 foyers en 2040" in decreasing().description
 
@@ -110,7 +110,7 @@ def test_no_word_but_the_callers_and_no_chart_wider_than_the_column():
     words = {text.text for text in ET.fromstring(chart.svg).iter(f"{SVG}text")}
     numbers = re.compile(r"[\d\u202f]+")
     assert {w for w in words if not numbers.fullmatch(w)} == {  # on a narrow chart, labels on two lines
-        "personnes", "projeté", "fourchette : hypothèses basse et haute", "[hypothèse]",
+        "personnes", "projeté", "fourchette : hypothèses basse et haute", "(hypothèse)",
         "Scénario 1 : 8\u202f400\u202f000", "Scénario 2 : 10\u202f500\u202f000"}
     assert float(ET.fromstring(chart.svg).get("width").removesuffix("pt")) <= 300
 

@@ -199,7 +199,7 @@ def _table(projection: Projection, texts: dict[str, str], language: str, study: 
             row += [_number(low.get(point.year), language), _number(high.get(point.year), language)]
         rows.append(row)
     for name, value in _scenario_values(study, projection, language):
-        rows.append([f"{projection.horizon} · {name} [{texts['assumption']}]", "", number_text(value, language)]
+        rows.append([f"{projection.horizon} · {name} ({texts['assumption']})", "", number_text(value, language)]
                     + (["", ""] if band else []))
     return header, rows
 

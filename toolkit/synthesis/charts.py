@@ -478,7 +478,7 @@ def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[i
     written by `format_number` followed by `unit`.
 
     The data table has a row per year (year, observed, projected, low, high; "" where none), then a row per
-    scenario (« 2040 · name [assumption] », its value in the projected column).
+    scenario (« 2040 · name (assumption) », its value in the projected column).
 
     `label_size` (points) is the size of every word and number of the chart: a chart printed at its own size in a
     small fixed box (a card) may go down to 6.5 pt, still legible when printed.
@@ -540,7 +540,7 @@ def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[i
                         fontsize=label_size, handlelength=1.6)
         labels = [(at_horizon, (number(at_horizon), unit))]
         labels += [(value, (texts["scenario_value"].format(name=name, value=number(value)),
-                            f"[{texts['assumption']}]")) for name, value in scenarios]
+                            f"({texts['assumption']})")) for name, value in scenarios]
         _horizon_labels(figure, axes, horizon, first_year, labels, label_size)
         _keep_inside(figure, axes, observed_label)
         description = _indicator_description(observed, at_horizon, horizon, band, scenarios, texts, amount)
@@ -549,7 +549,7 @@ def indicator_chart(chart_id: str, title: str, unit: str, observed: list[tuple[i
     columns = [dict(observed), dict(projected), dict(low), dict(high)]
     years = sorted(set().union(*columns))
     rows = [[year, *(column.get(year, "") for column in columns)] for year in years]
-    rows += [[f"{horizon} · {name} [{texts['assumption']}]", "", value, "", ""] for name, value in scenarios]
+    rows += [[f"{horizon} · {name} ({texts['assumption']})", "", value, "", ""] for name, value in scenarios]
     return Chart(chart_id, title, description, svg, header, rows)
 
 
