@@ -186,17 +186,19 @@ def report(kit: Path) -> Path:
     return kit / "suivi" / "rapport-suivi.pdf"
 
 
-def planned(study: Path) -> list[str]:
+def planned(study: Path, language: str = "fr") -> list[str]:
     loaded = load_study(study)
-    gettext = load_translations(template_dirs(study), "fr").gettext
-    return [document.pdf_name for document in plan_kit(loaded, "fr", Path("out"), gettext).documents]
+    gettext = load_translations(template_dirs(study), language).gettext
+    return [document.pdf_name for document in plan_kit(loaded, language, Path("out"), gettext).documents]
 
 
-def test_the_carnet_is_made_only_for_a_study_with_a_network(outputs, tmp_path: Path):
+def test_the_carnet_is_made_only_for_a_study_with_a_network_in_its_language(outputs, tmp_path: Path):
     study, kit = outputs
     assert carnet(kit).is_file() and (kit / "carnet-reseau.html").is_file()
     assert "carnet-reseau.pdf" in planned(study)
     assert "carnet-reseau.pdf" not in planned(copy_fixture("workshop", tmp_path))
+    # the network's texts have no translations: an edition in another language has no carnet
+    assert "network-handbook.pdf" not in planned(study, "en") and len(planned(study, "en")) == 3
     assert "Carnet du réseau" in pdf_pages(carnet(kit))[0]
 
 

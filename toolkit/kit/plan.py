@@ -4,7 +4,7 @@ Adding an artefact type is one template plus one entry in `ARTEFACTS` (`toolkit.
 places and renders it for the build and the preview alike). An artefact is
 made once per study edition, once per workshop, once per group of a workshop, or once
 per card print mode. A study-scope artefact may be made only for the studies that have what it
-shows (`Artefact.wanted`: the network handbook, for a study with a `network.yaml`). The follow-up
+shows (`Artefact.wanted`: the network handbook, for a study with a `network.yaml`, in its language). The follow-up
 report (`prospective suivi`) is an artefact of its own scope, planned by `plan_followup` in the
 kit's `suivi/` folder.
 """
@@ -23,8 +23,10 @@ from toolkit.study.model import EASY_READ, EDITION_SUFFIXES, LARGE_PRINT, STANDA
 from toolkit.synthesis.report import report_context
 
 
-def _has_network(study: Study) -> bool:
-    return study.network is not None
+def _has_network(study: Study, language: str) -> bool:
+    """The carnet: for a study with a network, in the language its texts are written in (network.yaml and the
+    experiments have no translations)."""
+    return study.network is not None and language == study.meta.language
 
 
 def _carnet_context(edition, **document) -> dict[str, Any]:
@@ -47,17 +49,18 @@ class Artefact:
     template: str
     filename: str  # an English msgid: the catalogue gives the edition's file name
     title: str  # an English msgid, translated for the edition
-    audience: str  # "facilitators", "participants" or "print shop"
+    audience: str  # "facilitators", "participants", "print shop" or "network" (the follow-up's readers)
     scope: str = "study"  # "study" (one per edition), "workshop", "report" (a workshop with results), "followup"
     per: str | None = None  # None, "group" (one per group) or "mode" (one per card print mode)
     pdf_variant: str | None = "pdf/ua-1"  # tagged PDF for screen readers
     context: Callable[..., dict[str, Any]] | None = None  # (edition, **document context) -> extra data
     copies: str = "one"  # how many to print for a workshop: a key of toolkit.kit.logistics.COPY_COUNTS
     copies_why: str = ""  # an English msgid: why that many, on the checklist
-    wanted: Callable[[Study], bool] | None = None  # None: every study has it; else only those it says yes to
+    wanted: Callable[[Study, str], bool] | None = None  # None: every edition has it; else those it says yes to
 
-    def made_for(self, study: Study) -> bool:
-        return self.wanted is None or self.wanted(study)
+    def made_for(self, study: Study, language: str) -> bool:
+        """Whether the edition of `study` in `language` has this document."""
+        return self.wanted is None or self.wanted(study, language)
 
 
 ARTEFACTS: tuple[Artefact, ...] = (
@@ -85,9 +88,9 @@ ARTEFACTS: tuple[Artefact, ...] = (
              copies_why=N_("for the organiser")),
     Artefact("report", "report/report.html.j2", N_("synthesis-report"), N_("Synthesis report"), "participants",
              scope="report", context=report_context),
-    Artefact("carnet", "followup/carnet.html.j2", N_("network-handbook"), N_("Network handbook"), "participants",
+    Artefact("carnet", "followup/carnet.html.j2", N_("network-handbook"), N_("Network handbook"), "network",
              context=_carnet_context, wanted=_has_network),
-    Artefact("followup", "followup/report.html.j2", N_("follow-up-report"), N_("Follow-up report"), "facilitators",
+    Artefact("followup", "followup/report.html.j2", N_("follow-up-report"), N_("Follow-up report"), "network",
              scope="followup", context=_followup_context),
 )
 ARTEFACT_BY_ID = {artefact.id: artefact for artefact in ARTEFACTS}
@@ -174,7 +177,7 @@ def plan_kit(study: Study, language: str, out: Path, gettext, workshops: list[Wo
     folder = kit_folder(study, language, out, territory)
     study_documents = tuple(
         PlannedDocument(a, gettext(a.title), gettext(a.filename)) for a in ARTEFACTS
-        if a.scope == "study" and a.made_for(study))
+        if a.scope == "study" and a.made_for(study, language))
     chosen = study.workshops if workshops is None else workshops
     workshop_plans = tuple(
         WorkshopPlan(w, folder / w.id, tuple(_workshop_documents(w, gettext, "workshop")),
