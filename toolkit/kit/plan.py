@@ -4,7 +4,7 @@ Adding an artefact type is one template plus one entry in `ARTEFACTS` (`toolkit.
 places and renders it for the build and the preview alike). An artefact is
 made once per study edition, once per workshop, once per group of a workshop, or once
 per card print mode. A study-scope artefact may be made only for the studies that have what it
-shows (`Artefact.wanted`: the network handbook, for a study with a `network.yaml`, in its language). The follow-up
+shows (`Artefact.wanted`: the network handbook, for a study with a `network.yaml`). The follow-up
 report (`prospective suivi`) is an artefact of its own scope, planned by `plan_followup` in the
 kit's `suivi/` folder.
 """
@@ -23,10 +23,10 @@ from toolkit.study.model import EASY_READ, EDITION_SUFFIXES, LARGE_PRINT, STANDA
 from toolkit.synthesis.report import report_context
 
 
-def _has_network(study: Study, language: str) -> bool:
-    """The carnet: for a study with a network, in the language its texts are written in (network.yaml and the
-    experiments have no translations)."""
-    return study.network is not None and language == study.meta.language
+def _has_network(study: Study) -> bool:
+    """The carnet: for a study with a network (in every edition: texts of the network, which have no
+    translations, are printed as written, and the carnet says so)."""
+    return study.network is not None
 
 
 def _carnet_context(edition, **document) -> dict[str, Any]:
@@ -56,11 +56,11 @@ class Artefact:
     context: Callable[..., dict[str, Any]] | None = None  # (edition, **document context) -> extra data
     copies: str = "one"  # how many to print for a workshop: a key of toolkit.kit.logistics.COPY_COUNTS
     copies_why: str = ""  # an English msgid: why that many, on the checklist
-    wanted: Callable[[Study, str], bool] | None = None  # None: every edition has it; else those it says yes to
+    wanted: Callable[[Study], bool] | None = None  # None: every study has it; else only those it says yes to
 
-    def made_for(self, study: Study, language: str) -> bool:
-        """Whether the edition of `study` in `language` has this document."""
-        return self.wanted is None or self.wanted(study, language)
+    def made_for(self, study: Study) -> bool:
+        """Whether the kit of `study` has this document."""
+        return self.wanted is None or self.wanted(study)
 
 
 ARTEFACTS: tuple[Artefact, ...] = (
@@ -177,7 +177,7 @@ def plan_kit(study: Study, language: str, out: Path, gettext, workshops: list[Wo
     folder = kit_folder(study, language, out, territory)
     study_documents = tuple(
         PlannedDocument(a, gettext(a.title), gettext(a.filename)) for a in ARTEFACTS
-        if a.scope == "study" and a.made_for(study, language))
+        if a.scope == "study" and a.made_for(study))
     chosen = study.workshops if workshops is None else workshops
     workshop_plans = tuple(
         WorkshopPlan(w, folder / w.id, tuple(_workshop_documents(w, gettext, "workshop")),
