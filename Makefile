@@ -16,9 +16,15 @@ help:
 
 # e.g. LANG_OPTION="--lang fr": one edition only (default: every language of the study)
 LANG_OPTION ?=
+# The date of the follow-up report `make kit` builds when the study has experiments or a watch: the shipped
+# example's watch and experiments are written as of this day (AS_OF=$$(date +%F) for today).
+AS_OF ?= 2026-11-30
 
 kit: install
 	$(BIN)/prospective build $(STUDY) $(LANG_OPTION) --out $(OUT)
+	@if [ -e scenarios/$(STUDY)/watch.yaml ] || [ -d scenarios/$(STUDY)/experiments ]; then \
+	  echo "$(BIN)/prospective suivi $(STUDY) $(LANG_OPTION) --as-of $(AS_OF) --out $(OUT)"; \
+	  $(BIN)/prospective suivi $(STUDY) $(LANG_OPTION) --as-of $(AS_OF) --out $(OUT); fi
 
 # The suite includes tests/test_package.py: the wheel, installed in a fresh virtualenv,
 # builds the shipped study from a folder outside the repository.
