@@ -31,6 +31,10 @@ def shipped_files() -> list[tuple[Path, str]]:
     for folder, kind in (("scenarios", "scenario"), ("workshops", "workshop")):
         translated = sorted(ROOT.glob(f"scenarios/*/translations/*/{folder}/*.yaml"))
         files += [(path, f"{kind}-translation") for path in translated]
+    files += [(path, f"{kind}-translation") for kind in ("network", "watch")
+              for path in sorted(ROOT.glob(f"scenarios/*/translations/*/{kind}.yaml"))]
+    files += [(path, "experiment-translation")
+              for path in sorted(ROOT.glob("scenarios/*/translations/*/experiments/*.yaml"))]
     files += [(path, "method-translation") for path in sorted(ROOT.glob("templates/methods/*/method.*.yaml"))]
     return files
 

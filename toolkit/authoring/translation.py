@@ -1,16 +1,19 @@
 """`prospective new translation STUDY LANG`: the translation files of a study, to fill.
 
-For every file of the study with texts (study.yaml, each scenario, each workshop plan) and every
-method of the library the study uses, that has no translation into LANG yet, a translation file
+For every file of the study with texts (study.yaml, each scenario, each workshop plan, the indicator
+series and territories, the network, each experiment and the watch) and every method of the library
+the study uses, that has no translation into LANG yet, a translation file
 of the same shape (`toolkit.study.translations`), each text holding « À écrire : » and the
 original text: the translator writes over it, reading the original in place. Every text left
 so is a warning of `check` (an error under `--strict`), like the placeholders of `new`.
-Ids are kept so the file reads like its original; other values are left out. Existing files
+Ids (and a signal's date) are kept so the file reads like its original; other values are left out: a
+contact's name, e-mail and phone are no texts, and never copied. Existing files
 are never overwritten: running the command again adds only what a new scenario or plan needs.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,8 @@ import yaml
 from toolkit.errors import InputError, Problem, Problems
 from toolkit.language import _
 from toolkit.paths import METHOD_FILE, SCENARIO_DIR, STUDY_FILE, WORKSHOPS_DIR, template_dirs
+from toolkit.study.followup import EXPERIMENTS_DIR, NETWORK_FILE, WATCH_FILE, ExperimentFile, NetworkFile, WatchFile
+from toolkit.study.indicators import INDICATORS_FILE, TERRITORIES_DIR, IndicatorsFile, TerritoryFile
 from toolkit.study.loader import load_yaml
 from toolkit.study.model import LANGUAGE_PATTERN, MethodFile, ScenarioFile, StudyFile, WorkshopFile
 from toolkit.study.rules import parse_file
@@ -30,7 +35,7 @@ from toolkit.study.workshops import load_methods
 
 from .scaffold import TODO, _write
 
-KEPT = ("id", "method")  # what tells a translator which item of a list they are in
+KEPT = ("id", "method", "date")  # what tells a translator which item of a list they are in
 
 
 def new_translation(folder: Path, language: str) -> list[Path]:
@@ -40,6 +45,12 @@ def new_translation(folder: Path, language: str) -> list[Path]:
     originals = [(folder / STUDY_FILE, StudyFile, "study")]
     originals += [(path, ScenarioFile, "scenario") for path in sorted((folder / SCENARIO_DIR).glob("*.yaml"))]
     originals += [(path, WorkshopFile, "workshop") for path in sorted((folder / WORKSHOPS_DIR).glob("*.yaml"))]
+    originals += [(path, IndicatorsFile, "indicators") for path in [folder / INDICATORS_FILE] if path.is_file()]
+    originals += [(path, TerritoryFile, "territory") for path in sorted((folder / TERRITORIES_DIR).glob("*.yaml"))]
+    originals += [(path, NetworkFile, "network") for path in [folder / NETWORK_FILE] if path.is_file()]
+    originals += [(path, ExperimentFile, "experiment")
+                  for path in sorted((folder / EXPERIMENTS_DIR).glob("*.yaml"))]
+    originals += [(path, WatchFile, "watch") for path in [folder / WATCH_FILE] if path.is_file()]
     files: dict[Path, str] = {}
     for path, model, kind in originals:
         target = study_translation(folder, path, language)
@@ -101,7 +112,7 @@ def _shape(value: Any, key: tuple, texts: dict[tuple, str]) -> Any:
         kept = {name: item for name, item in kept.items() if item is not None}
         if not kept:
             return None
-        ids = {name: value[name] for name in KEPT if name in value and isinstance(value[name], str)}
+        ids = {name: value[name] for name in KEPT if name in value and _is_id(value[name])}
         return {**ids, **kept}
     if isinstance(value, list):
         items = [_shape(item, (*key, index), texts) for index, item in enumerate(value)]
@@ -114,8 +125,12 @@ def _shape(value: Any, key: tuple, texts: dict[tuple, str]) -> Any:
 def _placeholder_item(item: Any) -> Any:
     """A list item without texts keeps its place (lists are matched by position): its id, or nothing."""
     if isinstance(item, dict):
-        return {name: item[name] for name in KEPT if name in item and isinstance(item[name], str)}
+        return {name: item[name] for name in KEPT if name in item and _is_id(item[name])}
     return item
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str | datetime.date)
 
 
 class _Dumper(yaml.SafeDumper):

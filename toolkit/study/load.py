@@ -784,10 +784,12 @@ class _Known:
 def _load_followup(study: Study, problems: Problems, gaps: _Gaps) -> None:
     """network.yaml, experiments/*.yaml and watch.yaml: read when present, their references checked.
 
-    Like results files, they are records of the field written in the study's language: they have no translation
-    files (a text may still carry its translations inline)."""
+    Their texts (what an organisation brings and seeks, a role, an experiment's title, a signal...) are printed in
+    every edition, so each sound file has its translation files like study.yaml's (`translations/<lang>/network.yaml`,
+    `.../experiments/<id>.yaml`, `.../watch.yaml`); names, sources and ids are printed as written."""
     folder = study.folder
     known = _Known(study, gaps)
+    sound: list[tuple[object, Path]] = []  # the files read whole, for their translations
     for name in (NETWORK_FILE, WATCH_FILE):
         for stray in sorted(folder.glob(f"{Path(name).stem}.yml")):
             problems.add(Location(stray), _("this file must be named %(name)s", name=name),
@@ -806,6 +808,8 @@ def _load_followup(study: Study, problems: Problems, gaps: _Gaps) -> None:
             check_texts(study, loaded, problems)
             attach_origins(data, loaded, ())
             study.network = data
+            if not broken:
+                sound.append((data, loaded.path))
     experiments_dir = folder / EXPERIMENTS_DIR
     for stray in sorted(experiments_dir.glob("*.yml")):
         problems.add(Location(stray), _("experiment files must end in .yaml"),
@@ -814,6 +818,7 @@ def _load_followup(study: Study, problems: Problems, gaps: _Gaps) -> None:
         experiment = _load_experiment(path, known, problems)
         if experiment is not None:
             study.experiments[path.stem] = experiment
+            sound.append((experiment, path))
     path = folder / WATCH_FILE
     if path.is_file():
         loaded = load_yaml(path, problems)
@@ -830,6 +835,10 @@ def _load_followup(study: Study, problems: Problems, gaps: _Gaps) -> None:
             check_texts(study, loaded, problems)
             attach_origins(data, loaded, ())
             study.watch = data
+            if not broken:
+                sound.append((data, loaded.path))
+    for model, original in sound:
+        translate_study_file(study, model, original, problems)
 
 
 def _check_network(data: NetworkFile, loaded: LoadedFile, broken: set[PathKey], known: _Known,

@@ -108,7 +108,8 @@ KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
 
 # translation files (toolkit.study.translations): the shape of their original, every field optional
 TRANSLATIONS: dict[str, str] = {f"{kind}-translation": kind
-                                 for kind in ("study", "scenario", "indicators", "territory", "workshop", "method")}
+                                 for kind in ("study", "scenario", "indicators", "territory", "workshop", "method",
+                                              "network", "experiment", "watch")}
 ALL_KINDS = [*KINDS, *TRANSLATIONS]
 
 

@@ -7,6 +7,10 @@ like OWASP Cornucopia's card texts per language:
     translations/<lang>/study.yaml              for study.yaml
     translations/<lang>/scenarios/<id>.yaml     for scenarios/<id>.yaml
     translations/<lang>/workshops/<id>.yaml     for workshops/<id>.yaml
+    translations/<lang>/indicators.yaml         for indicators.yaml (and territories/<id>.yaml alike)
+    translations/<lang>/network.yaml            for network.yaml (roles, what is brought and sought)
+    translations/<lang>/experiments/<id>.yaml   for experiments/<id>.yaml
+    translations/<lang>/watch.yaml              for watch.yaml (each signal's text)
     templates/methods/<id>/method.<lang>.yaml   for a method's method.yaml
 
 A translation file has the keys of its original in the same places (lists in the same order);
