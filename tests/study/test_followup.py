@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import copy_fixture, edit, problems_of, run, warnings_of, write
+from tests.helpers import SHIPPED, copy_fixture, edit, problems_of, run, warnings_of, write
 from toolkit.study.followup import STATUSES, ExperimentFile, NetworkFile, WatchFile
 from toolkit.study.load import load_study
+from toolkit.study.walk import walk_texts
 
 TERRITORY = """
 id: {id}
@@ -301,3 +302,105 @@ def test_check_warns_in_french(study: Path, french):
     assert result.exit_code == 0
     assert "watch.yaml:10:40: avertissement : un numéro de téléphone (0476000000) dans un texte imprimé" \
         in result.stderr
+
+
+# --- translations (issue 16, part E): the follow-up files have theirs, like every file of a study -----------
+
+NETWORK_EN = """
+note: A network made up for the tests.
+organisations:
+  - id: departement-isere
+    brings: A testing ground.
+    seeks: Partners to evaluate.
+    people:
+      - role: Director of social action
+      - role: Foresight service
+  - id: ccas-grenoble
+"""
+
+EXPERIMENT_EN = """
+title: A human desk in every platform
+summary: A desk run by the CCAS.
+indicators:
+  - id: personnes-recues
+    name: People seen at the desk
+    unit: people
+"""
+
+WATCH_EN = """
+signals:
+  - date: 2026-10-12
+    text: A platform offers home help on demand.
+  - date: 2026-11-02
+    text: A town hall closes its reception desk.
+"""
+
+
+def followup_problems(study: Path) -> list[str]:
+    return [p for p in problems_of(study) if p.startswith(("network", "experiments", "watch"))]
+
+
+def test_the_follow_up_files_are_translated_like_the_other_files(study: Path):
+    """In a study with an English edition, every text of network.yaml, an experiment and watch.yaml needs its
+    English, from translations/en/ (a missing file is one problem, where the first text is written)."""
+    edit(study / "study.yaml", "language: fr\n", "language: fr\nlanguages: [fr, en]\n")
+    assert followup_problems(study) == [
+        "experiments/guichet-humain.yaml:1:8: 4 texts of this file have no English translation",
+        "network.yaml:2:7: 6 texts of this file have no English translation",
+        "watch.yaml:3:11: 2 texts of this file have no English translation",
+    ]
+    write(study / "translations/en/network.yaml", NETWORK_EN)
+    write(study / "translations/en/experiments/guichet-humain.yaml", EXPERIMENT_EN.replace(
+        "title: A human desk in every platform\n", ""))
+    write(study / "translations/en/watch.yaml", WATCH_EN)
+    assert followup_problems(study) == ["experiments/guichet-humain.yaml:1:8: title has no English translation"]
+
+
+def test_the_english_texts_of_the_follow_up_reach_the_model(study: Path):
+    """`prospective new translation` writes the follow-up files too (texts to write, ids and a signal's date to
+    find one's way, no contact of a person); written over, their English is what an English kit prints."""
+    edit(study / "study.yaml", "language: fr\n", "language: fr\nlanguages: [fr, en]\n")
+    result = run("new", "translation", str(study), "en")
+    assert result.exit_code == 0, result.output
+    scaffold = (study / "translations/en/network.yaml").read_text(encoding="utf-8")
+    assert scaffold.startswith("# yaml-language-server: $schema=") and "network-translation" in scaffold.splitlines()[0]
+    assert "role: 'À écrire : Directrice de l''action sociale'" in scaffold
+    assert not [word for word in ("Claire Martin", "claire.martin", "04 76", "Mission prospective", "@exemple.fr")
+                if word in scaffold]
+    assert "date: 2026-10-12" in (study / "translations/en/watch.yaml").read_text(encoding="utf-8")
+    assert "title: 'À écrire : Un guichet humain dans chaque plateforme'" in (
+        study / "translations/en/experiments/guichet-humain.yaml").read_text(encoding="utf-8")
+    write(study / "translations/en/network.yaml", NETWORK_EN)
+    write(study / "translations/en/experiments/guichet-humain.yaml", EXPERIMENT_EN)
+    write(study / "translations/en/watch.yaml", WATCH_EN)
+    loaded = load_study(study, review=True)
+    experiment = loaded.experiments["guichet-humain"]
+    assert experiment.title.get("en") == "A human desk in every platform"
+    assert experiment.title.get("fr") == "Un guichet humain dans chaque plateforme"
+    assert experiment.indicators[0].unit.get("en") == "people"
+    assert loaded.network.note.get("en") == "A network made up for the tests."
+    assert loaded.network.organisations[0].people[0].role.get("en") == "Director of social action"
+    assert loaded.watch.signals[1].text.get("en") == "A town hall closes its reception desk."
+    assert not [w for w in warnings_of(study, review=True) if w.startswith("translations/en/network.yaml")]
+
+
+def test_a_translation_that_changes_an_id_is_a_warning(study: Path):
+    edit(study / "study.yaml", "language: fr\n", "language: fr\nlanguages: [fr, en]\n")
+    run("new", "translation", str(study), "en")
+    write(study / "translations/en/network.yaml", NETWORK_EN.replace("  - id: ccas-grenoble\n",
+                                                                      "  - id: ccas-grenoble\n    name: CCAS\n"))
+    assert "translations/en/network.yaml:10:11: organisations › 2 › name is not a text of network.yaml, or " \
+        "differs from it" in warnings_of(study)
+
+
+def test_the_shipped_follow_up_checks_in_english():
+    """Every text of the shipped network, experiments and watch has its English, and the English is not the
+    French copied; `check` passes with the English edition."""
+    loaded = load_study(SHIPPED, languages=["en"])
+    models = [loaded.network, *loaded.experiments.values(), loaded.watch]
+    texts = [text for model in models for _key, text in walk_texts(model)]
+    assert len(texts) > 80
+    assert [text.get("fr") for text in texts if "en" not in text.values] == []
+    assert [text.get("fr") for text in texts if text.values["en"] == text.get("fr") and len(text.get("fr")) > 12] == []
+    result = run("check", str(SHIPPED))
+    assert result.exit_code == 0 and "0 warnings" in result.stdout, result.output
