@@ -346,14 +346,15 @@ def test_the_follow_up_files_are_translated_like_the_other_files(study: Path):
     edit(study / "study.yaml", "language: fr\n", "language: fr\nlanguages: [fr, en]\n")
     assert followup_problems(study) == [
         "experiments/guichet-humain.yaml:1:8: 4 texts of this file have no English translation",
-        "network.yaml:2:7: 6 texts of this file have no English translation",
-        "watch.yaml:3:11: 2 texts of this file have no English translation",
+        "network.yaml:2:7: 5 texts of this file have no English translation",
+        "watch.yaml:4:11: 2 texts of this file have no English translation",
     ]
     write(study / "translations/en/network.yaml", NETWORK_EN)
     write(study / "translations/en/experiments/guichet-humain.yaml", EXPERIMENT_EN.replace(
         "title: A human desk in every platform\n", ""))
     write(study / "translations/en/watch.yaml", WATCH_EN)
-    assert followup_problems(study) == ["experiments/guichet-humain.yaml:1:8: title has no English translation"]
+    assert followup_problems(study) == [
+        "experiments/guichet-humain.yaml:1:8: field 'title' has no English translation"]
 
 
 def test_the_english_texts_of_the_follow_up_reach_the_model(study: Path):
