@@ -2,7 +2,8 @@
 
 A participant or an elected official reads the documents of `toolkit.kit.plan.ARTEFACTS` whose
 audience is "participants" (booklet, scenario cards, group packs, posters, synthesis report), and
-the card decks: the print shop prints them, but the tables handle them. The one identifier the
+the card decks: the print shop prints them, but the tables handle them. The network's partners read
+the carnet du réseau and the follow-up report (audience "network"): the same rules hold there. The one identifier the
 person typing the results needs belongs in a small code in the sheet's footer, in the reader's
 words ("F3 · Table A"), never as a key of the results file.
 
@@ -21,6 +22,7 @@ titles, some English ("... and ...", "The ..."), with their URLs (".html").
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,8 @@ from babel.messages.pofile import read_po
 from pydantic import BaseModel
 
 from tests.helpers import FIXTURES, ROOT, SHIPPED, normalise, pdf_pages
-from toolkit.kit.plan import ARTEFACTS, plan_kit
+from toolkit.kit.build import build_followup
+from toolkit.kit.plan import ARTEFACTS, has_followup, kit_folder, plan_kit
 from toolkit.kit.render import Edition
 from toolkit.kit.walk import edition_documents
 from toolkit.study.load import load_study
@@ -40,6 +43,10 @@ from toolkit.study.model import ResultsFile, Study, Text
 LANGUAGE = "fr"
 CATALOGUE = ROOT / "templates" / "locale" / LANGUAGE / "LC_MESSAGES" / "messages.po"
 ALSO_READ_BY_PARTICIPANTS = {"card-decks"}  # "print shop" documents the tables handle
+# An e-mail or web address a partner copies is written as its owner wrote it: « …@example.org » holds no key.
+ADDRESS = re.compile(r"[\w.+-]+@[\w.-]+\.[a-z]{2,}\b|https?://\S+|\b(?:[\w-]+\.)+(?:org|fr|com|net|eu)\b")
+READERS = ("participants", "network")  # the network's partners read the carnet and the follow-up report
+FOLLOWUP_DATE = datetime.date(2026, 11, 30)  # the day the shipped example's watch and experiments are written for
 PATHS = ("results/", "workshops/", "scenarios/", "templates/", ".yaml", ".yml", ".html", ".j2")
 # Common English words, as whole words; none of them is French (the ones that are, like "on",
 # "table", "note" or "participant", are left out). Words of 3 letters or fewer are matched in
@@ -114,10 +121,16 @@ def documents(study: Study, request) -> list[Document]:
     found = []
     for placed in edition_documents(plan):
         artefact = placed.planned.artefact
-        if artefact.audience == "participants" or artefact.id in ALSO_READ_BY_PARTICIPANTS:
+        if artefact.audience in READERS or artefact.id in ALSO_READ_BY_PARTICIPANTS:
             pages = [prepared(page) for page in pdf_pages(plan.folder / placed.pdf_path)]
             pages, sources_from = without_sources(pages, heading, intro)
             found.append(Document(placed.pdf_path, artefact.id, plan.folder / placed.html_path, pages, sources_from))
+    if has_followup(study):  # the follow-up report (`prospective suivi`), at the date the example is written for
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("followup")
+        build_followup(study, LANGUAGE, folder, FOLLOWUP_DATE)
+        report = next(kit_folder(study, LANGUAGE, folder).rglob("*.pdf"))
+        pages = [prepared(page) for page in pdf_pages(report)]
+        found.append(Document(report.name, "followup", report.with_suffix(".html"), pages, None))
     return found
 
 
@@ -351,7 +364,7 @@ def findings(documents: list[Document], rules: Rules) -> dict[tuple[str, int], l
     found = {}
     for document in documents:
         for number, page in enumerate(document.pages, start=1):
-            on_page = leaks(page, rules.rules)
+            on_page = leaks(ADDRESS.sub("[address]", page), rules.rules)
             if on_page:
                 found[document.name, number] = on_page
     return found
@@ -378,7 +391,9 @@ def report(findings: dict[tuple[str, int], list[Finding]], kinds: set[str]) -> s
 
 
 def test_every_participant_facing_document_is_read(study: Study, documents: list[Document]):
-    wanted = {a.id for a in ARTEFACTS if a.audience == "participants"} | ALSO_READ_BY_PARTICIPANTS
+    wanted = {a.id for a in ARTEFACTS if a.audience in READERS and a.made_for(study)} | ALSO_READ_BY_PARTICIPANTS
+    if not has_followup(study):
+        wanted.discard("followup")  # `prospective suivi` is for a study with experiments or a watch
     if not any(workshop.results for workshop in study.workshops):
         wanted.discard("report")  # a report is made from typed results only
     assert {d.artefact for d in documents} == wanted
