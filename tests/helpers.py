@@ -245,7 +245,7 @@ def card_overflows(cards_html: Path, selector: str = "card") -> list[str]:
     for page in document.pages:
         for card in _boxes_with_class(page._page_box, selector):
             bottom = card.position_y + card.margin_height()
-            for box in _descendants(card):
+            for box in descendants(card):
                 box_bottom = box.position_y + box.margin_height()
                 if box_bottom > bottom + 0.5:
                     problems.append(f"{card.element.get('class')}: content ends {box_bottom - bottom:.1f}px too low")
@@ -253,14 +253,15 @@ def card_overflows(cards_html: Path, selector: str = "card") -> list[str]:
     return problems
 
 
-def _descendants(box):
+def descendants(box):
+    """Every box under `box` in WeasyPrint's layout, depth first."""
     for child in getattr(box, "children", []):
         yield child
-        yield from _descendants(child)
+        yield from descendants(child)
 
 
 def _boxes_with_class(box, name: str):
-    for child in _descendants(box):
+    for child in descendants(box):
         element = child.element
         if element is not None and child.element_tag == "article" and name in (element.get("class") or "").split():
             yield child

@@ -7,7 +7,7 @@ import pdfplumber
 import pypdf
 import pytest
 
-from tests.helpers import MINI, MM, box_mm, card_overflows, normalise, pdf_pages, pdf_text
+from tests.helpers import MINI, MM, box_mm, card_overflows, descendants, normalise, pdf_pages, pdf_text
 from toolkit.errors import BuildError
 from toolkit.kit.build import build_kit
 from toolkit.kit.layout import BLEED, CARD_HEIGHT, CARD_PAPER_WEIGHT, CARD_WIDTH, PAPER_SIZES, card_sheet
@@ -94,19 +94,13 @@ def card_trims(cards_html: Path) -> list[tuple[float, ...]]:
     document = HTML(filename=str(cards_html)).render()
     trims = []
     for page in document.pages:
-        for box in _descendants(page._page_box):
+        for box in descendants(page._page_box):
             if box.element_tag == "article" and "card" in (box.element.get("class") or "").split():
                 assert [box.padding_top, box.padding_right, box.padding_bottom, box.padding_left] == \
                     pytest.approx([BLEED * PX] * 4, abs=0.01)
                 trims.append(tuple(round(value / PX, 2) for value in (
                     box.content_box_x(), box.content_box_y(), box.width, box.height)))
     return trims
-
-
-def _descendants(box):
-    for child in getattr(box, "children", []):
-        yield child
-        yield from _descendants(child)
 
 
 def test_card_sheet_is_the_paper_with_the_decks_card_geometry(kit: Path):

@@ -9,7 +9,7 @@ import pytest
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
-from tests.helpers import WORKSHOP
+from tests.helpers import WORKSHOP, descendants
 from toolkit.kit.pdf import make_fetcher
 from toolkit.kit.plan import plan_kit
 from toolkit.kit.render import Edition
@@ -41,14 +41,8 @@ def decks(tmp_path_factory) -> dict[str, list]:
     return pages
 
 
-def _descendants(box):
-    for child in getattr(box, "children", []):
-        yield child
-        yield from _descendants(child)
-
-
 def _cards(page):
-    for box in _descendants(page._page_box):
+    for box in descendants(page._page_box):
         if box.element is not None and box.element_tag in {"article", "section"} \
                 and "deck-card" in (box.element.get("class") or "").split():
             yield box
@@ -60,7 +54,7 @@ def test_deck_cards_have_no_flex_layout(decks, mode: str):
     assert cards
     for card in cards:
         assert not isinstance(card, boxes.FlexContainerBox), card.element.get("data-code")
-        assert not any(isinstance(box, boxes.FlexContainerBox) for box in _descendants(card)), \
+        assert not any(isinstance(box, boxes.FlexContainerBox) for box in descendants(card)), \
             card.element.get("data-code")
 
 
@@ -75,7 +69,7 @@ def test_deck_fronts_keep_their_text_inside_the_trim(decks, mode: str):
                 continue
             fronts += 1
             trim_bottom = card.content_box_y() + card.height
-            lowest = max(line.position_y + line.height for line in _descendants(card)
+            lowest = max(line.position_y + line.height for line in descendants(card)
                          if isinstance(line, boxes.LineBox))
             room = (trim_bottom - lowest) * PX_MM
             assert room >= ROOM_MM, f"{card.element.get('data-code')}: text {room:.1f} mm from the trim"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import copy_fixture, edit, normalise, pdf_pages, pdf_text, run, squash, write
+from tests.helpers import copy_fixture, descendants, edit, normalise, pdf_pages, pdf_text, run, squash, write
 from toolkit.kit.i18n import load_translations
 from toolkit.kit.plan import plan_kit
 from toolkit.paths import template_dirs
@@ -305,7 +305,7 @@ def overflows(html: Path) -> list[str]:
     for number, page in enumerate(document.pages, 1):
         box = page._page_box
         right = box.content_box_x() + box.width
-        for child in _descendants(box):
+        for child in descendants(box):
             if getattr(child, "element_tag", None) in ("html", "body") or not hasattr(child, "margin_width"):
                 continue
             end = child.position_x + child.margin_width() - (child.margin_right or 0)
@@ -314,17 +314,11 @@ def overflows(html: Path) -> list[str]:
             classes = (child.element.get("class") or "").split() if child.element is not None else []
             if child.element_tag != "html" and set(classes) & set(FRAMED):
                 bottom = child.position_y + child.margin_height()
-                for inner in _descendants(child):
+                for inner in descendants(child):
                     if inner.position_y + inner.margin_height() > bottom + 0.5:
                         problems.append(f"page {number}: {classes} runs past its frame")
                         break
     return problems
-
-
-def _descendants(box):
-    for child in getattr(box, "children", []):
-        yield child
-        yield from _descendants(child)
 
 
 def test_no_box_runs_past_its_page_or_its_frame(outputs):
