@@ -24,8 +24,8 @@ from toolkit.synthesis.report import report_context
 
 
 def _has_network(study: Study) -> bool:
-    """The carnet: for a study with a network (in every edition: texts of the network, which have no
-    translations, are printed as written, and the carnet says so)."""
+    """The carnet: for a study with a network (in every edition: the network's texts have their translations
+    like every file of the study)."""
     return study.network is not None
 
 
