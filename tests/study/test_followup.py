@@ -405,3 +405,26 @@ def test_the_shipped_follow_up_checks_in_english():
     assert [text.get("fr") for text in texts if text.values["en"] == text.get("fr") and len(text.get("fr")) > 12] == []
     result = run("check", str(SHIPPED))
     assert result.exit_code == 0 and "0 warnings" in result.stdout, result.output
+
+
+def test_personal_data_in_a_translation_is_a_warning_too(study: Path):
+    """The English carnet prints the English texts: an address or a number written only there is found there.
+    (The fixture's other files have no English: the check of personal data is run alone, on the study loaded in
+    French then given its English edition.)"""
+    from toolkit.errors import Problems
+    from toolkit.study.review import _personal_data
+
+    loaded = load_study(study)
+    loaded.meta.languages = ["fr", "en"]
+    write(study / "translations/en/network.yaml", NETWORK_EN.replace(
+        "brings: A testing ground.", "brings: A testing ground, write to claire@gmail.com."))
+    write(study / "translations/en/experiments/guichet-humain.yaml", EXPERIMENT_EN.replace(
+        "summary: A desk run by the CCAS.", "summary: A desk run by the CCAS, call 04 76 00 00 03."))
+    write(study / "translations/en/watch.yaml", WATCH_EN)
+    problems = Problems()
+    _personal_data(loaded, problems)
+    assert [str(problem).split("\n")[0].replace(f"{study}/", "") for problem in problems.sorted()] == [
+        "translations/en/experiments/guichet-humain.yaml:2:39: warning: a phone number (04 76 00 00 03) in a "
+        "printed text",
+        "translations/en/network.yaml:4:40: warning: a personal e-mail address (claire@gmail.com) in a printed text",
+    ]

@@ -30,7 +30,7 @@ from toolkit.study.loader import LoadedFile, PathKey, load_yaml
 from toolkit.study.markup import MARKER
 from toolkit.study.model import NARRATIVE_WORDS, Scenario, Study, shortened
 from toolkit.study.rules import NextCharacter, RunEnd, iter_strings
-from toolkit.study.translations import TRANSLATIONS_DIR
+from toolkit.study.translations import TRANSLATIONS_DIR, study_translation
 
 MAX_NAMED = 10  # ids a warning names: the others are counted
 # What `prospective new` writes where a text goes (« À écrire : titre de l'étude »): left in a file, it is a warning.
@@ -611,22 +611,33 @@ def _personal_data(study: Study, problems: Problems) -> None:
     """A personal e-mail address or a phone number in a field that the carnet or the follow-up report prints.
 
     Printed: every text of the network but the people's own fields (a contact's name, e-mail and phone are
-    printed only when `public: true`; the role always), every text of an experiment and of the watch. A public
-    contact's e-mail on a personal domain is named too. Nothing of a private contact is looked at: it is never
-    printed."""
+    printed only when `public: true`; the role always), every text of an experiment and of the watch, in the files
+    and in their translations. A public contact's e-mail on a personal domain is named too. Nothing of a private
+    contact is looked at: it is never printed."""
     folder = study.folder
     if study.network is not None:
         loaded = load_yaml(folder / NETWORK_FILE, Problems())
         if loaded is not None:
             _personal_in_network(study, loaded, problems)
-    for path in sorted((folder / EXPERIMENTS_DIR).glob("*.yaml")) if study.experiments else ():
-        loaded = load_yaml(path, Problems())
+        for translated in _translations(study, folder / NETWORK_FILE):  # its texts: what an organisation brings,
+            _personal_in(translated, [(key, text) for key, text in iter_strings(translated.data, ())  # a role...
+                                      if "people" not in key or key[-1] == "role"], problems)
+    originals = sorted((folder / EXPERIMENTS_DIR).glob("*.yaml")) if study.experiments else []
+    for path in [*originals, *([folder / WATCH_FILE] if study.watch is not None else [])]:
+        for loaded in [load_yaml(path, Problems()), *_translations(study, path)]:
+            if loaded is not None:
+                _personal_in(loaded, iter_strings(loaded.data, ()), problems)
+
+
+def _translations(study: Study, original) -> list[LoadedFile]:
+    """The translation files of `original` in the study's other languages, read (those that exist)."""
+    found = []
+    for language in study.other_languages:
+        path = study_translation(study.folder, original, language)
+        loaded = load_yaml(path, Problems()) if path.is_file() else None
         if loaded is not None:
-            _personal_in(loaded, iter_strings(loaded.data, ()), problems)
-    if study.watch is not None:
-        loaded = load_yaml(folder / WATCH_FILE, Problems())
-        if loaded is not None:
-            _personal_in(loaded, iter_strings(loaded.data, ()), problems)
+            found.append(loaded)
+    return found
 
 
 def _personal_in_network(study: Study, loaded: LoadedFile, problems: Problems) -> None:
