@@ -102,11 +102,7 @@ class _Names:
         return found.name if found is not None else ""
 
     def hypothesis(self, reference: str) -> tuple[Driver, Hypothesis] | None:
-        driver_id, _, hypothesis_id = reference.partition("/")
-        for driver in self.study.meta.drivers:
-            if driver.id == driver_id:
-                return next(((driver, h) for h in driver.hypotheses if h.id == hypothesis_id), None)
-        return None
+        return self.study.hypothesis_of(reference)
 
     def hypothesis_words(self, reference: str) -> str:
         found = self.hypothesis(reference)

@@ -450,6 +450,14 @@ class Study:
     def driver(self, driver_id: str) -> Driver:
         return next(d for d in self.meta.drivers if d.id == driver_id)
 
+    def hypothesis_of(self, reference: str) -> tuple[Driver, Hypothesis] | None:
+        """The driver and hypothesis a « driver/hypothesis » reference names (the follow-up files' and the triggers'
+        form, checked by `toolkit.study.workshops.hypothesis_ref_problem`), or None."""
+        driver_id, _, hypothesis_id = reference.partition("/")
+        driver = next((d for d in self.meta.drivers if d.id == driver_id), None)
+        hypothesis = driver.hypothesis(hypothesis_id) if driver is not None else None
+        return (driver, hypothesis) if hypothesis is not None else None
+
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.meta.sources if s.id == source_id), None)
 
