@@ -252,7 +252,8 @@ def _keep_followup(edition: Edition, plan: KitPlan, staging: Path) -> None:
     shutil.copytree(previous, staging / name, symlinks=True, copy_function=_link_or_copy)
 
 
-def _link_or_copy(source: str, target: str) -> None:
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A hard link where the file system allows (a file carried over costs no copy), else a copy."""
     try:
         os.link(source, target)
     except OSError:
@@ -590,10 +591,7 @@ def _render(edition: Edition, plan: KitPlan, item: Placed, target: _Target, coun
 def _carry_over(entry: Entry, published: Path, target: Path) -> PdfResult:
     """Put the previous build's PDF in the new kit: a hard link where the file system allows, else a copy."""
     started = time.perf_counter()
-    try:
-        os.link(published, target)
-    except OSError:
-        shutil.copyfile(published, target)
+    _link_or_copy(published, target)
     return PdfResult(target, entry.pages, list(entry.warnings), time.perf_counter() - started)
 
 
